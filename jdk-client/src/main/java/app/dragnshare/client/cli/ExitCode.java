@@ -1,0 +1,30 @@
+package app.dragnshare.client.cli;
+
+/** What the process's exit status means; scripts can rely on these. */
+public enum ExitCode {
+    OK(0, "success"),
+    FAILURE(1, "unexpected failure"),
+    USAGE(2, "wrong arguments"),
+    BAD_INVITE(3, "the invite link is malformed, expired or revoked"),
+    UNREACHABLE(4, "the server cannot be reached"),
+    DENIED(5, "the server refused access (token, join code, rate limit)"),
+    TAMPERED(6, "tampering detected: a key, offer or chunk failed its integrity check"),
+    TRANSFER_FAILED(7, "the transfer failed: the sharer went away, went offline or cancelled"),
+    LOCAL_IO(8, "a local file could not be read or written");
+
+    private final int status;
+    private final String meaning;
+
+    ExitCode(int status, String meaning) {
+        this.status = status;
+        this.meaning = meaning;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String meaning() {
+        return meaning;
+    }
+}

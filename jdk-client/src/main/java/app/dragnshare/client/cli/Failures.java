@@ -1,0 +1,41 @@
+package app.dragnshare.client.cli;
+
+import app.dragnshare.client.api.ApiException;
+import app.dragnshare.client.api.InvalidInviteException;
+import app.dragnshare.client.api.UnreachableException;
+import app.dragnshare.client.crypto.TamperingException;
+import app.dragnshare.client.transfer.TransferFailedException;
+
+/** Maps each kind of failure to its exit code and a one-line message. */
+final class Failures {
+    private Failures() {
+    }
+
+    static CliException of(Exception e) {
+        return switch (e) {
+            case CliException cli -> cli;
+            case InvalidInviteException invite -> new CliException(ExitCode.BAD_INVITE, invite.getMessage());
+            case UnreachableException unreachable -> new CliException(ExitCode.UNREACHABLE, unreachable.getMessage());
+            case TamperingException tampering -> new CliException(ExitCode.TAMPERED,
+                    "tampering detected, transfer stopped: " + tampering.getMessage());
+            case TransferFailedException failed -> new CliException(
+                    "tampered".equals(failed.code()) ? ExitCode.TAMPERED : ExitCode.TRANSFER_FAILED, failed.getMessage());
+            case ApiException api -> api(api);
+            case java.io.IOException io -> new CliException(ExitCode.LOCAL_IO, io.getMessage());
+            default -> new CliException(ExitCode.FAILURE, e.toString());
+        };
+    }
+
+    private static CliException api(ApiException e) {
+        ExitCode code = switch (e.code()) {
+            case "invalid-invite", "session-ended", "session-not-found", "socket-4410" -> ExitCode.BAD_INVITE;
+            case "owner-offline" -> ExitCode.TRANSFER_FAILED;
+            default -> switch (e.status()) {
+                case 401, 403, 429 -> ExitCode.DENIED;
+                case 404, 410 -> ExitCode.BAD_INVITE;
+                default -> ExitCode.FAILURE;
+            };
+        };
+        return new CliException(code, e.getMessage());
+    }
+}

@@ -1,0 +1,84 @@
+package app.dragnshare.client.cli;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code java -jar jdk-client.jar send FILE... | receive LINK}. Results go to stdout (the invite
+ * link, the saved paths), everything for people to stderr, and the exit code says what happened.
+ */
+public final class Main {
+    static final String DEFAULT_SERVER = "http://localhost:8080";
+    private static final String USAGE = """
+            usage: drag-n-share send [--server URL] [--join LINK] [--once] FILE...
+                   drag-n-share receive LINK [--out DIR] [NAME...]
+
+              send     shares FILEs: prints the invite link on stdout and serves downloads
+                       until Ctrl-C (--once: until every file was downloaded once).
+                       --server  the server to use (default $DRAGNSHARE_SERVER or %s)
+                       --join    add the files to an existing session instead of a new one
+              receive  downloads every file of the invite (or only the NAMEs) into DIR
+                       (default: the current folder), verified; never overwrites.
+
+            exit codes: %s""";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        List<String> list = Arrays.asList(args);
+        if (list.isEmpty() || list.contains("--help") || list.contains("-h")) {
+            (list.isEmpty() ? err : out).println(usage());
+            return list.isEmpty() ? ExitCode.USAGE.status() : ExitCode.OK.status();
+        }
+        try {
+            List<String> rest = list.subList(1, list.size());
+            switch (list.getFirst()) {
+                case "send" -> new SendCommand(out, err).run(Arguments.parse(rest, Set.of("server", "join"), Set.of("once")));
+                case "receive" -> new ReceiveCommand(out, err, isTerminal())
+                        .run(Arguments.parse(rest, Set.of("out"), Set.of()));
+                default -> throw new CliException(ExitCode.USAGE, "unknown command '" + list.getFirst() + "'\n" + usage());
+            }
+            return ExitCode.OK.status();
+        } catch (InterruptedException e) {
+            return ExitCode.FAILURE.status();
+        } catch (Exception e) {
+            CliException failure = Failures.of(e);
+            err.println("drag-n-share: " + failure.getMessage());
+            return failure.exitCode().status();
+        }
+    }
+
+    static String serverUrl(Arguments args) {
+        String env = System.getenv("DRAGNSHARE_SERVER");
+        return args.option("server", env == null || env.isBlank() ? DEFAULT_SERVER : env);
+    }
+
+    private static String usage() {
+        StringBuilder codes = new StringBuilder();
+        for (ExitCode code : ExitCode.values()) {
+            codes.append("\n  ").append(code.status()).append("  ").append(code.meaning());
+        }
+        return USAGE.formatted(DEFAULT_SERVER, codes);
+    }
+
+    /** Whether stderr is a terminal (progress redraws in place); System.console() is the portable test. */
+    private static boolean isTerminal() {
+        java.io.Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            // JDK 22+ returns a console even when redirected; isTerminal() tells the truth there
+            return (boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException e) {
+            return true;
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package app.dragnshare.client.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import app.dragnshare.client.api.ApiException;
+import app.dragnshare.client.api.Invite;
+import app.dragnshare.client.api.Membership;
+import app.dragnshare.client.api.ServerApi;
+import app.dragnshare.client.api.SharerConnection;
+import app.dragnshare.client.api.UnreachableException;
+import app.dragnshare.client.crypto.SessionKeys;
+import app.dragnshare.client.transfer.Chunking;
+import app.dragnshare.client.transfer.SafeFileName;
+import app.dragnshare.client.transfer.Sender;
+import app.dragnshare.client.transfer.SharedFile;
+
+/**
+ * {@code send [--server URL] [--join LINK] [--once] FILE...}: shares files, prints the invite
+ * link alone on stdout and serves downloads until interrupted (or, with --once, until every
+ * file was downloaded once). Reconnects when the server restarts.
+ */
+final class SendCommand {
+    private static final int[] BACKOFF_SECONDS = {1, 2, 4, 8, 15};
+    private static final long GIVE_UP_AFTER_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private volatile SharerConnection connection;
+
+    SendCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    void run(Arguments args) throws Exception {
+        if (args.operands().isEmpty()) {
+            throw new CliException(ExitCode.USAGE, "name at least one file to send");
+        }
+        List<Path> paths = new ArrayList<>();
+        for (String operand : args.operands()) {
+            Path path = Path.of(operand);
+            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+                throw new CliException(ExitCode.LOCAL_IO, "cannot read " + operand + ": not a readable file");
+            }
+            paths.add(path);
+        }
+
+        ServerApi api;
+        Membership me;
+        Invite invite;
+        if (args.options().containsKey("join")) {
+            Invite given = Invite.parse(args.option("join", ""));
+            api = new ServerApi(given.server());
+            me = api.join(given.sessionId(), given.joinCode());
+            invite = given;
+        } else {
+            api = new ServerApi(URI.create(Main.serverUrl(args)));
+            me = api.createSession();
+            invite = new Invite(api.server(), me.sessionId(), me.joinCode(), SessionKeys.newSecret());
+        }
+        SessionKeys keys = invite.keys();
+
+        List<SharedFile> files = new ArrayList<>();
+        for (Path path : paths) {
+            long size = Files.size(path);
+            String name = SafeFileName.of(path.getFileName().toString());
+            String type = probeType(path);
+            files.add(new SharedFile(api.registerFile(me, name, size, type), path, name, size));
+        }
+
+        boolean once = args.flag("once");
+        Set<String> served = new HashSet<>();
+        BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
+        Sender sender = new Sender(keys, files, Chunking.DEFAULT_CHUNK_SIZE, new Sender.Events() {
+            @Override
+            public synchronized void served(SharedFile file) {
+                err.println("sent " + file.name() + " (" + ProgressBar.bytes(file.size()) + ")");
+                served.add(file.id());
+                if (once && served.size() == files.size()) {
+                    signals.add(new Signal(0, "every file was downloaded once"));
+                }
+            }
+
+            @Override
+            public void failed(SharedFile file, String reason) {
+                err.println("transfer of " + file.name() + " stopped: " + reason);
+            }
+
+            @Override
+            public void refused(String reason) {
+                err.println("warning: " + reason);
+            }
+
+            @Override
+            public void disconnected(int code, String reason) {
+                signals.add(new Signal(code, reason));
+            }
+        });
+
+        connection = SharerConnection.open(api, me.token(), sender);
+        sender.attach(connection);
+        out.println(invite.link());
+        out.flush();
+        err.println("Sharing " + files.size() + (files.size() == 1 ? " file" : " files") + " in \"" + me.sessionName()
+                + "\". Send the link above to the recipient; " + (once ? "exits after each file was downloaded once."
+                : "press Ctrl-C to stop sharing."));
+        // Ctrl-C: say goodbye, so the server fails running transfers at once instead of by timeout
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> connection.close(), "stop-sharing"));
+        serve(api, me, sender, signals);
+    }
+
+    /** Why serving stopped or paused: code 0 when done, else the socket's close code. */
+    private record Signal(int code, String reason) {
+        boolean fatal() {
+            return code == 4410 || code == 4401 || code == 4403 || code == 4409;
+        }
+    }
+
+    /** Waits until finished; when the connection drops for a passing reason, reconnects with backoff. */
+    private void serve(ServerApi api, Membership me, Sender sender, BlockingQueue<Signal> signals) throws Exception {
+        while (true) {
+            Signal signal = signals.take();
+            if (signal.code() == 0) {
+                connection.close();
+                return;
+            }
+            if (signal.fatal()) {
+                throw new CliException(signal.code() == 4410 ? ExitCode.BAD_INVITE : ExitCode.DENIED,
+                        signal.reason().isEmpty() ? "the server closed the connection (" + signal.code() + ")" : signal.reason());
+            }
+            err.println("lost the connection to the server (" + signal.code() + "); reconnecting…");
+            long started = System.nanoTime();
+            for (int attempt = 0; ; attempt++) {
+                Signal done = signals.poll(BACKOFF_SECONDS[Math.min(attempt, BACKOFF_SECONDS.length - 1)], TimeUnit.SECONDS);
+                if (done != null && done.code() == 0) {
+                    return;
+                }
+                try {
+                    connection = SharerConnection.open(api, me.token(), sender);
+                    sender.attach(connection);
+                    err.println("reconnected");
+                    break;
+                } catch (ApiException refused) {
+                    if (refused.status() < 500) {
+                        throw Failures.of(refused);
+                    }
+                } catch (UnreachableException e) {
+                    if (System.nanoTime() - started > GIVE_UP_AFTER_NANOS) {
+                        throw Failures.of(e);
+                    }
+                }
+            }
+        }
+    }
+
+    private static String probeType(Path path) {
+        try {
+            String type = Files.probeContentType(path);
+            return type == null ? "application/octet-stream" : type;
+        } catch (IOException e) {
+            return "application/octet-stream";
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package app.dragnshare.client.transfer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import app.dragnshare.client.api.SharerConnection;
+import app.dragnshare.client.crypto.ChunkCipher;
+import app.dragnshare.client.crypto.OfferTerms;
+import app.dragnshare.client.crypto.SessionKeys;
+import app.dragnshare.client.crypto.TamperingException;
+import app.dragnshare.client.crypto.TransferKeys;
+import app.dragnshare.client.json.JsonException;
+import app.dragnshare.client.json.JsonFields;
+
+/**
+ * Serves this client's files over its sharer connection: checks each request's HMAC, answers
+ * with a signed offer, then encrypts and sends exactly the chunks the server pulls. Each
+ * transfer reads, encrypts and sends on its own virtual thread.
+ */
+public final class Sender implements SharerConnection.Handler {
+    /** Hears what happens, for the command line. */
+    public interface Events {
+        void served(SharedFile file);
+
+        void failed(SharedFile file, String reason);
+
+        void refused(String reason);
+
+        void disconnected(int code, String reason);
+    }
+
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
+
+    private final SessionKeys keys;
+    private final Map<String, SharedFile> files;
+    private final Events events;
+    private final int chunkSize;
+    private final Map<String, Outgoing> transfers = new ConcurrentHashMap<>();
+    private volatile SharerConnection connection;
+
+    public Sender(SessionKeys keys, List<SharedFile> files, int chunkSize, Events events) {
+        this.keys = keys;
+        this.files = files.stream().collect(Collectors.toMap(SharedFile::id, Function.identity(), (a, b) -> a,
+                LinkedHashMap::new));
+        this.chunkSize = chunkSize;
+        this.events = events;
+    }
+
+    /** The connection to answer on; set again after a reconnect. */
+    public void attach(SharerConnection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public void onMessage(JsonFields message) {
+        try {
+            switch (message.string("type", "")) {
+                case "request" -> request(message);
+                case "pull" -> {
+                    Outgoing transfer = transfers.get(message.string("transferId"));
+                    if (transfer != null) {
+                        transfer.pulls.add(message.number("index"));
+                    }
+                }
+                case "done" -> {
+                    Outgoing transfer = transfers.remove(message.string("transferId"));
+                    if (transfer != null) {
+                        transfer.stop();
+                        events.served(transfer.file);
+                    }
+                }
+                case "cancel", "error" -> {
+                    String id = message.string("transferId", null);
+                    Outgoing transfer = id == null ? null : transfers.remove(id);
+                    if (transfer != null) {
+                        transfer.stop();
+                        events.failed(transfer.file, message.string("message", "cancelled"));
+                    }
+                }
+                default -> { } // session events matter to the page, not to the CLI
+            }
+        } catch (JsonException e) {
+            events.refused("the server sent a malformed message: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void onClosed(int code, String reason) {
+        for (Outgoing transfer : transfers.values()) {
+            transfer.stop();
+            events.failed(transfer.file, "the connection to the server closed");
+        }
+        transfers.clear();
+        events.disconnected(code, reason);
+    }
+
+    private void request(JsonFields message) throws JsonException {
+        String transferId = message.string("transferId");
+        String fileId = message.string("fileId");
+        SharedFile file = files.get(fileId);
+        if (file == null) {
+            decline(transferId, "unavailable");
+            return;
+        }
+        try {
+            byte[] receiverKey = message.base64Url("publicKey");
+            keys.verifyRequest(transferId, fileId, receiverKey, message.base64Url("hmac"));
+            TransferKeys own = new TransferKeys();
+            ChunkCipher cipher = own.cipher(keys, transferId, receiverKey, false);
+            long chunks = Chunking.chunks(file.size(), chunkSize);
+            OfferTerms terms = new OfferTerms(own.publicKey(), file.name(), file.size(), chunkSize, chunks);
+            Outgoing transfer = new Outgoing(transferId, file, cipher, chunks);
+            transfers.put(transferId, transfer);
+            Map<String, Object> offer = new LinkedHashMap<>();
+            offer.put("type", "offer");
+            offer.put("transferId", transferId);
+            offer.put("publicKey", BASE64URL.encodeToString(own.publicKey()));
+            offer.put("hmac", BASE64URL.encodeToString(keys.offerMac(transferId, fileId, receiverKey, terms)));
+            offer.put("name", file.name());
+            offer.put("size", file.size());
+            offer.put("chunkSize", (long) chunkSize);
+            offer.put("chunks", chunks);
+            connection.sendText(offer);
+            transfer.start();
+        } catch (TamperingException e) {
+            events.refused("refused a download request: " + e.getMessage());
+            decline(transferId, "tampered");
+        } catch (JsonException e) {
+            events.refused("refused a malformed download request: " + e.getMessage());
+            decline(transferId, "declined");
+        }
+    }
+
+    private void decline(String transferId, String code) {
+        connection.sendText(Map.of("type", "decline", "transferId", transferId, "code", code));
+    }
+
+    /** One transfer's worker: takes pulled indexes, reads, encrypts into one frame buffer, sends. */
+    private final class Outgoing {
+        private final String transferId;
+        private final byte[] idBytes;
+        private final SharedFile file;
+        private final ChunkCipher cipher;
+        private final long chunks;
+        private final BlockingQueue<Long> pulls = new LinkedBlockingQueue<>();
+        private volatile Thread worker;
+
+        Outgoing(String transferId, SharedFile file, ChunkCipher cipher, long chunks) {
+            this.transferId = transferId;
+            this.idBytes = BASE64URL_DECODER.decode(transferId);
+            this.file = file;
+            this.cipher = cipher;
+            this.chunks = chunks;
+        }
+
+        void start() {
+            worker = Thread.ofVirtual().name("send-" + transferId).start(this::run);
+        }
+
+        void stop() {
+            Thread t = worker;
+            if (t != null) {
+                t.interrupt();
+            }
+        }
+
+        private void run() {
+            byte[] plain = new byte[chunkSize];
+            byte[] frame = new byte[20 + chunkSize + ChunkCipher.TAG_LENGTH];
+            System.arraycopy(idBytes, 0, frame, 0, 16);
+            try (FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ)) {
+                while (true) {
+                    long index = pulls.take();
+                    if (index < 0 || index >= chunks) {
+                        throw new IOException("the server asked for chunk " + index + " of " + chunks);
+                    }
+                    int length = Chunking.plainLength(file.size(), chunkSize, index);
+                    readFully(channel, plain, length, index * chunkSize);
+                    frame[16] = (byte) (index >>> 24);
+                    frame[17] = (byte) (index >>> 16);
+                    frame[18] = (byte) (index >>> 8);
+                    frame[19] = (byte) index;
+                    int sealed = cipher.seal(index, index == chunks - 1, plain, 0, length, frame, 20);
+                    connection.sendBinary(ByteBuffer.wrap(frame, 0, 20 + sealed));
+                }
+            } catch (InterruptedException e) {
+                // done or cancelled
+            } catch (IOException | RuntimeException e) {
+                if (transfers.remove(transferId) != null) {
+                    events.failed(file, e.getMessage());
+                    try {
+                        connection.sendText(Map.of("type", "cancel", "transferId", transferId));
+                    } catch (RuntimeException closed) {
+                        // the connection is gone; the server fails the transfer anyway
+                    }
+                }
+            }
+        }
+
+        private void readFully(FileChannel channel, byte[] into, int length, long position) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(into, 0, length);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, position + buffer.position()) < 0) {
+                    throw new IOException(file.path() + " became shorter while it was being shared");
+                }
+            }
+        }
+    }
+
+    /** Ids of files served at least once, for --once. */
+    public Set<String> fileIds() {
+        return files.keySet();
+    }
+
+    /** For diagnostics in tests. */
+    public int activeTransfers() {
+        return transfers.size();
+    }
+
+}

@@ -1,0 +1,165 @@
+package app.dragnshare.server;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.logging.Logger;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.websocket.WsConfig;
+import io.helidon.webserver.websocket.WsRouting;
+
+import jakarta.json.Json;
+
+import app.dragnshare.server.auth.Authenticator;
+import app.dragnshare.server.auth.Tokens;
+import app.dragnshare.server.config.ServerConfig;
+import app.dragnshare.server.http.ApiException;
+import app.dragnshare.server.http.ErrorResponses;
+import app.dragnshare.server.redis.RedisConnection;
+import app.dragnshare.server.redis.RedisHealthCheck;
+import app.dragnshare.server.session.Inbox;
+import app.dragnshare.server.session.Presence;
+import app.dragnshare.server.session.RateLimits;
+import app.dragnshare.server.session.SessionService;
+import app.dragnshare.server.session.SessionStore;
+import app.dragnshare.server.transfer.ActiveDownloads;
+import app.dragnshare.server.transfer.DownloadService;
+import app.dragnshare.server.transfer.OpenSockets;
+import app.dragnshare.server.transfer.Relay;
+import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.transfer.SharerSocket;
+import app.dragnshare.server.transfer.SocketContext;
+import app.dragnshare.server.transfer.TransferSettings;
+import app.dragnshare.server.web.PageService;
+import app.dragnshare.server.web.SecurityHeaders;
+
+/**
+ * One running server instance: wires configuration, Redis, the REST services, the sharer
+ * WebSocket and the page into a Helidon WebServer. {@link Main} starts one; tests start several.
+ */
+public final class DragNShareServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(DragNShareServer.class.getName());
+    /** Transfer lists live this long after their last push; far above any wait, far below forever. */
+    private static final Duration TRANSFER_KEY_TTL = Duration.ofMinutes(2);
+    private static final Duration PRESENCE_TTL = Duration.ofSeconds(10);
+
+    private final ServerConfig config;
+    private final RedisConnection redis;
+    private final WebServer webServer;
+    private final OpenSockets sockets;
+    private final ActiveDownloads downloads;
+
+    private DragNShareServer(ServerConfig config, RedisConnection redis, WebServer webServer, OpenSockets sockets,
+                             ActiveDownloads downloads) {
+        this.config = config;
+        this.redis = redis;
+        this.webServer = webServer;
+        this.sockets = sockets;
+        this.downloads = downloads;
+    }
+
+    public static DragNShareServer start(ServerConfig config) {
+        return start(config, RelayTap.NONE);
+    }
+
+    /** Starts an instance; {@code tap} lets a test play a malicious relay. */
+    public static DragNShareServer start(ServerConfig config, RelayTap tap) {
+        RedisConnection redis = RedisConnection.open(config);
+        try {
+            return start(config, redis, tap);
+        } catch (RuntimeException e) {
+            redis.close();
+            throw e;
+        }
+    }
+
+    private static DragNShareServer start(ServerConfig config, RedisConnection redis, RelayTap tap) {
+        var jedis = redis.client();
+        Clock clock = Clock.systemUTC();
+        TransferSettings settings = TransferSettings.from(config);
+        Tokens tokens = new Tokens(config.jwtKey(), config.tokenTtl(), clock);
+        SessionStore store = new SessionStore(jedis, config.sessionIdleTtl(), clock);
+        Presence presence = new Presence(jedis, PRESENCE_TTL);
+        Inbox inbox = new Inbox(jedis, config.offerTimeout().plus(Duration.ofSeconds(30)));
+        Relay relay = new Relay(jedis, TRANSFER_KEY_TTL, config.peerTimeout());
+        RateLimits rateLimits = new RateLimits(jedis, config.rateWindow(), config.sessionsPerWindow(),
+                config.joinAttemptsPerWindow());
+        OpenSockets sockets = new OpenSockets();
+        ActiveDownloads downloads = new ActiveDownloads();
+        SocketContext socketContext = new SocketContext(tokens, store, presence, inbox, relay, tap, settings, sockets);
+
+        HttpRouting.Builder routing = HttpRouting.builder()
+                .addFilter(new SecurityHeaders())
+                .register("/api/sessions", new SessionService(store, presence, inbox, tokens, rateLimits, config))
+                .register("/api/sessions", new DownloadService(new Authenticator(tokens), store, presence, inbox, relay,
+                        tap, settings, downloads))
+                .get("/api/info", (req, res) -> res.send(Json.createObjectBuilder()
+                        .add("maxFileSize", config.maxFileSize())
+                        .add("maxFilesPerSession", config.maxFilesPerSession())
+                        .add("maxChunkSize", config.maxChunkSize())
+                        .build()))
+                .any("/api/*", (req, res) -> {
+                    throw new ApiException(Status.NOT_FOUND_404, "not-found", "no such API endpoint");
+                })
+                .register("/", new PageService());
+        ErrorResponses.register(routing);
+
+        WebServer webServer = WebServer.builder()
+                .host(config.host())
+                .port(config.port())
+                .shutdownHook(false)
+                .maxPayloadSize(config.maxRequestBytes())
+                .addProtocol(WsConfig.builder()
+                        .name("websocket")
+                        .maxFrameLength(config.maxChunkSize() + 64 * 1024)
+                        .build())
+                .addFeature(ObserveFeature.just(HealthObserver.builder()
+                        .details(true)
+                        .addCheck(new RedisHealthCheck(redis))
+                        .build()))
+                .routing(routing)
+                .addRouting(WsRouting.builder().endpoint("/api/socket", () -> new SharerSocket(socketContext)))
+                .build()
+                .start();
+        return new DragNShareServer(config, redis, webServer, sockets, downloads);
+    }
+
+    public int port() {
+        return webServer.port();
+    }
+
+    public RedisConnection redis() {
+        return redis;
+    }
+
+    public String redisDescription() {
+        return redis.description();
+    }
+
+    /**
+     * Stops taking new downloads, lets running ones finish for up to the grace period, then fails
+     * what remains with "shutting-down" (receivers get an error event, sharers a 1001 close), and
+     * stops the web server and, if it is ours, Redis.
+     */
+    @Override
+    public void close() {
+        downloads.stopAll();
+        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
+        while (downloads.count() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(100); // bounded wait for in-flight downloads; they end themselves
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        sockets.closeAll();
+        webServer.stop();
+        redis.close();
+        LOG.info("stopped");
+    }
+}

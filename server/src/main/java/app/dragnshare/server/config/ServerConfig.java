@@ -1,0 +1,198 @@
+package app.dragnshare.server.config;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The server's whole configuration, read once from environment variables (see {@link Setting}).
+ *
+ * @param jwtKeyGenerated true when JWT_KEY was unset and a random key was made for this run
+ * @param warnings        things an operator should hear about at startup
+ */
+public record ServerConfig(
+        String host,
+        int port,
+        String publicUrl,
+        boolean production,
+        Optional<String> redisUrl,
+        List<String> redisClusterNodes,
+        Optional<String> redisPassword,
+        int redisPoolSize,
+        byte[] jwtKey,
+        boolean jwtKeyGenerated,
+        Duration tokenTtl,
+        Duration sessionIdleTtl,
+        int maxMembersPerSession,
+        int maxFilesPerSession,
+        long maxFileSize,
+        int maxNameLength,
+        int maxTransfersPerSender,
+        int chunkQueueDepth,
+        int maxChunkSize,
+        int maxRequestBytes,
+        int joinAttemptsPerWindow,
+        int sessionsPerWindow,
+        Duration rateWindow,
+        boolean trustForwardedFor,
+        Duration authTimeout,
+        Duration offerTimeout,
+        Duration stallTimeout,
+        Duration peerTimeout,
+        Duration shutdownGrace,
+        List<String> warnings) {
+
+    public static final int MIN_JWT_KEY_BYTES = 32;
+
+    public static ServerConfig fromEnvironment() {
+        return from(System.getenv());
+    }
+
+    /** Reads the settings from {@code env}; throws {@link ConfigException} with a message that says what to fix. */
+    public static ServerConfig from(Map<String, String> env) {
+        Reader r = new Reader(env);
+        List<String> warnings = new ArrayList<>();
+        boolean production = switch (r.text(Setting.SERVER_MODE).toLowerCase(Locale.ROOT)) {
+            case "prod", "production" -> true;
+            case "dev", "development" -> false;
+            default -> throw new ConfigException("SERVER_MODE must be dev or prod, not '" + r.text(Setting.SERVER_MODE) + "'");
+        };
+        int port = r.integer(Setting.PORT, 0, 65535);
+        String publicUrl = r.text(Setting.PUBLIC_URL).isBlank()
+                ? "http://localhost:" + port
+                : r.text(Setting.PUBLIC_URL).replaceAll("/+$", "");
+
+        String jwtKeyText = r.text(Setting.JWT_KEY);
+        boolean generated = jwtKeyText.isEmpty();
+        byte[] jwtKey;
+        if (generated) {
+            if (production) {
+                throw new ConfigException("JWT_KEY is not set. In prod mode every instance needs the same key of at least "
+                        + MIN_JWT_KEY_BYTES + " bytes: generate one with `openssl rand -base64 48`.");
+            }
+            jwtKey = new byte[MIN_JWT_KEY_BYTES];
+            new SecureRandom().nextBytes(jwtKey);
+            warnings.add("JWT_KEY is not set: using a random key for this run. Tokens will not survive a restart "
+                    + "and other instances cannot check them; set JWT_KEY to a random string of 32+ bytes.");
+        } else {
+            jwtKey = jwtKeyText.getBytes(StandardCharsets.UTF_8);
+            if (jwtKey.length < MIN_JWT_KEY_BYTES) {
+                String message = "JWT_KEY is only " + jwtKey.length + " bytes; anyone who guesses it can forge tokens. Use at least "
+                        + MIN_JWT_KEY_BYTES + " random bytes, e.g. `openssl rand -base64 48`.";
+                if (production) {
+                    throw new ConfigException(message);
+                }
+                warnings.add("!!! INSECURE !!! " + message);
+            }
+        }
+
+        Optional<String> redisUrl = r.optional(Setting.REDIS_URL);
+        List<String> clusterNodes = r.optional(Setting.REDIS_CLUSTER_NODES)
+                .map(s -> List.of(s.split("\\s*,\\s*"))).orElse(List.of());
+        Optional<String> redisPassword = r.optional(Setting.DATABASE_PASSWORD);
+        if (production && (redisUrl.isPresent() || !clusterNodes.isEmpty())
+                && redisPassword.isEmpty() && redisUrl.map(u -> !u.matches("^rediss?://[^/]*:[^/@]+@.*")).orElse(true)) {
+            throw new ConfigException("Redis has no password. In prod mode set DATABASE_PASSWORD (and `requirepass` in redis.conf) "
+                    + "or put the password in REDIS_URL (redis://:PASSWORD@host:6379).");
+        }
+
+        return new ServerConfig(
+                r.text(Setting.HOST),
+                port,
+                publicUrl,
+                production,
+                redisUrl,
+                clusterNodes,
+                redisPassword,
+                r.integer(Setting.REDIS_POOL_SIZE, 8, 100_000),
+                jwtKey,
+                generated,
+                r.duration(Setting.TOKEN_TTL),
+                r.duration(Setting.SESSION_IDLE_TTL),
+                r.integer(Setting.MAX_MEMBERS_PER_SESSION, 1, 10_000),
+                r.integer(Setting.MAX_FILES_PER_SESSION, 1, 100_000),
+                r.longInteger(Setting.MAX_FILE_SIZE, 0, Long.MAX_VALUE),
+                r.integer(Setting.MAX_NAME_LENGTH, 1, 4096),
+                r.integer(Setting.MAX_TRANSFERS_PER_SENDER, 1, 10_000),
+                r.integer(Setting.CHUNK_QUEUE_DEPTH, 1, 1024),
+                r.integer(Setting.MAX_CHUNK_SIZE, 1024, 16 * 1024 * 1024),
+                r.integer(Setting.MAX_REQUEST_BYTES, 1024, 16 * 1024 * 1024),
+                r.integer(Setting.JOIN_ATTEMPTS_PER_WINDOW, 1, 1_000_000),
+                r.integer(Setting.SESSIONS_PER_WINDOW, 1, 1_000_000),
+                r.duration(Setting.RATE_WINDOW),
+                r.bool(Setting.TRUST_FORWARDED_FOR),
+                r.duration(Setting.AUTH_TIMEOUT),
+                r.duration(Setting.OFFER_TIMEOUT),
+                r.duration(Setting.STALL_TIMEOUT),
+                r.duration(Setting.PEER_TIMEOUT),
+                r.duration(Setting.SHUTDOWN_GRACE),
+                List.copyOf(warnings));
+    }
+
+    /** Parses each kind of value, naming the variable in every error. */
+    private record Reader(Map<String, String> env) {
+        String text(Setting s) {
+            String value = env.get(s.name());
+            return value == null ? s.defaultValue() : value.trim();
+        }
+
+        Optional<String> optional(Setting s) {
+            String value = text(s);
+            return value.isEmpty() ? Optional.empty() : Optional.of(value);
+        }
+
+        int integer(Setting s, int min, int max) {
+            return (int) longInteger(s, min, max);
+        }
+
+        long longInteger(Setting s, long min, long max) {
+            try {
+                long value = Long.parseLong(text(s));
+                if (value < min || value > max) {
+                    throw new ConfigException(s.name() + " must be between " + min + " and " + max + ", not " + value);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(s.name() + " must be a whole number, not '" + text(s) + "'");
+            }
+        }
+
+        boolean bool(Setting s) {
+            return switch (text(s).toLowerCase(Locale.ROOT)) {
+                case "true", "yes", "1" -> true;
+                case "false", "no", "0" -> false;
+                default -> throw new ConfigException(s.name() + " must be true or false, not '" + text(s) + "'");
+            };
+        }
+
+        /** "500ms", "90s", "15m", "24h", or plain seconds. */
+        Duration duration(Setting s) {
+            String value = text(s).toLowerCase(Locale.ROOT);
+            try {
+                Duration d;
+                if (value.endsWith("ms")) {
+                    d = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
+                } else if (value.endsWith("s")) {
+                    d = Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
+                } else if (value.endsWith("m")) {
+                    d = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
+                } else if (value.endsWith("h")) {
+                    d = Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
+                } else {
+                    d = Duration.ofSeconds(Long.parseLong(value));
+                }
+                if (d.isNegative() || d.isZero()) {
+                    throw new ConfigException(s.name() + " must be positive, not '" + text(s) + "'");
+                }
+                return d;
+            } catch (NumberFormatException e) {
+                throw new ConfigException(s.name() + " must be a duration such as 30s, 15m or 24h, not '" + text(s) + "'");
+            }
+        }
+    }
+}

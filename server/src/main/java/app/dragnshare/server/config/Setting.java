@@ -1,0 +1,53 @@
+package app.dragnshare.server.config;
+
+/**
+ * Every setting of the server: its environment variable, its default and what it means. This
+ * enum is the one place they are listed; the README's configuration table mirrors it (a test
+ * checks that it does).
+ */
+public enum Setting {
+    PORT("8080", "HTTP port the server listens on."),
+    HOST("0.0.0.0", "Address the server binds to."),
+    PUBLIC_URL("", "Base URL people reach the server at, used in the startup message. Default: http://localhost:PORT."),
+    SERVER_MODE("dev", "`dev` or `prod`. In `prod` the server refuses to start with a JWT_KEY shorter than 32 bytes or a Redis without a password."),
+    REDIS_URL("", "`redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. Unset: an embedded Redis starts on a loopback port with a random password."),
+    REDIS_CLUSTER_NODES("", "Comma-separated `host:port` seeds of a Redis Cluster; used instead of REDIS_URL when set."),
+    DATABASE_PASSWORD("", "Redis password, for a REDIS_URL (or cluster) that does not carry one."),
+    REDIS_POOL_SIZE("512", "Most Redis connections one server instance opens. Each connected sharer and each transfer end holds one while it waits."),
+    JWT_KEY("", "HS256 key for member tokens (at least 32 bytes). Unset: a random key per start, so tokens die with a restart and instances cannot share them."),
+    TOKEN_TTL("24h", "How long a member token is valid."),
+    SESSION_IDLE_TTL("30m", "A session with no member connected and no request expires after this long; all its keys go with it."),
+    MAX_MEMBERS_PER_SESSION("50", "Members (host included) one session admits."),
+    MAX_FILES_PER_SESSION("500", "Files one session can list."),
+    MAX_FILE_SIZE("1099511627776", "Largest file size in bytes that can be registered (default 1 TiB)."),
+    MAX_NAME_LENGTH("255", "Longest file name, in characters."),
+    MAX_TRANSFERS_PER_SENDER("8", "Transfers one connected sharer serves at once; further requests wait in its inbox."),
+    CHUNK_QUEUE_DEPTH("8", "Encrypted chunks of one transfer that may wait in Redis (the credits the receiver's side hands out)."),
+    MAX_CHUNK_SIZE("1048576", "Largest plaintext chunk size a sharer may offer, in bytes."),
+    MAX_REQUEST_BYTES("65536", "Largest REST request body and WebSocket text message, in bytes."),
+    JOIN_ATTEMPTS_PER_WINDOW("10", "Failed join attempts one client address may make on one session per RATE_WINDOW."),
+    SESSIONS_PER_WINDOW("30", "Sessions one client address may create per RATE_WINDOW."),
+    RATE_WINDOW("10m", "The window of the two rate limits above."),
+    TRUST_FORWARDED_FOR("false", "`true` behind a reverse proxy: the client address is the last entry of X-Forwarded-For."),
+    AUTH_TIMEOUT("5s", "A WebSocket must authenticate within this long after it opens."),
+    OFFER_TIMEOUT("2m", "How long a download waits for the sharer to answer its request."),
+    STALL_TIMEOUT("60s", "A transfer that moves no chunk for this long fails."),
+    PEER_TIMEOUT("10s", "A transfer fails this long after the other side's server instance stops answering for it."),
+    SHUTDOWN_GRACE("10s", "On shutdown, how long running transfers may take to finish before they are failed.");
+
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String defaultValue, String description) {
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,62 @@
+package app.dragnshare.server.http;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import jakarta.json.Json;
+import jakarta.json.JsonException;
+
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Turns every failure into {@code {error, message}} JSON with a fitting status. The client never
+ * sees a stack trace; unexpected failures are logged here with one.
+ */
+public final class ErrorResponses {
+    private static final Logger LOG = Logger.getLogger(ErrorResponses.class.getName());
+
+    private ErrorResponses() {
+    }
+
+    public static void register(HttpRouting.Builder routing) {
+        routing.error(ApiException.class, (req, res, e) -> send(res, e.status(), e.code(), e.getMessage()))
+                .error(JsonException.class, (req, res, e) ->
+                        send(res, Status.BAD_REQUEST_400, "bad-json", "the request body is not valid JSON"))
+                .error(RequestException.class, ErrorResponses::requestFailed)
+                .error(HttpException.class, (req, res, e) -> send(res, e.status(),
+                        e.status().code() == 404 ? "not-found" : "http-" + e.status().code(), e.status().reasonPhrase()))
+                .error(JedisException.class, (req, res, e) -> {
+                    LOG.warning("Redis failed during " + req.prologue().method() + " " + req.path().path() + ": " + e);
+                    send(res, Status.SERVICE_UNAVAILABLE_503, "unavailable",
+                            "the server's database is unreachable; try again in a moment");
+                })
+                .error(Exception.class, (req, res, e) -> {
+                    LOG.log(Level.SEVERE, "unexpected failure in " + req.prologue().method() + " " + req.path().path(), e);
+                    send(res, Status.INTERNAL_SERVER_ERROR_500, "internal", "something went wrong on the server");
+                });
+    }
+
+    public static void send(ServerResponse res, Status status, String code, String message) {
+        if (res.isSent()) {
+            return; // a stream was already under way; its own error event told the client
+        }
+        res.status(status).send(Json.createObjectBuilder().add("error", code).add("message", message).build());
+    }
+
+    private static void requestFailed(ServerRequest req, ServerResponse res, RequestException e) {
+        Status status = e.status();
+        String message = switch (status.code()) {
+            case 413 -> "the request body is too large";
+            case 415 -> "send the body as application/json";
+            default -> status.code() >= 500 ? "something went wrong on the server" : "the request could not be read";
+        };
+        send(res, status, status.code() == 413 ? "too-large" : "bad-request", message);
+    }
+}

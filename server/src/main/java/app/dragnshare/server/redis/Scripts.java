@@ -1,0 +1,49 @@
+package app.dragnshare.server.redis;
+
+/** The Lua scripts; each touches only keys of one hash tag. */
+public final class Scripts {
+    private Scripts() {
+    }
+
+    /** RPUSH ARGV[2..] onto KEYS[1] and set its TTL to ARGV[1] ms; returns the new length. */
+    public static final Script PUSH = new Script("""
+            local n = redis.call('RPUSH', KEYS[1], unpack(ARGV, 2))
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return n""");
+
+    /** INCR KEYS[1]; the first increment starts a window of ARGV[1] ms. Returns the count. */
+    public static final Script COUNT_IN_WINDOW = new Script("""
+            local n = redis.call('INCR', KEYS[1])
+            if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+            return n""");
+
+    /** PEXPIRE every key of KEYS that exists to ARGV[1] ms; returns how many existed. */
+    public static final Script TOUCH = new Script("""
+            local n = 0
+            for _, key in ipairs(KEYS) do n = n + redis.call('PEXPIRE', key, ARGV[1]) end
+            return n""");
+
+    /** HSET KEYS[1] ARGV[2] ARGV[3] unless the hash already has ARGV[4] fields; PEXPIRE ARGV[1]. 1 = added, 0 = full, -1 = no session. */
+    public static final Script ADD_BOUNDED = new Script("""
+            if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
+            if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return 0 end
+            redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return 1""");
+
+    /** DEL KEYS[1] if it holds ARGV[1]; returns 1 if deleted. */
+    public static final Script DELETE_IF_EQUAL = new Script("""
+            if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+            return 0""");
+
+    /** SET KEYS[1] ARGV[2] PX ARGV[1] and return the value it held before (nil if none). */
+    public static final Script SWAP = new Script("""
+            local old = redis.call('GET', KEYS[1])
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1])
+            return old""");
+
+    /** PEXPIRE KEYS[1] ARGV[1] if it holds ARGV[2]; returns 1 if it still did. */
+    public static final Script REFRESH_IF_EQUAL = new Script("""
+            if redis.call('GET', KEYS[1]) == ARGV[2] then return redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+            return 0""");
+}

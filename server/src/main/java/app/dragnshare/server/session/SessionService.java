@@ -1,0 +1,249 @@
+package app.dragnshare.server.session;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+
+import app.dragnshare.server.auth.Authenticator;
+import app.dragnshare.server.auth.Member;
+import app.dragnshare.server.auth.Role;
+import app.dragnshare.server.auth.Tokens;
+import app.dragnshare.server.config.ServerConfig;
+import app.dragnshare.server.http.ApiException;
+import app.dragnshare.server.http.Bodies;
+import app.dragnshare.server.http.ClientAddress;
+import app.dragnshare.server.http.Ids;
+
+/**
+ * REST for sessions, their members and their files' metadata. File contents never pass here.
+ */
+public final class SessionService implements HttpService {
+    private final SessionStore store;
+    private final Presence presence;
+    private final Inbox inbox;
+    private final Tokens tokens;
+    private final Authenticator auth;
+    private final RateLimits rateLimits;
+    private final ClientAddress clientAddress;
+    private final ServerConfig config;
+    private final FriendlyNames names = new FriendlyNames();
+    private final JoinCodes joinCodes = new JoinCodes();
+
+    public SessionService(SessionStore store, Presence presence, Inbox inbox, Tokens tokens, RateLimits rateLimits,
+                          ServerConfig config) {
+        this.store = store;
+        this.presence = presence;
+        this.inbox = inbox;
+        this.tokens = tokens;
+        this.auth = new Authenticator(tokens);
+        this.rateLimits = rateLimits;
+        this.clientAddress = new ClientAddress(config.trustForwardedFor());
+        this.config = config;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/", this::create)
+                .get("/{sessionId}", this::get)
+                .patch("/{sessionId}", this::rename)
+                .delete("/{sessionId}", this::delete)
+                .post("/{sessionId}/join", this::join)
+                .post("/{sessionId}/join-code", this::rotateJoinCode)
+                .get("/{sessionId}/files", this::listFiles)
+                .post("/{sessionId}/files", this::addFile)
+                .delete("/{sessionId}/files/{fileId}", this::removeFile);
+    }
+
+    private void create(ServerRequest req, ServerResponse res) {
+        String name = req.content().hasEntity()
+                ? Bodies.of(req).optionalString("name", 80, "").strip()
+                : "";
+        rateLimits.countSessionCreation(clientAddress.of(req));
+        long now = store.now();
+        SessionRecord session = new SessionRecord(Ids.random(), name.isEmpty() ? names.next() : name,
+                joinCodes.next(), Ids.random(), now);
+        MemberRecord host = new MemberRecord(session.hostId(), names.next(), Role.HOST, now);
+        store.create(session, host);
+        Member member = new Member(session.id(), host.id(), Role.HOST);
+        res.status(Status.CREATED_201).send(Json.createObjectBuilder()
+                .add("sessionId", session.id())
+                .add("name", session.name())
+                .add("joinCode", session.joinCode())
+                .add("memberId", host.id())
+                .add("memberName", host.name())
+                .add("role", Role.HOST.wireName())
+                .add("token", tokens.issue(member))
+                .build());
+    }
+
+    private void join(ServerRequest req, ServerResponse res) {
+        String sessionId = Ids.require(req.path().pathParameters().get("sessionId"), "session");
+        String code = Bodies.of(req).string("joinCode", 64);
+        String address = clientAddress.of(req);
+        rateLimits.checkJoin(sessionId, address);
+        SessionRecord session = store.find(sessionId).orElse(null);
+        if (session == null || !JoinCodes.matches(session.joinCode(), code.toUpperCase(java.util.Locale.ROOT))) {
+            rateLimits.countFailedJoin(sessionId, address);
+            // one answer for both, so codes cannot be probed to learn which sessions exist
+            throw new ApiException(Status.FORBIDDEN_403, "invalid-invite",
+                    "this invite is not valid: the session ended or its join code was changed; ask for a new link");
+        }
+        MemberRecord guest = new MemberRecord(Ids.random(), names.next(), Role.GUEST, store.now());
+        switch (store.addMember(sessionId, guest, config.maxMembersPerSession())) {
+            case FULL -> throw ApiException.conflict("session-full",
+                    "this session already has " + config.maxMembersPerSession() + " members");
+            case NO_SESSION -> throw ApiException.notFound("session-not-found", "the session has ended");
+            case ADDED -> { }
+        }
+        store.touch(sessionId);
+        inbox.pushAll(sessionId, store.members(sessionId), SessionEvents.MEMBERS_CHANGED);
+        res.status(Status.CREATED_201).send(Json.createObjectBuilder()
+                .add("sessionId", sessionId)
+                .add("name", session.name())
+                .add("memberId", guest.id())
+                .add("memberName", guest.name())
+                .add("role", Role.GUEST.wireName())
+                .add("token", tokens.issue(new Member(sessionId, guest.id(), Role.GUEST)))
+                .build());
+    }
+
+    private void get(ServerRequest req, ServerResponse res) {
+        String sessionId = Ids.require(req.path().pathParameters().get("sessionId"), "session");
+        Member member = auth.member(req, sessionId);
+        SessionRecord session = existing(sessionId);
+        store.touch(sessionId);
+        List<MemberRecord> members = store.members(sessionId);
+        Map<String, Boolean> online = members.stream()
+                .collect(Collectors.toMap(MemberRecord::id, m -> presence.isOnline(sessionId, m.id())));
+        JsonArrayBuilder memberArray = Json.createArrayBuilder();
+        for (MemberRecord m : members) {
+            memberArray.add(Json.createObjectBuilder(m.toJson()).add("online", online.get(m.id())));
+        }
+        var body = Json.createObjectBuilder()
+                .add("sessionId", sessionId)
+                .add("name", session.name())
+                .add("you", Json.createObjectBuilder().add("id", member.memberId()).add("role", member.role().wireName()))
+                .add("members", memberArray)
+                .add("files", filesJson(sessionId, members, online))
+                .add("limits", Json.createObjectBuilder()
+                        .add("maxFileSize", config.maxFileSize())
+                        .add("maxFiles", config.maxFilesPerSession())
+                        .add("maxChunkSize", config.maxChunkSize()));
+        if (member.isHost()) {
+            body.add("joinCode", session.joinCode());
+        }
+        res.send(body.build());
+    }
+
+    private void rename(ServerRequest req, ServerResponse res) {
+        String sessionId = Ids.require(req.path().pathParameters().get("sessionId"), "session");
+        auth.host(req, sessionId);
+        String name = Bodies.of(req).string("name", 80).strip();
+        if (name.isEmpty() || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw ApiException.badRequest("the session name must be 1 to 80 printable characters");
+        }
+        if (!store.update(sessionId, "name", name)) {
+            throw ended();
+        }
+        inbox.pushAll(sessionId, store.members(sessionId), SessionEvents.SESSION_CHANGED);
+        res.send(Json.createObjectBuilder().add("sessionId", sessionId).add("name", name).build());
+    }
+
+    private void rotateJoinCode(ServerRequest req, ServerResponse res) {
+        String sessionId = Ids.require(req.path().pathParameters().get("sessionId"), "session");
+        auth.host(req, sessionId);
+        String code = joinCodes.next();
+        if (!store.update(sessionId, "joinCode", code)) {
+            throw ended();
+        }
+        store.touch(sessionId);
+        res.send(Json.createObjectBuilder().add("sessionId", sessionId).add("joinCode", code).build());
+    }
+
+    private void delete(ServerRequest req, ServerResponse res) {
+        String sessionId = Ids.require(req.path().pathParameters().get("sessionId"), "session");
+        auth.host(req, sessionId);
+        existing(sessionId);
+        List<MemberRecord> members = store.delete(sessionId);
+        inbox.pushAll(sessionId, members, SessionEvents.ENDED);
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private void listFiles(ServerRequest req, ServerResponse res) {
+        String sessionId = Ids.require(req.path().pathParameters().get("sessionId"), "session");
+        auth.member(req, sessionId);
+        existing(sessionId);
+        store.touch(sessionId);
+        List<MemberRecord> members = store.members(sessionId);
+        Map<String, Boolean> online = members.stream()
+                .collect(Collectors.toMap(MemberRecord::id, m -> presence.isOnline(sessionId, m.id())));
+        res.send(Json.createObjectBuilder().add("files", filesJson(sessionId, members, online)).build());
+    }
+
+    private void addFile(ServerRequest req, ServerResponse res) {
+        String sessionId = Ids.require(req.path().pathParameters().get("sessionId"), "session");
+        Member member = auth.member(req, sessionId);
+        Bodies body = Bodies.of(req);
+        String name = FileNames.validName(body.string("name", config.maxNameLength() * 2), config.maxNameLength());
+        long size = body.wholeNumber("size", 0, Long.MAX_VALUE);
+        if (size > config.maxFileSize()) {
+            throw new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "file-too-large",
+                    "the file is larger than this server allows (" + config.maxFileSize() + " bytes)");
+        }
+        String type = FileNames.validType(body.optionalString("type", 512, "").strip());
+        FileRecord file = new FileRecord(Ids.random(), name, size, type, member.memberId(), store.now());
+        switch (store.addFile(sessionId, file, config.maxFilesPerSession())) {
+            case FULL -> throw ApiException.conflict("too-many-files",
+                    "this session already lists " + config.maxFilesPerSession() + " files; remove some first");
+            case NO_SESSION -> throw ended();
+            case ADDED -> { }
+        }
+        store.touch(sessionId);
+        inbox.pushAll(sessionId, store.members(sessionId), SessionEvents.FILES_CHANGED);
+        res.status(Status.CREATED_201).send(file.toJson());
+    }
+
+    private void removeFile(ServerRequest req, ServerResponse res) {
+        String sessionId = Ids.require(req.path().pathParameters().get("sessionId"), "session");
+        String fileId = Ids.require(req.path().pathParameters().get("fileId"), "file");
+        Member member = auth.member(req, sessionId);
+        FileRecord file = store.file(sessionId, fileId)
+                .orElseThrow(() -> ApiException.notFound("file-not-found", "no such file in this session"));
+        if (!member.isHost() && !file.ownerId().equals(member.memberId())) {
+            throw ApiException.forbidden("only the file's owner or the host can remove it");
+        }
+        store.removeFile(sessionId, fileId);
+        inbox.pushAll(sessionId, store.members(sessionId), SessionEvents.FILES_CHANGED);
+        res.status(Status.NO_CONTENT_204).send();
+    }
+
+    private JsonArrayBuilder filesJson(String sessionId, List<MemberRecord> members, Map<String, Boolean> online) {
+        Map<String, MemberRecord> byId = members.stream().collect(Collectors.toMap(MemberRecord::id, Function.identity()));
+        JsonArrayBuilder files = Json.createArrayBuilder();
+        for (FileRecord f : store.files(sessionId)) {
+            MemberRecord owner = byId.get(f.ownerId());
+            files.add(Json.createObjectBuilder(f.toJson())
+                    .add("ownerName", owner == null ? "" : owner.name())
+                    .add("online", online.getOrDefault(f.ownerId(), false)));
+        }
+        return files;
+    }
+
+    private SessionRecord existing(String sessionId) {
+        return store.find(sessionId).orElseThrow(SessionService::ended);
+    }
+
+    private static ApiException ended() {
+        return new ApiException(Status.GONE_410, "session-ended", "this session has ended");
+    }
+}

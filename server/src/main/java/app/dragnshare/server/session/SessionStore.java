@@ -1,0 +1,147 @@
+package app.dragnshare.server.session;
+
+import java.io.StringReader;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import app.dragnshare.server.redis.Keys;
+import app.dragnshare.server.redis.Script;
+import app.dragnshare.server.redis.Scripts;
+
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * Sessions, members and file metadata in Redis. Every key carries the session's idle TTL, which
+ * any member's activity renews; when it lapses, everything of the session is gone.
+ */
+public final class SessionStore {
+    /** Outcome of adding to a bounded set. */
+    public enum Added { ADDED, FULL, NO_SESSION }
+
+    /** One script, so a session never exists without its host or its TTL. */
+    private static final Script CREATE = new Script("""
+            redis.call('HSET', KEYS[1], 'name', ARGV[2], 'joinCode', ARGV[3], 'host', ARGV[4], 'created', ARGV[5])
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            redis.call('HSET', KEYS[2], ARGV[4], ARGV[6])
+            redis.call('PEXPIRE', KEYS[2], ARGV[1])
+            return 1""");
+    /** HSET on the session hash only while it exists, so an update never recreates it without a TTL. */
+    private static final Script UPDATE = new Script("""
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            return 1""");
+
+    private final UnifiedJedis redis;
+    private final Duration idleTtl;
+    private final Clock clock;
+
+    public SessionStore(UnifiedJedis redis, Duration idleTtl, Clock clock) {
+        this.redis = redis;
+        this.idleTtl = idleTtl;
+        this.clock = clock;
+    }
+
+    public void create(SessionRecord session, MemberRecord host) {
+        String ttl = ttlMillis();
+        CREATE.run(redis, List.of(Keys.session(session.id()), Keys.members(session.id())),
+                ttl, session.name(), session.joinCode(), host.id(), Long.toString(session.createdAt()),
+                host.toJson().toString());
+    }
+
+    public Optional<SessionRecord> find(String sessionId) {
+        Map<String, String> fields = redis.hgetAll(Keys.session(sessionId));
+        if (fields.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new SessionRecord(sessionId, fields.get("name"), fields.get("joinCode"), fields.get("host"),
+                Long.parseLong(fields.getOrDefault("created", "0"))));
+    }
+
+    public Added addMember(String sessionId, MemberRecord member, int max) {
+        return added(Scripts.ADD_BOUNDED.runForLong(redis, List.of(Keys.members(sessionId), Keys.session(sessionId)),
+                ttlMillis(), member.id(), member.toJson().toString(), Integer.toString(max)));
+    }
+
+    public Optional<MemberRecord> member(String sessionId, String memberId) {
+        return Optional.ofNullable(redis.hget(Keys.members(sessionId), memberId)).map(s -> MemberRecord.fromJson(parse(s)));
+    }
+
+    public List<MemberRecord> members(String sessionId) {
+        List<MemberRecord> members = new ArrayList<>();
+        for (String json : redis.hgetAll(Keys.members(sessionId)).values()) {
+            members.add(MemberRecord.fromJson(parse(json)));
+        }
+        members.sort(Comparator.comparingLong(MemberRecord::joinedAt));
+        return members;
+    }
+
+    /** Sets a field of an existing session; false if the session is gone. */
+    public boolean update(String sessionId, String field, String value) {
+        return UPDATE.runForLong(redis, List.of(Keys.session(sessionId)), field, value) == 1;
+    }
+
+    /** Deletes the session and everything in it; returns who was a member, so they can be told. */
+    public List<MemberRecord> delete(String sessionId) {
+        List<MemberRecord> members = members(sessionId);
+        List<String> keys = new ArrayList<>(List.of(Keys.session(sessionId), Keys.files(sessionId), Keys.members(sessionId)));
+        for (MemberRecord m : members) {
+            keys.add(Keys.online(sessionId, m.id()));
+        }
+        redis.del(keys.toArray(String[]::new));
+        return members;
+    }
+
+    public Added addFile(String sessionId, FileRecord file, int max) {
+        return added(Scripts.ADD_BOUNDED.runForLong(redis, List.of(Keys.files(sessionId), Keys.session(sessionId)),
+                ttlMillis(), file.id(), file.toJson().toString(), Integer.toString(max)));
+    }
+
+    public Optional<FileRecord> file(String sessionId, String fileId) {
+        return Optional.ofNullable(redis.hget(Keys.files(sessionId), fileId)).map(s -> FileRecord.fromJson(parse(s)));
+    }
+
+    public List<FileRecord> files(String sessionId) {
+        List<FileRecord> files = new ArrayList<>();
+        for (String json : redis.hgetAll(Keys.files(sessionId)).values()) {
+            files.add(FileRecord.fromJson(parse(json)));
+        }
+        files.sort(Comparator.comparingLong(FileRecord::addedAt).thenComparing(FileRecord::name));
+        return files;
+    }
+
+    public boolean removeFile(String sessionId, String fileId) {
+        return redis.hdel(Keys.files(sessionId), fileId) == 1;
+    }
+
+    /** Renews the idle TTL of the session's keys; false when the session no longer exists. */
+    public boolean touch(String sessionId) {
+        return Scripts.TOUCH.runForLong(redis,
+                List.of(Keys.session(sessionId), Keys.files(sessionId), Keys.members(sessionId)), ttlMillis()) > 0;
+    }
+
+    public long now() {
+        return clock.millis();
+    }
+
+    private String ttlMillis() {
+        return Long.toString(idleTtl.toMillis());
+    }
+
+    private static Added added(long result) {
+        return result == 1 ? Added.ADDED : result == 0 ? Added.FULL : Added.NO_SESSION;
+    }
+
+    static JsonObject parse(String json) {
+        try (var reader = Json.createReader(new StringReader(json))) {
+            return reader.readObject();
+        }
+    }
+}

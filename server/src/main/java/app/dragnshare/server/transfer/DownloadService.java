@@ -1,0 +1,94 @@
+package app.dragnshare.server.transfer;
+
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.sse.SseSink;
+
+
+import app.dragnshare.server.auth.Authenticator;
+import app.dragnshare.server.auth.Member;
+import app.dragnshare.server.http.ApiException;
+import app.dragnshare.server.http.Bodies;
+import app.dragnshare.server.http.Ids;
+import app.dragnshare.server.session.FileRecord;
+import app.dragnshare.server.session.Inbox;
+import app.dragnshare.server.session.Presence;
+import app.dragnshare.server.session.SessionStore;
+
+/**
+ * Starts a download: checks the request, drops it into the owner's inbox and answers with a
+ * server-sent-event stream that carries the offer, the encrypted chunks and the end.
+ */
+public final class DownloadService implements HttpService {
+    private final Authenticator auth;
+    private final SessionStore store;
+    private final Presence presence;
+    private final Inbox inbox;
+    private final Relay relay;
+    private final RelayTap tap;
+    private final TransferSettings settings;
+    private final ActiveDownloads active;
+
+    public DownloadService(Authenticator auth, SessionStore store, Presence presence, Inbox inbox, Relay relay,
+                           RelayTap tap, TransferSettings settings, ActiveDownloads active) {
+        this.auth = auth;
+        this.store = store;
+        this.presence = presence;
+        this.inbox = inbox;
+        this.relay = relay;
+        this.tap = tap;
+        this.settings = settings;
+        this.active = active;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/{sessionId}/files/{fileId}/transfers", this::download);
+    }
+
+    private void download(ServerRequest req, ServerResponse res) {
+        String sessionId = Ids.require(req.path().pathParameters().get("sessionId"), "session");
+        String fileId = Ids.require(req.path().pathParameters().get("fileId"), "file");
+        Member member = auth.member(req, sessionId);
+        Bodies body = Bodies.of(req);
+        String transferId = body.base64Url("transferId", 16);
+        String publicKey = body.base64Url("publicKey", 65);
+        String hmac = body.base64Url("hmac", 32);
+        if (!req.headers().isAccepted(MediaTypes.TEXT_EVENT_STREAM)) {
+            throw new ApiException(Status.NOT_ACCEPTABLE_406, "accept-event-stream",
+                    "this endpoint answers with a stream: send Accept: text/event-stream");
+        }
+        if (active.stopping()) {
+            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "shutting-down", Failure.SHUTTING_DOWN.message());
+        }
+        FileRecord file = store.file(sessionId, fileId)
+                .orElseThrow(() -> ApiException.notFound("file-not-found", "no such file in this session"));
+        if (!presence.isOnline(sessionId, file.ownerId())) {
+            throw ApiException.conflict(Failure.OWNER_OFFLINE.code(), Failure.OWNER_OFFLINE.message());
+        }
+        TransferChannel channel = relay.channel(transferId);
+        if (!channel.claim()) {
+            throw ApiException.conflict("transfer-exists", "this transferId is in use; make a new random one");
+        }
+        store.touch(sessionId);
+        inbox.push(sessionId, file.ownerId(),
+                tap.request(Messages.request(transferId, fileId, member.memberId(), publicKey, hmac)));
+
+        res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
+        res.headers().set(HeaderNames.create("X-Accel-Buffering"), "no"); // nginx: do not buffer the stream
+        DownloadStream stream = new DownloadStream(channel, file, () -> presence.isOnline(sessionId, file.ownerId()),
+                settings);
+        active.add(stream);
+        try (SseSink sink = res.sink(SseSink.TYPE)) {
+            stream.run(sink);
+        } finally {
+            active.remove(stream);
+        }
+    }
+
+}

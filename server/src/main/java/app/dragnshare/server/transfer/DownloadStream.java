@@ -1,0 +1,220 @@
+package app.dragnshare.server.transfer;
+
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
+
+import io.helidon.http.sse.SseEvent;
+import io.helidon.webserver.sse.SseSink;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+
+import app.dragnshare.server.session.FileRecord;
+
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * One download as the receiver's server instance runs it: wait for the offer, hand out the
+ * queue's credits, then move each chunk from Redis to the SSE stream and return its credit.
+ * Every wait is a blocking pop with a short timeout, used to send heartbeats and to notice a
+ * sharer whose instance died.
+ */
+final class DownloadStream {
+    private static final Logger LOG = Logger.getLogger(DownloadStream.class.getName());
+    private static final SseEvent HEARTBEAT = SseEvent.builder().comment("keep-alive").build();
+
+    private final TransferChannel channel;
+    private final FileRecord file;
+    private final BooleanSupplier ownerOnline;
+    private final TransferSettings settings;
+    private volatile boolean stopping;
+    private SseSink sink;
+    private long lastWrite;
+    private long lastMark;
+
+    DownloadStream(TransferChannel channel, FileRecord file, BooleanSupplier ownerOnline, TransferSettings settings) {
+        this.channel = channel;
+        this.file = file;
+        this.ownerOnline = ownerOnline;
+        this.settings = settings;
+    }
+
+    /** Asks the stream to end with "shutting-down" at its next wake-up. */
+    void stop() {
+        stopping = true;
+    }
+
+    void run(SseSink sink) {
+        this.sink = sink;
+        lastWrite = lastMark = System.nanoTime();
+        try {
+            JsonObject offer = awaitOffer();
+            if (offer != null) {
+                stream(offer);
+            }
+        } catch (ClientGone e) {
+            tellSender(Failure.RECEIVER_GONE);
+        } catch (JedisException e) {
+            LOG.warning("download " + channel.transferId() + " lost Redis: " + e.getMessage());
+            sendError(Failure.SERVER_ERROR);
+        } finally {
+            try {
+                channel.closeReceiverSide();
+            } catch (JedisException e) {
+                LOG.fine(() -> "keys of " + channel.transferId() + " expire by TTL: " + e.getMessage());
+            }
+        }
+    }
+
+    private JsonObject awaitOffer() {
+        long deadline = System.nanoTime() + settings.offerTimeout().toNanos();
+        while (true) {
+            TransferChannel.Signal signal = channel.awaitOffer(settings.block());
+            if (signal instanceof TransferChannel.Control control) {
+                JsonObject message = control.message();
+                if ("offer".equals(message.getString("type", ""))) {
+                    emit(SseEvent.builder().name("offer").data(withoutType(message)).build());
+                    return message;
+                }
+                emit(errorEvent(message.getString("code", "declined"), message.getString("message", "")));
+                return null;
+            }
+            idle();
+            if (stopping) {
+                sendError(Failure.SHUTTING_DOWN);
+                return null;
+            }
+            if (!ownerOnline.getAsBoolean()) {
+                sendError(Failure.OWNER_OFFLINE);
+                return null;
+            }
+            if (System.nanoTime() > deadline) {
+                sendError(Failure.TIMEOUT);
+                return null;
+            }
+        }
+    }
+
+    private void stream(JsonObject offer) {
+        long chunks = offer.getJsonNumber("chunks").longValue();
+        long expected = 0;
+        long lastProgress = System.nanoTime();
+        channel.grantCredits(settings.queueDepth());
+        while (true) {
+            TransferChannel.Signal signal = channel.awaitChunk(settings.block());
+            switch (signal) {
+                case TransferChannel.Data chunk -> {
+                    byte[] element = chunk.bytes();
+                    long index = readIndex(element);
+                    if (index != expected) {
+                        // cannot happen unless Redis lost data; the client would fail to decrypt anyway
+                        tellSender(Failure.SERVER_ERROR);
+                        sendError(Failure.SERVER_ERROR);
+                        return;
+                    }
+                    ByteBuffer base64 = Base64.getEncoder().encode(ByteBuffer.wrap(element, 4, element.length - 4));
+                    emit(SseEvent.builder().name("chunk").id(Long.toString(index)).data(base64.array()).build());
+                    expected++;
+                    lastProgress = System.nanoTime();
+                    if (expected == chunks) {
+                        emit(SseEvent.builder().name("end").data(Json.createObjectBuilder()
+                                .add("chunks", chunks).add("size", file.size()).build().toString()).build());
+                        channel.toSender(Messages.done());
+                        return;
+                    }
+                    channel.grantCredits(1);
+                }
+                case TransferChannel.Control control -> {
+                    JsonObject message = control.message();
+                    emit(errorEvent(message.getString("code", Failure.SENDER_GONE.code()),
+                            message.getString("message", Failure.SENDER_GONE.message())));
+                    return;
+                }
+                case TransferChannel.Timeout timeout -> {
+                    idle();
+                    if (!channel.isAlive(TransferChannel.Side.SENDER)) {
+                        sendError(Failure.SENDER_GONE);
+                        return;
+                    }
+                    if (System.nanoTime() - lastProgress > settings.stallTimeout().toNanos()) {
+                        tellSender(Failure.STALLED);
+                        sendError(Failure.STALLED);
+                        return;
+                    }
+                }
+            }
+            if (stopping) {
+                tellSender(Failure.SHUTTING_DOWN);
+                sendError(Failure.SHUTTING_DOWN);
+                return;
+            }
+            markAliveIfDue();
+        }
+    }
+
+    /** Between messages: keep the connection and our liveness mark fresh. */
+    private void idle() {
+        if (System.nanoTime() - lastWrite > settings.heartbeat().toNanos()) {
+            emit(HEARTBEAT);
+        }
+        markAliveIfDue();
+    }
+
+    private void markAliveIfDue() {
+        if (System.nanoTime() - lastMark > settings.peerTimeout().toNanos() / 3) {
+            channel.markAlive(TransferChannel.Side.RECEIVER);
+            lastMark = System.nanoTime();
+        }
+    }
+
+    private void tellSender(Failure failure) {
+        try {
+            channel.toSender(Messages.cancel(null, failure.code(), failure.message()));
+        } catch (JedisException e) {
+            LOG.fine(() -> "sender of " + channel.transferId() + " will notice by timeout: " + e.getMessage());
+        }
+    }
+
+    private void sendError(Failure failure) {
+        try {
+            emit(errorEvent(failure.code(), failure.message()));
+        } catch (ClientGone e) {
+            LOG.fine(() -> "receiver of " + channel.transferId() + " left before hearing " + failure.code());
+        }
+    }
+
+    private void emit(SseEvent event) {
+        try {
+            sink.emit(event);
+            lastWrite = System.nanoTime();
+        } catch (RuntimeException e) {
+            throw new ClientGone();
+        }
+    }
+
+    private static SseEvent errorEvent(String code, String message) {
+        return SseEvent.builder().name("error")
+                .data(Json.createObjectBuilder().add("code", code).add("message", message).build().toString())
+                .build();
+    }
+
+    private static String withoutType(JsonObject message) {
+        JsonObjectBuilder builder = Json.createObjectBuilder(message);
+        builder.remove("type");
+        return builder.build().toString();
+    }
+
+    private static long readIndex(byte[] element) {
+        return ((element[0] & 0xFFL) << 24) | ((element[1] & 0xFF) << 16) | ((element[2] & 0xFF) << 8) | (element[3] & 0xFF);
+    }
+
+    /** The receiver's connection is gone; nothing more can be sent to it. */
+    private static final class ClientGone extends RuntimeException {
+        ClientGone() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package app.dragnshare.server.transfer;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Logger;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import app.dragnshare.server.session.FileRecord;
+
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * One transfer as the sharer's server instance sees it: requested (waiting for the sharer's
+ * offer), then streaming (asking the sharer for one chunk per credit from the receiver's side),
+ * then ended. Its own virtual thread waits for the offer and then pumps credits into pulls.
+ */
+final class OutgoingTransfer {
+    private static final Logger LOG = Logger.getLogger(OutgoingTransfer.class.getName());
+
+    enum State { REQUESTED, STREAMING, ENDED }
+
+    /** What the transfer needs from the socket it belongs to. */
+    interface Link {
+        void send(JsonObject message);
+
+        void ended(OutgoingTransfer transfer);
+    }
+
+    private final String transferId;
+    private final FileRecord file;
+    private final TransferChannel channel;
+    private final TransferSettings settings;
+    private final RelayTap tap;
+    private final Link link;
+    private final AtomicReference<State> state = new AtomicReference<>(State.REQUESTED);
+    private final CountDownLatch answered = new CountDownLatch(1);
+    private final AtomicLong pulled = new AtomicLong();
+    private volatile long chunkSize;
+    private volatile long chunks;
+    /** Next index the sharer must send; touched only by the socket's reading thread. */
+    private long nextChunk;
+
+    OutgoingTransfer(String transferId, FileRecord file, TransferChannel channel, TransferSettings settings,
+                     RelayTap tap, Link link) {
+        this.transferId = transferId;
+        this.file = file;
+        this.channel = channel;
+        this.settings = settings;
+        this.tap = tap;
+        this.link = link;
+    }
+
+    String transferId() {
+        return transferId;
+    }
+
+    void start() {
+        Thread.ofVirtual().name("transfer-" + transferId).start(this::run);
+    }
+
+    /** The sharer answered with an offer: check it against the file and pass it on. */
+    void offer(JsonObject message) throws ProtocolException {
+        if (state.get() != State.REQUESTED) {
+            throw new ProtocolException("offer for a transfer that is not waiting for one");
+        }
+        String problem = OfferCheck.problem(message, file, settings.maxChunkSize());
+        if (problem != null) {
+            link.send(Messages.error(transferId, Failure.BAD_OFFER.code(), problem));
+            end(Failure.BAD_OFFER, true);
+            return;
+        }
+        chunkSize = message.getJsonNumber("chunkSize").longValue();
+        chunks = message.getJsonNumber("chunks").longValue();
+        JsonObject offer = Json.createObjectBuilder()
+                .add("type", "offer")
+                .add("publicKey", message.getString("publicKey"))
+                .add("hmac", message.getString("hmac"))
+                .add("name", file.name())
+                .add("size", file.size())
+                .add("mediaType", file.type())
+                .add("chunkSize", chunkSize)
+                .add("chunks", chunks)
+                .build();
+        channel.markAlive(TransferChannel.Side.SENDER);
+        if (state.compareAndSet(State.REQUESTED, State.STREAMING)) {
+            channel.toReceiver(tap.offer(offer));
+        }
+        answered.countDown();
+    }
+
+    void decline(String code) {
+        end(Failure.fromDecline(code), true);
+    }
+
+    void cancelledBySharer() {
+        end(Failure.CANCELLED, true);
+    }
+
+    /** The socket closed: the receiver must hear that the sharer is gone. */
+    void sharerGone() {
+        end(Failure.SENDER_GONE, true);
+    }
+
+    /** The server is stopping. */
+    void shutdown() {
+        if (state.get() != State.ENDED) {
+            link.send(Messages.cancel(transferId, Failure.SHUTTING_DOWN.code(), Failure.SHUTTING_DOWN.message()));
+        }
+        end(Failure.SHUTTING_DOWN, true);
+    }
+
+    /** A chunk's header arrived; returns its element buffer (index || ciphertext) sized exactly. */
+    byte[] startChunk(long index) throws ProtocolException {
+        if (state.get() == State.ENDED) {
+            return null; // it crossed our cancel on the way; drop it
+        }
+        if (state.get() != State.STREAMING) {
+            throw new ProtocolException("chunk before the offer");
+        }
+        if (index != nextChunk || index >= pulled.get()) {
+            throw new ProtocolException("chunk " + index + " was not requested");
+        }
+        return new byte[4 + (int) TransferSettings.cipherLength(file.size(), chunkSize, chunks, index)];
+    }
+
+    void completeChunk(byte[] element) {
+        nextChunk++;
+        if (state.get() == State.STREAMING) {
+            channel.pushChunk(element);
+        }
+    }
+
+    private void run() {
+        try {
+            if (!answered.await(settings.offerTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                link.send(Messages.cancel(transferId, Failure.TIMEOUT.code(), "you did not answer this request in time"));
+                end(Failure.TIMEOUT, true);
+                return;
+            }
+            pump();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            end(Failure.SHUTTING_DOWN, true);
+        } catch (JedisException e) {
+            LOG.warning("transfer " + transferId + " lost Redis: " + e.getMessage());
+            link.send(Messages.cancel(transferId, Failure.SERVER_ERROR.code(), Failure.SERVER_ERROR.message()));
+            end(Failure.SERVER_ERROR, false);
+        }
+    }
+
+    /** One pull per credit; "done" or "cancel" from the receiver's side ends it. */
+    private void pump() {
+        Duration refresh = settings.peerTimeout().dividedBy(3);
+        long lastMark = System.nanoTime();
+        while (state.get() == State.STREAMING) {
+            TransferChannel.Signal signal = channel.awaitCredit(settings.block());
+            if (System.nanoTime() - lastMark > refresh.toNanos()) {
+                channel.markAlive(TransferChannel.Side.SENDER);
+                lastMark = System.nanoTime();
+            }
+            switch (signal) {
+                case TransferChannel.Data credit -> {
+                    long index = pulled.get();
+                    if (index < chunks && state.get() == State.STREAMING) {
+                        pulled.incrementAndGet();
+                        link.send(Messages.pull(transferId, index));
+                    }
+                }
+                case TransferChannel.Control control -> {
+                    if ("done".equals(control.message().getString("type", ""))) {
+                        if (state.compareAndSet(State.STREAMING, State.ENDED)) {
+                            link.send(Messages.done(transferId));
+                            finish();
+                        }
+                    } else {
+                        String code = control.message().getString("code", Failure.RECEIVER_GONE.code());
+                        link.send(Messages.cancel(transferId, code,
+                                control.message().getString("message", Failure.RECEIVER_GONE.message())));
+                        end(null, false);
+                    }
+                    return;
+                }
+                case TransferChannel.Timeout timeout -> {
+                    if (!channel.isAlive(TransferChannel.Side.RECEIVER)) {
+                        link.send(Messages.cancel(transferId, Failure.RECEIVER_GONE.code(), Failure.RECEIVER_GONE.message()));
+                        end(null, false);
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Ends the transfer once. With {@code tellReceiver}, the receiver's stream gets the failure as
+     * its error event.
+     */
+    private void end(Failure failure, boolean tellReceiver) {
+        State before = state.getAndSet(State.ENDED);
+        if (before == State.ENDED) {
+            return;
+        }
+        answered.countDown();
+        if (failure != null && tellReceiver) {
+            try {
+                channel.toReceiver(Messages.error(failure.code(), failure.message()));
+            } catch (JedisException e) {
+                LOG.fine(() -> "could not tell the receiver of " + transferId + ": " + e.getMessage());
+            }
+        }
+        finish();
+    }
+
+    private void finish() {
+        try {
+            channel.closeSenderSide();
+        } catch (JedisException e) {
+            LOG.fine(() -> "could not clean up " + transferId + "; its keys expire by TTL: " + e.getMessage());
+        } finally {
+            link.ended(this);
+        }
+    }
+
+}

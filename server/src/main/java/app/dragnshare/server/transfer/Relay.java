@@ -1,0 +1,34 @@
+package app.dragnshare.server.transfer;
+
+import java.time.Duration;
+
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * The data plane in Redis: opens the {@link TransferChannel} of a transfer. The sharer's and the
+ * receiver's server instances meet only here, so they may be different instances.
+ */
+public final class Relay {
+    private final UnifiedJedis redis;
+    private final Duration keyTtl;
+    private final Duration aliveTtl;
+
+    /**
+     * @param keyTtl   lifetime of a transfer's lists, renewed on every push
+     * @param aliveTtl lifetime of a side's "still here" mark; the other side gives up once it lapses
+     */
+    public Relay(UnifiedJedis redis, Duration keyTtl, Duration aliveTtl) {
+        this.redis = redis;
+        this.keyTtl = keyTtl;
+        this.aliveTtl = aliveTtl;
+    }
+
+    public TransferChannel channel(String transferId) {
+        return new TransferChannel(redis, transferId, keyTtl, aliveTtl);
+    }
+
+    /** How often a side renews its mark: well inside its TTL. */
+    public Duration aliveRefresh() {
+        return aliveTtl.dividedBy(3);
+    }
+}

@@ -1,0 +1,410 @@
+package app.dragnshare.server.transfer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+
+import jakarta.json.JsonException;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+
+import app.dragnshare.server.auth.AuthException;
+import app.dragnshare.server.auth.Member;
+import app.dragnshare.server.http.Ids;
+import app.dragnshare.server.session.FileRecord;
+import app.dragnshare.server.session.SessionEvents;
+
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * The WebSocket of one sharer (a page or a CLI that holds files). It authenticates with its first
+ * message, then a virtual thread takes download requests and session events from the member's
+ * inbox in Redis (blocking pops) and forwards them; the sharer answers with offers and binary
+ * chunk frames. One instance per connection.
+ */
+public final class SharerSocket implements WsListener {
+    private static final Logger LOG = Logger.getLogger(SharerSocket.class.getName());
+    /** Close codes (4000-4999 are the application's; see PROTOCOL.md). */
+    static final int BAD_MESSAGE = 4400;
+    static final int UNAUTHORIZED = 4401;
+    static final int FORBIDDEN = 4403;
+    static final int REPLACED = 4409;
+    static final int SESSION_ENDED = 4410;
+    private static final int RECENTLY_ENDED_KEPT = 64;
+
+    private final SocketContext context;
+    private final String connectionId = Ids.random();
+    private final ReentrantLock sendLock = new ReentrantLock();
+    private final Map<String, OutgoingTransfer> transfers = new ConcurrentHashMap<>();
+    private final Set<String> recentlyEnded = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > RECENTLY_ENDED_KEPT;
+                }
+            }));
+    private final Semaphore slots;
+    private final ChunkAssembler assembler;
+    private final StringBuilder text = new StringBuilder();
+    private volatile WsSession ws;
+    private volatile Member member;
+    private volatile boolean closed;
+
+    public SharerSocket(SocketContext context) {
+        this.context = context;
+        this.slots = new Semaphore(context.settings().maxTransfersPerSender());
+        this.assembler = new ChunkAssembler(new ChunkTarget(),
+                context.settings().maxChunkSize() + ChunkAssembler.HEADER_LENGTH + 16L);
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        this.ws = session;
+        context.sockets().add(this);
+        Thread.ofVirtual().name("socket-auth-timer").start(() -> {
+            try {
+                Thread.sleep(context.settings().authTimeout());
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (member == null && !closed) {
+                close(UNAUTHORIZED, "authenticate within " + context.settings().authTimeout().toSeconds() + " s");
+            }
+        });
+    }
+
+    @Override
+    public void onMessage(WsSession session, String part, boolean last) {
+        if (text.length() + part.length() > context.settings().maxTextMessage()) {
+            close(WsCloseCodes.TOO_BIG, "text message too long");
+            return;
+        }
+        text.append(part);
+        if (!last) {
+            return;
+        }
+        String message = text.toString();
+        text.setLength(0);
+        try {
+            handleText(message);
+        } catch (ProtocolException e) {
+            close(BAD_MESSAGE, e.getMessage());
+        } catch (JedisException e) {
+            LOG.warning("Redis failed on a socket message: " + e.getMessage());
+            close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        if (member == null) {
+            close(UNAUTHORIZED, "authenticate before sending data");
+            return;
+        }
+        try {
+            assembler.accept(buffer, last);
+        } catch (ProtocolException e) {
+            close(BAD_MESSAGE, e.getMessage());
+        } catch (JedisException e) {
+            LOG.warning("Redis failed while relaying a chunk: " + e.getMessage());
+            close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+        }
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        shutdown();
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        LOG.log(Level.FINE, "sharer socket failed", t);
+        shutdown();
+    }
+
+    /** Ends this connection because the server stops: transfers fail with "shutting-down", the client hears 1001. */
+    void serverStopping() {
+        for (OutgoingTransfer transfer : transfers.values()) {
+            transfer.shutdown();
+        }
+        close(WsCloseCodes.GOING_AWAY, "server is restarting; reconnect shortly");
+    }
+
+    private void handleText(String message) throws ProtocolException {
+        JsonObject json;
+        try {
+            json = Messages.parse(message);
+        } catch (JsonException | IllegalStateException e) {
+            throw new ProtocolException("message is not a JSON object");
+        }
+        String type = string(json, "type");
+        if (member == null) {
+            if (!"auth".equals(type)) {
+                close(UNAUTHORIZED, "the first message must be {\"type\":\"auth\",\"token\":...}");
+                return;
+            }
+            authenticate(string(json, "token"));
+            return;
+        }
+        if ("auth".equals(type)) {
+            throw new ProtocolException("already authenticated");
+        }
+        if (!type.equals("offer") && !type.equals("decline") && !type.equals("cancel")) {
+            throw new ProtocolException("unknown message type '" + shorten(type) + "'");
+        }
+        OutgoingTransfer transfer = transfer(string(json, "transferId"));
+        if (transfer == null) {
+            return; // it crossed our cancel on the way
+        }
+        switch (type) {
+            case "offer" -> transfer.offer(json);
+            case "decline" -> transfer.decline(json.getString("code", "declined"));
+            default -> transfer.cancelledBySharer();
+        }
+    }
+
+    private void authenticate(String token) {
+        Member who;
+        try {
+            who = context.tokens().verify(token);
+        } catch (AuthException e) {
+            close(e.forbidden() ? FORBIDDEN : UNAUTHORIZED, e.getMessage());
+            return;
+        }
+        if (context.store().find(who.sessionId()).isEmpty()) {
+            close(SESSION_ENDED, "this session has ended");
+            return;
+        }
+        if (context.store().member(who.sessionId(), who.memberId()).isEmpty()) {
+            close(FORBIDDEN, "not a member of this session");
+            return;
+        }
+        context.presence().claim(who.sessionId(), who.memberId(), connectionId);
+        member = who;
+        send(Messages.ready(who.sessionId(), who.memberId()));
+        Thread.ofVirtual().name("socket-inbox-" + who.memberId()).start(this::takeFromInbox);
+    }
+
+    /**
+     * The member's inbox loop: a blocking pop with a short timeout, so between messages it can
+     * renew the member's presence, keep the session alive and ping the client. It takes a request
+     * only while a transfer slot is free; the others wait in Redis.
+     */
+    private void takeFromInbox() {
+        Member me = member;
+        TransferSettings settings = context.settings();
+        Duration presenceRefresh = context.presence().ttl().dividedBy(3);
+        long lastPresence = System.nanoTime();
+        long lastTouch = System.nanoTime();
+        long lastPing = System.nanoTime();
+        try {
+            while (!closed) {
+                boolean slot = slots.tryAcquire(settings.block().toMillis(), TimeUnit.MILLISECONDS);
+                Optional<JsonObject> message = Optional.empty();
+                try {
+                    if (slot) {
+                        message = context.inbox().take(me.sessionId(), me.memberId(), settings.block());
+                    }
+                    long now = System.nanoTime();
+                    if (now - lastPresence > presenceRefresh.toNanos()) {
+                        lastPresence = now;
+                        if (!context.presence().renew(me.sessionId(), me.memberId(), connectionId)) {
+                            close(REPLACED, "this member connected again elsewhere");
+                            return;
+                        }
+                    }
+                    if (now - lastTouch > Duration.ofSeconds(60).toNanos()) {
+                        lastTouch = now;
+                        if (!context.store().touch(me.sessionId())) {
+                            close(SESSION_ENDED, "this session has ended");
+                            return;
+                        }
+                    }
+                    if (now - lastPing > settings.heartbeat().toNanos()) {
+                        lastPing = now;
+                        ping();
+                    }
+                    if (message.isPresent() && !closed) {
+                        slot = !dispatch(me, message.get()); // a started transfer keeps its slot
+                    }
+                } finally {
+                    if (slot) {
+                        slots.release();
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (JedisException e) {
+            LOG.warning("sharer " + me.memberId() + " lost Redis: " + e.getMessage());
+            close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+        }
+    }
+
+    /** Handles one inbox message; true when it started a transfer (which then owns a slot). */
+    private boolean dispatch(Member me, JsonObject message) {
+        String type = message.getString("type", "");
+        if (SessionEvents.TYPE_ENDED.equals(type)) {
+            close(SESSION_ENDED, "this session has ended");
+            return false;
+        }
+        if (!"request".equals(type)) {
+            send(message); // a session event for the page
+            return false;
+        }
+        String transferId = message.getString("transferId");
+        TransferChannel channel = context.relay().channel(transferId);
+        if (!channel.isAlive(TransferChannel.Side.RECEIVER)) {
+            return false; // the receiver left while the request waited
+        }
+        Optional<FileRecord> file = context.store().file(me.sessionId(), message.getString("fileId"))
+                .filter(f -> f.ownerId().equals(me.memberId()));
+        if (file.isEmpty()) {
+            channel.toReceiver(Messages.error(Failure.UNAVAILABLE.code(), Failure.UNAVAILABLE.message()));
+            return false;
+        }
+        OutgoingTransfer transfer = new OutgoingTransfer(transferId, file.get(), channel, context.settings(),
+                context.tap(), new TransferLink());
+        transfers.put(transferId, transfer);
+        JsonObject request = context.tap().request(message);
+        send(Messages.request(transferId, file.get().id(), request.getString("receiverId", ""),
+                request.getString("publicKey"), request.getString("hmac")));
+        transfer.start();
+        return true;
+    }
+
+    /** The transfer a message is about; null if it just ended; an error if it was never ours. */
+    private OutgoingTransfer transfer(String transferId) throws ProtocolException {
+        OutgoingTransfer transfer = transfers.get(transferId);
+        if (transfer == null && !recentlyEnded.contains(transferId)) {
+            throw new ProtocolException("unknown transfer");
+        }
+        return transfer;
+    }
+
+    void send(JsonObject message) {
+        WsSession session = ws;
+        if (closed || session == null) {
+            return;
+        }
+        sendLock.lock();
+        try {
+            session.send(message.toString(), true);
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "send failed, socket closing: " + e.getMessage());
+            shutdown();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private void ping() {
+        sendLock.lock();
+        try {
+            if (!closed) {
+                ws.ping(BufferData.create("ping".getBytes(StandardCharsets.US_ASCII)));
+            }
+        } catch (RuntimeException e) {
+            shutdown();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private void close(int code, String reason) {
+        WsSession session = ws;
+        if (session != null && !closed) {
+            sendLock.lock();
+            try {
+                session.close(code, shorten(reason));
+            } catch (RuntimeException e) {
+                LOG.fine(() -> "close failed: " + e.getMessage());
+            } finally {
+                sendLock.unlock();
+            }
+        }
+        shutdown();
+    }
+
+    /** Idempotent: every transfer of this socket fails towards its receiver, and the member is no longer online here. */
+    private void shutdown() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        context.sockets().remove(this);
+        for (OutgoingTransfer transfer : transfers.values()) {
+            transfer.sharerGone();
+        }
+        Member me = member;
+        if (me != null) {
+            try {
+                context.presence().release(me.sessionId(), me.memberId(), connectionId);
+            } catch (JedisException e) {
+                LOG.fine(() -> "presence expires by TTL: " + e.getMessage());
+            }
+        }
+    }
+
+    private static String string(JsonObject json, String name) throws ProtocolException {
+        if (json.get(name) instanceof JsonString s) {
+            return s.getString();
+        }
+        throw new ProtocolException("\"" + name + "\" must be a string");
+    }
+
+    /** Close reasons must fit in 123 bytes of UTF-8. */
+    private static String shorten(String reason) {
+        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= 120) {
+            return reason;
+        }
+        return new String(bytes, 0, 120, StandardCharsets.UTF_8).replaceAll("\uFFFD$", "");
+    }
+
+    private final class TransferLink implements OutgoingTransfer.Link {
+        @Override
+        public void send(JsonObject message) {
+            SharerSocket.this.send(message);
+        }
+
+        @Override
+        public void ended(OutgoingTransfer transfer) {
+            recentlyEnded.add(transfer.transferId());
+            if (transfers.remove(transfer.transferId()) != null) {
+                slots.release();
+            }
+        }
+    }
+
+    private final class ChunkTarget implements ChunkAssembler.Target {
+        @Override
+        public byte[] start(String transferId, long index) throws ProtocolException {
+            OutgoingTransfer transfer = transfer(transferId);
+            return transfer == null ? null : transfer.startChunk(index);
+        }
+
+        @Override
+        public void complete(String transferId, byte[] element) {
+            OutgoingTransfer transfer = transfers.get(transferId);
+            if (transfer != null) {
+                transfer.completeChunk(element);
+            }
+        }
+    }
+}

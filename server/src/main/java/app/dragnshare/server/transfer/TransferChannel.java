@@ -1,0 +1,152 @@
+package app.dragnshare.server.transfer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.json.JsonObject;
+
+import app.dragnshare.server.redis.Keys;
+import app.dragnshare.server.redis.Scripts;
+
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.util.KeyValue;
+
+/**
+ * One transfer's lists in Redis, all under the hash tag {transferId}:
+ * <ul>
+ * <li>{@code to-receiver}: the offer, or an error, for the receiver's download stream;</li>
+ * <li>{@code chunks}: encrypted chunks, each {@code index (4 bytes BE) || ciphertext};</li>
+ * <li>{@code credits}: one entry per chunk the queue has room for; the receiver's side hands
+ *     them out as it delivers, the sharer's side asks for one chunk per credit;</li>
+ * <li>{@code to-sender}: "done" or "cancel" for the sharer's side;</li>
+ * <li>{@code sender-alive}/{@code receiver-alive}: short-lived marks each side renews while it
+ *     lives, so the other side notices a crashed instance.</li>
+ * </ul>
+ * Every wait is a blocking pop; nothing polls.
+ */
+public final class TransferChannel {
+    /** What a blocking wait returned. */
+    public sealed interface Signal permits Data, Control, Timeout {
+    }
+
+    /** A chunk element or a credit. */
+    public record Data(byte[] bytes) implements Signal {
+    }
+
+    /** A JSON control message (offer, error, done, cancel). */
+    public record Control(JsonObject message) implements Signal {
+    }
+
+    public record Timeout() implements Signal {
+        static final Timeout INSTANCE = new Timeout();
+    }
+
+    public enum Side { SENDER, RECEIVER }
+
+    private static final byte[] CREDIT = {'1'};
+    private static final byte[] ALIVE = {'1'};
+
+    private final UnifiedJedis redis;
+    private final String transferId;
+    private final Keys.Transfer keys;
+    private final byte[] keyTtlMillis;
+    private final long aliveTtlMillis;
+
+    TransferChannel(UnifiedJedis redis, String transferId, Duration keyTtl, Duration aliveTtl) {
+        this.redis = redis;
+        this.transferId = transferId;
+        this.keys = Keys.Transfer.of(transferId);
+        this.keyTtlMillis = Long.toString(keyTtl.toMillis()).getBytes(StandardCharsets.US_ASCII);
+        this.aliveTtlMillis = aliveTtl.toMillis();
+    }
+
+    public String transferId() {
+        return transferId;
+    }
+
+    /** Reserves the transfer id for a receiver (its first "alive" mark); false if the id is in use. */
+    public boolean claim() {
+        return "OK".equals(redis.set(keys.receiverAlive(), ALIVE, SetParams.setParams().nx().px(aliveTtlMillis)));
+    }
+
+    public void toReceiver(JsonObject message) {
+        push(keys.toReceiver(), json(message));
+    }
+
+    public void toSender(JsonObject message) {
+        push(keys.toSender(), json(message));
+    }
+
+    public void pushChunk(byte[] element) {
+        push(keys.chunks(), element);
+    }
+
+    public void grantCredits(int count) {
+        byte[][] credits = new byte[count][];
+        Arrays.fill(credits, CREDIT);
+        push(keys.credits(), credits);
+    }
+
+    /** The receiver's wait for the offer (or an error). */
+    public Signal awaitOffer(Duration timeout) {
+        return await(timeout, keys.toReceiver());
+    }
+
+    /** The receiver's wait for the next chunk; control messages come first. */
+    public Signal awaitChunk(Duration timeout) {
+        return await(timeout, keys.toReceiver(), keys.chunks());
+    }
+
+    /** The sharer's wait for room in the queue; control messages come first. */
+    public Signal awaitCredit(Duration timeout) {
+        return await(timeout, keys.toSender(), keys.credits());
+    }
+
+    public void markAlive(Side side) {
+        redis.set(alive(side), ALIVE, SetParams.setParams().px(aliveTtlMillis));
+    }
+
+    public boolean isAlive(Side side) {
+        return redis.exists(alive(side));
+    }
+
+    /** Removes what the receiver's side owns; {@code to-sender} stays until the sharer's side has read it. */
+    public void closeReceiverSide() {
+        redis.del(keys.toReceiver(), keys.chunks(), keys.credits(), keys.receiverAlive());
+    }
+
+    /** Removes what the sharer's side owns. */
+    public void closeSenderSide() {
+        redis.del(keys.toSender(), keys.senderAlive());
+    }
+
+    private Signal await(Duration timeout, byte[]... lists) {
+        KeyValue<byte[], byte[]> popped = redis.blpop(timeout.toMillis() / 1000.0, lists);
+        if (popped == null) {
+            return Timeout.INSTANCE;
+        }
+        byte[] key = popped.getKey();
+        if (Arrays.equals(key, keys.chunks()) || Arrays.equals(key, keys.credits())) {
+            return new Data(popped.getValue());
+        }
+        return new Control(Messages.parse(new String(popped.getValue(), StandardCharsets.UTF_8)));
+    }
+
+    private void push(byte[] key, byte[]... values) {
+        byte[][] args = new byte[values.length + 1][];
+        args[0] = keyTtlMillis;
+        System.arraycopy(values, 0, args, 1, values.length);
+        Scripts.PUSH.run(redis, List.of(key), Arrays.asList(args));
+    }
+
+    private byte[] alive(Side side) {
+        return side == Side.SENDER ? keys.senderAlive() : keys.receiverAlive();
+    }
+
+    private static byte[] json(JsonObject message) {
+        return message.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}

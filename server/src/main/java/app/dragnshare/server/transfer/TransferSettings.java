@@ -1,0 +1,40 @@
+package app.dragnshare.server.transfer;
+
+import java.time.Duration;
+
+import app.dragnshare.server.config.ServerConfig;
+
+/**
+ * The limits and timings of the transfer path, taken from the configuration once.
+ *
+ * @param block how long one blocking pop waits before its caller looks around (heartbeat, liveness)
+ */
+public record TransferSettings(int queueDepth,
+                               int maxChunkSize,
+                               int maxTransfersPerSender,
+                               int maxTextMessage,
+                               Duration authTimeout,
+                               Duration offerTimeout,
+                               Duration stallTimeout,
+                               Duration peerTimeout,
+                               Duration block,
+                               Duration heartbeat) {
+
+    public static TransferSettings from(ServerConfig config) {
+        Duration block = Duration.ofMillis(Math.min(3_000, config.peerTimeout().toMillis() / 3));
+        return new TransferSettings(config.chunkQueueDepth(), config.maxChunkSize(), config.maxTransfersPerSender(),
+                config.maxRequestBytes(), config.authTimeout(), config.offerTimeout(), config.stallTimeout(),
+                config.peerTimeout(), block, Duration.ofSeconds(10));
+    }
+
+    /** Ciphertext bytes of chunk {@code index}: its share of the file plus the 16-byte GCM tag. */
+    public static long cipherLength(long size, long chunkSize, long chunks, long index) {
+        long plain = index == chunks - 1 ? size - index * chunkSize : chunkSize;
+        return plain + 16;
+    }
+
+    /** Chunks of a file: at least one, so even an empty file ends with an authenticated last chunk. */
+    public static long chunkCount(long size, long chunkSize) {
+        return Math.max(1, (size + chunkSize - 1) / chunkSize);
+    }
+}
