@@ -18,8 +18,9 @@ final class Failures {
             case UnreachableException unreachable -> new CliException(ExitCode.UNREACHABLE, unreachable.getMessage());
             case TamperingException tampering -> new CliException(ExitCode.TAMPERED,
                     "tampering detected, transfer stopped: " + tampering.getMessage());
-            case TransferFailedException failed -> new CliException(
-                    "tampered".equals(failed.code()) ? ExitCode.TAMPERED : ExitCode.TRANSFER_FAILED, failed.getMessage());
+            case TransferFailedException failed -> "tampered".equals(failed.code())
+                    ? new CliException(ExitCode.TAMPERED, "tampering detected, transfer stopped: " + failed.getMessage())
+                    : new CliException(ExitCode.TRANSFER_FAILED, failed.getMessage());
             case ApiException api -> api(api);
             case java.io.IOException io -> new CliException(ExitCode.LOCAL_IO, io.getMessage());
             default -> new CliException(ExitCode.FAILURE, e.toString());

@@ -1,0 +1,60 @@
+package app.dragnshare.client.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+import org.junit.jupiter.api.Test;
+
+/** Whatever name another member chooses, the receiver writes inside --out and nowhere else. */
+class SafeFileNameTest {
+
+    @Property(tries = 3000)
+    void anyNameStaysInsideTheFolder(@ForAll String name) throws Exception {
+        Path folder = Path.of("/tmp/out").toAbsolutePath();
+        Path target = SafeFileName.inside(folder, name);
+        assertEquals(folder, target.getParent());
+        String safe = SafeFileName.of(name);
+        assertFalse(safe.isEmpty());
+        assertFalse(safe.contains("/") || safe.contains("\\") || safe.contains("\0"));
+        assertFalse(safe.equals(".") || safe.equals("..") || safe.startsWith("."));
+        assertTrue(safe.getBytes(StandardCharsets.UTF_8).length <= 255);
+        assertTrue(safe.chars().noneMatch(c -> c < 0x20 || c == 0x7f));
+    }
+
+    @Test
+    void neutralisesTheUsualTricks() {
+        assertEquals("_etc_passwd", SafeFileName.of("/etc/passwd"));
+        assertEquals("_.._.._x", SafeFileName.of("../../../x"));
+        assertEquals("download", SafeFileName.of(".."));
+        assertEquals("download", SafeFileName.of("."));
+        assertEquals("download", SafeFileName.of("   "));
+        assertEquals("C__Windows_x.txt", SafeFileName.of("C:\\Windows\\x.txt"));
+        assertEquals("_CON.txt", SafeFileName.of("CON.txt"));
+        assertEquals("_nul", SafeFileName.of("nul"));
+        assertEquals("a_b", SafeFileName.of("a\u0000b"));
+        assertEquals("invoice_fdp.exe", SafeFileName.of("invoice\u202Efdp.exe"));
+        assertEquals("report", SafeFileName.of("report. . ."));
+        assertEquals("hé llo wörld.txt", SafeFileName.of("hé llo wörld.txt"));
+    }
+
+    @Test
+    void longNamesKeepTheirExtension() {
+        String name = "ä".repeat(300) + ".tar.gz";
+        String safe = SafeFileName.of(name);
+        assertTrue(safe.getBytes(StandardCharsets.UTF_8).length <= 255);
+        assertTrue(safe.endsWith(".gz"));
+    }
+
+    @Test
+    void numbersAlternatives() {
+        assertEquals("photo (1).jpg", SafeFileName.numbered("photo.jpg", 1));
+        assertEquals("README (2)", SafeFileName.numbered("README", 2));
+    }
+}

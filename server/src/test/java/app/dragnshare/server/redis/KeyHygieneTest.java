@@ -1,0 +1,83 @@
+package app.dragnshare.server.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import app.dragnshare.server.DragNShareServer;
+import app.dragnshare.server.testing.Cli;
+import app.dragnshare.server.testing.Http;
+import app.dragnshare.server.testing.TestFiles;
+import app.dragnshare.server.testing.TestRedis;
+import app.dragnshare.server.testing.TestServer;
+
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+
+/** Nothing is left behind: every key has a TTL, and an ended transfer or session leaves no keys at all. */
+class KeyHygieneTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void transfersAndSessionsLeaveNothingBehind() throws Exception {
+        UnifiedJedis redis = TestRedis.client();
+        try (DragNShareServer server = TestServer.start()) {
+            Path file = TestFiles.random(dir, "f.bin", 700_000, 31);
+            String sessionId;
+            try (Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), "--once", file.toString())) {
+                sessionId = sending.link().replaceAll(".*/s/([^#]+)#.*", "$1");
+                assertTrue(keys("dns:s:{" + sessionId + "}*").size() >= 3, "the session is in Redis while it lives");
+                Cli.Result result = Cli.run(60, "receive", sending.link(), "--out", dir.resolve("out").toString());
+                assertEquals(0, result.exitCode(), result.stderr());
+                assertEquals(0, sending.awaitExit(30));
+            }
+            assertEventually(() -> keys("dns:t:*").isEmpty(), "transfer keys are removed when transfers end: " + keys("dns:t:*"));
+            assertEveryKeyHasATtl(redis);
+
+            // the session outlives its members by the idle TTL; the host can end it at once
+            Http http = new Http(TestServer.url(server));
+            Http.Reply other = http.post("/api/sessions", null, "");
+            String id = other.json().getString("sessionId");
+            http.post("/api/sessions/" + id + "/files", other.json().getString("token"), "{\"name\":\"a\",\"size\":1}");
+            assertEveryKeyHasATtl(redis);
+            assertEquals(204, http.delete("/api/sessions/" + id, other.json().getString("token")).status());
+            assertEventually(() -> keys("dns:s:{" + id + "}*").stream().allMatch(k -> k.contains(":inbox:")),
+                    "only the members' inboxes (with the end notice, TTL-bound) remain: " + keys("dns:s:{" + id + "}*"));
+            assertEveryKeyHasATtl(redis);
+        }
+    }
+
+    static void assertEveryKeyHasATtl(UnifiedJedis redis) {
+        for (String key : keys("dns:*")) {
+            long ttl = redis.pttl(key);
+            assertTrue(ttl > 0 || ttl == -2, key + " has no TTL");
+        }
+    }
+
+    static List<String> keys(String pattern) {
+        List<String> keys = new ArrayList<>();
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = TestRedis.client().scan(cursor, new ScanParams().match(pattern).count(500));
+            keys.addAll(page.getResult());
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+        return keys;
+    }
+
+    static void assertEventually(java.util.function.BooleanSupplier condition, String message) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, message);
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package app.dragnshare.server.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import app.dragnshare.server.DragNShareServer;
+import app.dragnshare.server.testing.Http;
+import app.dragnshare.server.testing.TestServer;
+
+import jakarta.json.JsonObject;
+
+/** Sessions, members and file metadata over REST, as a client sees them. */
+class SessionApiTest {
+    private static DragNShareServer server;
+    private static Http http;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        http = new Http(TestServer.url(server));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void hostAndGuestShareFilesAndTheHostManagesTheSession() throws Exception {
+        Http.Reply created = http.post("/api/sessions", null, "{\"name\":\"Friday photos\"}");
+        assertEquals(201, created.status(), created.body());
+        String id = created.json().getString("sessionId");
+        String host = created.json().getString("token");
+        assertEquals("Friday photos", created.json().getString("name"));
+        assertEquals(12, created.json().getString("joinCode").length());
+
+        String guest = http.post("/api/sessions/" + id + "/join", null,
+                "{\"joinCode\":\"" + created.json().getString("joinCode") + "\"}").json().getString("token");
+
+        Http.Reply added = http.post("/api/sessions/" + id + "/files", guest,
+                "{\"name\":\"holiday.jpg\",\"size\":1234,\"type\":\"image/jpeg\"}");
+        assertEquals(201, added.status(), added.body());
+        String fileId = added.json().getString("id");
+
+        JsonObject session = http.get("/api/sessions/" + id, host).json();
+        assertEquals(2, session.getJsonArray("members").size());
+        JsonObject file = session.getJsonArray("files").getJsonObject(0);
+        assertEquals("holiday.jpg", file.getString("name"));
+        assertEquals(1234, file.getJsonNumber("size").longValue());
+        assertFalse(file.getBoolean("online"), "the guest has no socket open");
+        assertFalse(file.getString("ownerName").isBlank());
+
+        assertEquals(200, http.patch("/api/sessions/" + id, host, "{\"name\":\"Renamed\"}").status());
+        assertEquals("Renamed", http.get("/api/sessions/" + id, guest).json().getString("name"));
+
+        assertEquals(204, http.delete("/api/sessions/" + id + "/files/" + fileId, host).status(), "the host may remove any file");
+        assertEquals(0, http.get("/api/sessions/" + id + "/files", guest).json().getJsonArray("files").size());
+
+        assertEquals(204, http.delete("/api/sessions/" + id, host).status());
+        assertEquals(410, http.get("/api/sessions/" + id, host).status(), "the session has ended");
+    }
+
+    @Test
+    void badFileMetadataGetsAClearError() throws Exception {
+        Http.Reply created = http.post("/api/sessions", null, "");
+        String id = created.json().getString("sessionId");
+        String token = created.json().getString("token");
+        String files = "/api/sessions/" + id + "/files";
+        assertEquals(400, http.post(files, token, "{\"name\":\"a\\u0000b\",\"size\":1}").status(), "NUL in a name");
+        assertEquals(400, http.post(files, token, "{\"name\":\"x\\u202Egnp.exe\",\"size\":1}").status(), "direction override");
+        assertEquals(400, http.post(files, token, "{\"name\":\"" + "a".repeat(256) + "\",\"size\":1}").status(), "too long");
+        assertEquals(400, http.post(files, token, "{\"name\":\"\",\"size\":1}").status(), "empty name");
+        assertEquals(400, http.post(files, token, "{\"name\":\"a\",\"size\":-1}").status(), "negative size");
+        assertEquals(400, http.post(files, token, "{\"name\":\"a\",\"size\":\"12\"}").status(), "size as text");
+        assertEquals(400, http.post(files, token, "{\"name\":\"a\"}").status(), "missing size");
+        assertEquals(400, http.post(files, token, "[]").status(), "not an object");
+        Http.Reply malformed = http.post(files, token, "{\"name\":");
+        assertEquals(400, malformed.status());
+        assertEquals("bad-json", malformed.error());
+        assertTrue(malformed.json().getString("message").contains("JSON"));
+        assertEquals(413, http.post(files, token, "{\"name\":\"a\",\"size\":1099511627777}").status(), "over MAX_FILE_SIZE");
+        Http.Reply ok = http.post(files, token, "{\"name\":\"../../etc/passwd\",\"size\":0}");
+        assertEquals(201, ok.status(), "path-like names are metadata; receivers make them safe");
+    }
+
+    @Test
+    void unknownThingsAre404InJson() throws Exception {
+        Http.Reply created = http.post("/api/sessions", null, "");
+        String token = created.json().getString("token");
+        String id = created.json().getString("sessionId");
+        assertEquals("session-not-found", http.get("/api/sessions/not-an-id", token).error());
+        assertEquals(404, http.delete("/api/sessions/" + id + "/files/AAAAAAAAAAAAAAAAAAAAAA", token).status());
+        Http.Reply nowhere = http.get("/api/nowhere", null);
+        assertEquals(404, nowhere.status());
+        assertEquals("not-found", nowhere.error());
+    }
+}

@@ -1,0 +1,67 @@
+package app.dragnshare.server.testing;
+
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+/** Raw HTTP for tests that send what a well-behaved client would not. */
+public final class Http {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final URI base;
+
+    public Http(URI base) {
+        this.base = base;
+    }
+
+    /** Status and parsed JSON body (empty object when there is none). */
+    public record Reply(int status, JsonObject json, String body) {
+        public String error() {
+            return json.getString("error", "");
+        }
+    }
+
+    public Reply get(String path, String token) throws Exception {
+        return send(builder(path, token).GET());
+    }
+
+    public Reply post(String path, String token, String body) throws Exception {
+        return send(builder(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public Reply patch(String path, String token, String body) throws Exception {
+        return send(builder(path, token).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public Reply delete(String path, String token) throws Exception {
+        return send(builder(path, token).DELETE());
+    }
+
+    private HttpRequest.Builder builder(String path, String token) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            builder.header("Authorization", "Bearer " + token);
+        }
+        return builder;
+    }
+
+    private Reply send(HttpRequest.Builder request) throws Exception {
+        HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        String body = response.body();
+        JsonObject json = Json.createObjectBuilder().build();
+        if (body.startsWith("{")) {
+            try (var reader = Json.createReader(new StringReader(body))) {
+                json = reader.readObject();
+            }
+        }
+        return new Reply(response.statusCode(), json, body);
+    }
+}

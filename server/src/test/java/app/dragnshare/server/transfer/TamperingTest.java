@@ -1,0 +1,73 @@
+package app.dragnshare.server.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import app.dragnshare.client.crypto.TransferKeys;
+import app.dragnshare.server.DragNShareServer;
+import app.dragnshare.server.testing.Cli;
+import app.dragnshare.server.testing.TestFiles;
+import app.dragnshare.server.testing.TestServer;
+
+/**
+ * A relay that swaps a public key (a server playing man-in-the-middle) is caught by the HMACs:
+ * the transfer stops with the tampering error and no file that looks complete is written.
+ */
+class TamperingTest {
+    @TempDir
+    Path dir;
+
+    /** Puts the relay's own key where a client's key was, keeping the client's HMAC. */
+    private static JsonObject withSwappedKey(JsonObject message) {
+        String relayKey = Base64.getUrlEncoder().withoutPadding().encodeToString(new TransferKeys().publicKey());
+        return Json.createObjectBuilder(message).add("publicKey", relayKey).build();
+    }
+
+    @Test
+    void swappedReceiverKeyIsRefusedBySharer() throws Exception {
+        RelayTap swapRequest = new RelayTap() {
+            @Override
+            public JsonObject request(JsonObject request) {
+                return withSwappedKey(request);
+            }
+        };
+        assertTamperingStopsTheTransfer(swapRequest);
+    }
+
+    @Test
+    void swappedSharerKeyIsRefusedByReceiver() throws Exception {
+        RelayTap swapOffer = new RelayTap() {
+            @Override
+            public JsonObject offer(JsonObject offer) {
+                return withSwappedKey(offer);
+            }
+        };
+        assertTamperingStopsTheTransfer(swapOffer);
+    }
+
+    private void assertTamperingStopsTheTransfer(RelayTap tap) throws Exception {
+        try (DragNShareServer server = TestServer.start(Map.of(), tap)) {
+            Path file = TestFiles.random(dir, "secret.pdf", 600_000, 21);
+            Path out = Files.createDirectories(dir.resolve("out"));
+            try (Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), file.toString())) {
+                Cli.Result result = Cli.run(60, "receive", sending.link(), "--out", out.toString());
+                assertEquals(6, result.exitCode(), "exit code 6 means tampering: " + result.stderr());
+                assertTrue(result.stderr().contains("tamper"), result.stderr());
+                try (var listing = Files.list(out)) {
+                    assertEquals(0, listing.count(), "nothing is written, not even a temporary file");
+                }
+            }
+        }
+    }
+}
