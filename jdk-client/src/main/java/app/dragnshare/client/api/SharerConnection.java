@@ -30,6 +30,7 @@ public final class SharerConnection implements AutoCloseable {
     }
 
     private static final int MAX_TEXT = 1024 * 1024;
+    private static final int FRAME = 16 * 1024;
 
     private final WebSocket socket;
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -86,10 +87,20 @@ public final class SharerConnection implements AutoCloseable {
         }
     }
 
-    /** Sends one binary message and waits until it is handed to the network, so the caller may reuse its buffer. */
+    /**
+     * Sends one binary message and waits until it is handed to the network, so the caller may
+     * reuse its buffer. The message goes out as frames of at most {@link #FRAME} bytes: servers
+     * unmask client frames byte by byte, and small frames keep that linear.
+     */
     public void sendBinary(ByteBuffer data) {
         sendLock.lock();
         try {
+            int end = data.limit();
+            while (end - data.position() > FRAME) {
+                ByteBuffer part = data.slice(data.position(), FRAME);
+                socket.sendBinary(part, false).join();
+                data.position(data.position() + FRAME);
+            }
             socket.sendBinary(data, true).join();
         } catch (CompletionException e) {
             throw new IllegalStateException("the connection to the server is closed", e.getCause());
