@@ -9,6 +9,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 
@@ -19,6 +20,7 @@ import app.dragnshare.server.auth.Tokens;
 import app.dragnshare.server.config.ServerConfig;
 import app.dragnshare.server.http.ApiException;
 import app.dragnshare.server.http.ErrorResponses;
+import app.dragnshare.server.metrics.ServerMetrics;
 import app.dragnshare.server.redis.RedisConnection;
 import app.dragnshare.server.redis.RedisHealthCheck;
 import app.dragnshare.server.session.Inbox;
@@ -91,12 +93,13 @@ public final class DragNShareServer implements AutoCloseable {
         OpenSockets sockets = new OpenSockets();
         ActiveDownloads downloads = new ActiveDownloads();
         SocketContext socketContext = new SocketContext(tokens, store, presence, inbox, relay, tap, settings, sockets);
+        ServerMetrics metrics = new ServerMetrics(sockets::count, downloads::count);
 
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(new SecurityHeaders())
-                .register("/api/sessions", new SessionService(store, presence, inbox, tokens, rateLimits, config))
+                .register("/api/sessions", new SessionService(store, presence, inbox, tokens, rateLimits, config, metrics))
                 .register("/api/sessions", new DownloadService(new Authenticator(tokens), store, presence, inbox, relay,
-                        tap, settings, downloads))
+                        tap, settings, downloads, metrics))
                 .get("/api/info", (req, res) -> res.send(Json.createObjectBuilder()
                         .add("maxFileSize", config.maxFileSize())
                         .add("maxFilesPerSession", config.maxFilesPerSession())
@@ -117,10 +120,9 @@ public final class DragNShareServer implements AutoCloseable {
                         .name("websocket")
                         .maxFrameLength(config.maxChunkSize() + 64 * 1024)
                         .build())
-                .addFeature(ObserveFeature.just(HealthObserver.builder()
-                        .details(true)
-                        .addCheck(new RedisHealthCheck(redis))
-                        .build()))
+                .addFeature(ObserveFeature.just(
+                        HealthObserver.builder().details(true).addCheck(new RedisHealthCheck(redis)).build(),
+                        MetricsObserver.builder().meterRegistry(metrics.registry()).build()))
                 .routing(routing)
                 .addRouting(WsRouting.builder().endpoint("/api/socket", () -> new SharerSocket(socketContext)))
                 .build()
@@ -136,30 +138,48 @@ public final class DragNShareServer implements AutoCloseable {
         return redis;
     }
 
+    /** Sharer sockets open on this instance. */
+    public int connectedSharers() {
+        return sockets.count();
+    }
+
+    /** Transfers running on this instance: download streams plus transfers its sockets serve. */
+    public int activeTransfers() {
+        return downloads.count() + sockets.activeTransfers();
+    }
+
     public String redisDescription() {
         return redis.description();
     }
 
     /**
-     * Stops taking new downloads, lets running ones finish for up to the grace period, then fails
-     * what remains with "shutting-down" (receivers get an error event, sharers a 1001 close), and
-     * stops the web server and, if it is ours, Redis.
+     * Stops gracefully, within about SHUTDOWN_GRACE: new downloads get 503 and sockets take no new
+     * requests at once; running transfers may finish during the grace period; whatever still runs
+     * then fails cleanly (receivers get an error event "shutting-down", sharers a 1001 close, on
+     * which they reconnect to another instance). Then the web server and, if it is ours, Redis stop.
      */
     @Override
     public void close() {
+        downloads.refuseNew();
+        sockets.drainAll();
+        awaitQuiet(config.shutdownGrace());
         downloads.stopAll();
-        long deadline = System.nanoTime() + config.shutdownGrace().toNanos();
-        while (downloads.count() > 0 && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(100); // bounded wait for in-flight downloads; they end themselves
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
         sockets.closeAll();
+        awaitQuiet(Duration.ofSeconds(5)); // streams end at their next wake-up, at most one blocking pop away
         webServer.stop();
         redis.close();
         LOG.info("stopped");
+    }
+
+    private void awaitQuiet(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while ((downloads.count() > 0 || sockets.activeTransfers() > 0) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50); // bounded wait for transfers that end by themselves
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }

@@ -48,8 +48,11 @@ public final class RedisConnection implements AutoCloseable {
         pool.setMaxIdle(Math.min(64, config.redisPoolSize()));
         pool.setMinIdle(0);
         pool.setMaxWait(Duration.ofSeconds(5));
+        // every second, PING idle connections and drop dead ones: after a Redis restart the pool
+        // heals by itself instead of failing one request per stale connection
         pool.setTestWhileIdle(true);
-        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(30));
+        pool.setNumTestsPerEvictionRun(-1);
+        pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(1));
         pool.setJmxEnabled(false);
 
         if (!config.redisClusterNodes().isEmpty()) {
@@ -90,6 +93,11 @@ public final class RedisConnection implements AutoCloseable {
 
     public String description() {
         return description;
+    }
+
+    /** Connections borrowed from the pool right now (-1 for a cluster, whose pools are per node). */
+    public int activeConnections() {
+        return client instanceof RedisClient single ? single.getPool().getNumActive() : -1;
     }
 
     /** True when Redis answers PING. */

@@ -23,6 +23,7 @@ import app.dragnshare.server.http.ApiException;
 import app.dragnshare.server.http.Bodies;
 import app.dragnshare.server.http.ClientAddress;
 import app.dragnshare.server.http.Ids;
+import app.dragnshare.server.metrics.ServerMetrics;
 
 /**
  * REST for sessions, their members and their files' metadata. File contents never pass here.
@@ -36,11 +37,12 @@ public final class SessionService implements HttpService {
     private final RateLimits rateLimits;
     private final ClientAddress clientAddress;
     private final ServerConfig config;
+    private final ServerMetrics metrics;
     private final FriendlyNames names = new FriendlyNames();
     private final JoinCodes joinCodes = new JoinCodes();
 
     public SessionService(SessionStore store, Presence presence, Inbox inbox, Tokens tokens, RateLimits rateLimits,
-                          ServerConfig config) {
+                          ServerConfig config, ServerMetrics metrics) {
         this.store = store;
         this.presence = presence;
         this.inbox = inbox;
@@ -49,6 +51,7 @@ public final class SessionService implements HttpService {
         this.rateLimits = rateLimits;
         this.clientAddress = new ClientAddress(config.trustForwardedFor());
         this.config = config;
+        this.metrics = metrics;
     }
 
     @Override
@@ -74,6 +77,7 @@ public final class SessionService implements HttpService {
                 joinCodes.next(), Ids.random(), now);
         MemberRecord host = new MemberRecord(session.hostId(), names.next(), Role.HOST, now);
         store.create(session, host);
+        metrics.sessionCreated();
         Member member = new Member(session.id(), host.id(), Role.HOST);
         res.status(Status.CREATED_201).send(Json.createObjectBuilder()
                 .add("sessionId", session.id())
@@ -106,6 +110,7 @@ public final class SessionService implements HttpService {
             case ADDED -> { }
         }
         store.touch(sessionId);
+        metrics.memberJoined();
         inbox.pushAll(sessionId, store.members(sessionId), SessionEvents.MEMBERS_CHANGED);
         res.status(Status.CREATED_201).send(Json.createObjectBuilder()
                 .add("sessionId", sessionId)

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The download streams running on this instance, so a stopping server can end them cleanly. */
 public final class ActiveDownloads {
     private final Set<DownloadStream> streams = ConcurrentHashMap.newKeySet();
+    private volatile boolean accepting = true;
     private volatile boolean stopping;
 
     void add(DownloadStream stream) {
@@ -23,12 +24,18 @@ public final class ActiveDownloads {
         return streams.size();
     }
 
-    public boolean stopping() {
-        return stopping;
+    public boolean accepting() {
+        return accepting;
     }
 
-    /** New downloads are refused; running ones end with "shutting-down" at their next wake-up. */
+    /** New downloads get 503 from now on; running ones go on. */
+    public void refuseNew() {
+        accepting = false;
+    }
+
+    /** Running downloads end with "shutting-down" at their next wake-up (within a chunk or a blocking pop). */
     public void stopAll() {
+        accepting = false;
         stopping = true;
         streams.forEach(DownloadStream::stop);
     }

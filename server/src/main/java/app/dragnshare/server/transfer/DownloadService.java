@@ -15,6 +15,7 @@ import app.dragnshare.server.auth.Member;
 import app.dragnshare.server.http.ApiException;
 import app.dragnshare.server.http.Bodies;
 import app.dragnshare.server.http.Ids;
+import app.dragnshare.server.metrics.ServerMetrics;
 import app.dragnshare.server.session.FileRecord;
 import app.dragnshare.server.session.Inbox;
 import app.dragnshare.server.session.Presence;
@@ -33,9 +34,10 @@ public final class DownloadService implements HttpService {
     private final RelayTap tap;
     private final TransferSettings settings;
     private final ActiveDownloads active;
+    private final ServerMetrics metrics;
 
     public DownloadService(Authenticator auth, SessionStore store, Presence presence, Inbox inbox, Relay relay,
-                           RelayTap tap, TransferSettings settings, ActiveDownloads active) {
+                           RelayTap tap, TransferSettings settings, ActiveDownloads active, ServerMetrics metrics) {
         this.auth = auth;
         this.store = store;
         this.presence = presence;
@@ -44,6 +46,7 @@ public final class DownloadService implements HttpService {
         this.tap = tap;
         this.settings = settings;
         this.active = active;
+        this.metrics = metrics;
     }
 
     @Override
@@ -63,7 +66,7 @@ public final class DownloadService implements HttpService {
             throw new ApiException(Status.NOT_ACCEPTABLE_406, "accept-event-stream",
                     "this endpoint answers with a stream: send Accept: text/event-stream");
         }
-        if (active.stopping()) {
+        if (!active.accepting()) {
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "shutting-down", Failure.SHUTTING_DOWN.message());
         }
         FileRecord file = store.file(sessionId, fileId)
@@ -82,7 +85,7 @@ public final class DownloadService implements HttpService {
         res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
         res.headers().set(HeaderNames.create("X-Accel-Buffering"), "no"); // nginx: do not buffer the stream
         DownloadStream stream = new DownloadStream(channel, file, () -> presence.isOnline(sessionId, file.ownerId()),
-                settings);
+                settings, metrics);
         active.add(stream);
         try (SseSink sink = res.sink(SseSink.TYPE)) {
             stream.run(sink);

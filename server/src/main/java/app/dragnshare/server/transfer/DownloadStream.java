@@ -12,6 +12,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
+import app.dragnshare.server.metrics.ServerMetrics;
 import app.dragnshare.server.session.FileRecord;
 
 import redis.clients.jedis.exceptions.JedisException;
@@ -30,16 +31,21 @@ final class DownloadStream {
     private final FileRecord file;
     private final BooleanSupplier ownerOnline;
     private final TransferSettings settings;
+    private final ServerMetrics metrics;
     private volatile boolean stopping;
+    /** How the transfer ended: "completed" or an error code; null while it runs. */
+    private String outcome;
     private SseSink sink;
     private long lastWrite;
     private long lastMark;
 
-    DownloadStream(TransferChannel channel, FileRecord file, BooleanSupplier ownerOnline, TransferSettings settings) {
+    DownloadStream(TransferChannel channel, FileRecord file, BooleanSupplier ownerOnline, TransferSettings settings,
+                   ServerMetrics metrics) {
         this.channel = channel;
         this.file = file;
         this.ownerOnline = ownerOnline;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     /** Asks the stream to end with "shutting-down" at its next wake-up. */
@@ -56,11 +62,17 @@ final class DownloadStream {
                 stream(offer);
             }
         } catch (ClientGone e) {
+            outcome = Failure.RECEIVER_GONE.code();
             tellSender(Failure.RECEIVER_GONE);
         } catch (JedisException e) {
             LOG.warning("download " + channel.transferId() + " lost Redis: " + e.getMessage());
             sendError(Failure.SERVER_ERROR);
         } finally {
+            if ("completed".equals(outcome)) {
+                metrics.transferCompleted();
+            } else {
+                metrics.transferFailed(outcome == null ? Failure.SERVER_ERROR.code() : outcome);
+            }
             try {
                 channel.closeReceiverSide();
             } catch (JedisException e) {
@@ -117,12 +129,14 @@ final class DownloadStream {
                     }
                     ByteBuffer base64 = Base64.getEncoder().encode(ByteBuffer.wrap(element, 4, element.length - 4));
                     emit(SseEvent.builder().name("chunk").id(Long.toString(index)).data(base64.array()).build());
+                    metrics.bytesRelayed(element.length - 4);
                     expected++;
                     lastProgress = System.nanoTime();
                     if (expected == chunks) {
                         emit(SseEvent.builder().name("end").data(Json.createObjectBuilder()
                                 .add("chunks", chunks).add("size", file.size()).build().toString()).build());
                         channel.toSender(Messages.done());
+                        outcome = "completed";
                         return;
                     }
                     channel.grantCredits(1);
@@ -179,6 +193,7 @@ final class DownloadStream {
     }
 
     private void sendError(Failure failure) {
+        outcome = failure.code();
         try {
             emit(errorEvent(failure.code(), failure.message()));
         } catch (ClientGone e) {
@@ -195,7 +210,8 @@ final class DownloadStream {
         }
     }
 
-    private static SseEvent errorEvent(String code, String message) {
+    private SseEvent errorEvent(String code, String message) {
+        outcome = code;
         return SseEvent.builder().name("error")
                 .data(Json.createObjectBuilder().add("code", code).add("message", message).build().toString())
                 .build();

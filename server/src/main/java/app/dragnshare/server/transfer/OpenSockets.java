@@ -20,6 +20,16 @@ public final class OpenSockets {
         return open.size();
     }
 
+    /** Transfers the sockets of this instance are serving right now. */
+    public int activeTransfers() {
+        return open.stream().mapToInt(SharerSocket::activeTransfers).sum();
+    }
+
+    /** No socket takes new requests from now on; running transfers go on. */
+    public void drainAll() {
+        open.forEach(SharerSocket::drain);
+    }
+
     /** Fails every transfer of every socket with "shutting-down" and closes the sockets with 1001. */
     public void closeAll() {
         for (SharerSocket socket : List.copyOf(open)) {

@@ -130,8 +130,11 @@ final class OutgoingTransfer {
 
     void completeChunk(byte[] element) {
         nextChunk++;
-        if (state.get() == State.STREAMING) {
-            channel.pushChunk(element);
+        // under the lock that end() takes, so no chunk is pushed after the final clean-up
+        synchronized (this) {
+            if (state.get() == State.STREAMING) {
+                channel.pushChunk(element);
+            }
         }
     }
 
@@ -149,7 +152,7 @@ final class OutgoingTransfer {
         } catch (JedisException e) {
             LOG.warning("transfer " + transferId + " lost Redis: " + e.getMessage());
             link.send(Messages.cancel(transferId, Failure.SERVER_ERROR.code(), Failure.SERVER_ERROR.message()));
-            end(Failure.SERVER_ERROR, false);
+            end(Failure.SERVER_ERROR, true);
         }
     }
 
@@ -173,9 +176,8 @@ final class OutgoingTransfer {
                 }
                 case TransferChannel.Control control -> {
                     if ("done".equals(control.message().getString("type", ""))) {
-                        if (state.compareAndSet(State.STREAMING, State.ENDED)) {
+                        if (end(null, false)) {
                             link.send(Messages.done(transferId));
-                            finish();
                         }
                     } else {
                         String code = control.message().getString("code", Failure.RECEIVER_GONE.code());
@@ -197,33 +199,28 @@ final class OutgoingTransfer {
     }
 
     /**
-     * Ends the transfer once. With {@code tellReceiver}, the receiver's stream gets the failure as
-     * its error event.
+     * Ends the transfer once; false if it had ended already. With {@code tellReceiver} the
+     * receiver's stream gets the failure as its error event; without, the receiver's side has
+     * ended itself and every key of the transfer can go.
      */
-    private void end(Failure failure, boolean tellReceiver) {
-        State before = state.getAndSet(State.ENDED);
-        if (before == State.ENDED) {
-            return;
-        }
-        answered.countDown();
-        if (failure != null && tellReceiver) {
-            try {
-                channel.toReceiver(Messages.error(failure.code(), failure.message()));
-            } catch (JedisException e) {
-                LOG.fine(() -> "could not tell the receiver of " + transferId + ": " + e.getMessage());
+    private boolean end(Failure failure, boolean tellReceiver) {
+        synchronized (this) {
+            if (state.getAndSet(State.ENDED) == State.ENDED) {
+                return false;
             }
         }
-        finish();
-    }
-
-    private void finish() {
+        answered.countDown();
         try {
-            channel.closeSenderSide();
+            if (failure != null && tellReceiver) {
+                channel.toReceiver(Messages.error(failure.code(), failure.message()));
+            }
+            channel.closeSenderSide(!tellReceiver);
         } catch (JedisException e) {
             LOG.fine(() -> "could not clean up " + transferId + "; its keys expire by TTL: " + e.getMessage());
         } finally {
             link.ended(this);
         }
+        return true;
     }
 
 }

@@ -64,6 +64,8 @@ public final class SharerSocket implements WsListener {
     private volatile WsSession ws;
     private volatile Member member;
     private volatile boolean closed;
+    /** Set when the server stops: take no new requests, let running transfers finish. */
+    private volatile boolean draining;
 
     public SharerSocket(SocketContext context) {
         this.context = context;
@@ -135,6 +137,15 @@ public final class SharerSocket implements WsListener {
     public void onError(WsSession session, Throwable t) {
         LOG.log(Level.FINE, "sharer socket failed", t);
         shutdown();
+    }
+
+    /** The server is stopping: requests stay in the inbox for the sharer's next connection (elsewhere). */
+    void drain() {
+        draining = true;
+    }
+
+    int activeTransfers() {
+        return transfers.size();
     }
 
     /** Ends this connection because the server stops: transfers fail with "shutting-down", the client hears 1001. */
@@ -214,7 +225,10 @@ public final class SharerSocket implements WsListener {
         long lastPing = System.nanoTime();
         try {
             while (!closed) {
-                boolean slot = slots.tryAcquire(settings.block().toMillis(), TimeUnit.MILLISECONDS);
+                boolean slot = !draining && slots.tryAcquire(settings.block().toMillis(), TimeUnit.MILLISECONDS);
+                if (draining) {
+                    Thread.sleep(settings.block()); // only presence and pings until the server closes us
+                }
                 Optional<JsonObject> message = Optional.empty();
                 try {
                     if (slot) {
@@ -235,7 +249,10 @@ public final class SharerSocket implements WsListener {
                             return;
                         }
                     }
-                    if (now - lastPing > settings.heartbeat().toNanos()) {
+                    // Helidon does not tell a listener when its peer vanishes; a failing ping does.
+                    // While transfers run, ping at every wake-up so their receivers hear within seconds.
+                    long pingEvery = transfers.isEmpty() ? settings.heartbeat().toNanos() : settings.block().toNanos();
+                    if (now - lastPing > pingEvery) {
                         lastPing = now;
                         ping();
                     }

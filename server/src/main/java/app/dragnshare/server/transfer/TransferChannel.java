@@ -113,14 +113,27 @@ public final class TransferChannel {
         return redis.exists(alive(side));
     }
 
-    /** Removes what the receiver's side owns; {@code to-sender} stays until the sharer's side has read it. */
+    /**
+     * The receiver's side is done: removes what it owns. {@code to-sender} may still hold its
+     * last word for the sharer's side, so it only gets a short life (read within one blocking
+     * pop by a live sharer side; gone soon if there is none).
+     */
     public void closeReceiverSide() {
         redis.del(keys.toReceiver(), keys.chunks(), keys.credits(), keys.receiverAlive());
+        redis.pexpire(keys.toSender(), aliveTtlMillis);
     }
 
-    /** Removes what the sharer's side owns. */
-    public void closeSenderSide() {
-        redis.del(keys.toSender(), keys.senderAlive());
+    /**
+     * The sharer's side is done. When the receiver's side has ended too (it said done or cancel),
+     * everything goes, including chunks that were on their way when it left; otherwise the
+     * receiver still has to read its error, so only the sharer's own keys go.
+     */
+    public void closeSenderSide(boolean receiverEnded) {
+        if (receiverEnded) {
+            redis.del(keys.toSender(), keys.senderAlive(), keys.toReceiver(), keys.chunks(), keys.credits());
+        } else {
+            redis.del(keys.toSender(), keys.senderAlive());
+        }
     }
 
     private Signal await(Duration timeout, byte[]... lists) {

@@ -1,11 +1,12 @@
 package app.dragnshare.server.redis;
 
+import static app.dragnshare.server.testing.RedisKeys.assertEventually;
+import static app.dragnshare.server.testing.RedisKeys.assertEveryKeyHasATtl;
+import static app.dragnshare.server.testing.RedisKeys.keys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,13 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.Cli;
 import app.dragnshare.server.testing.Http;
+import app.dragnshare.server.testing.RedisKeys;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestRedis;
 import app.dragnshare.server.testing.TestServer;
 
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /** Nothing is left behind: every key has a TTL, and an ended transfer or session leaves no keys at all. */
 class KeyHygieneTest {
@@ -52,32 +52,6 @@ class KeyHygieneTest {
             assertEventually(() -> keys("dns:s:{" + id + "}*").stream().allMatch(k -> k.contains(":inbox:")),
                     "only the members' inboxes (with the end notice, TTL-bound) remain: " + keys("dns:s:{" + id + "}*"));
             assertEveryKeyHasATtl(redis);
-        }
-    }
-
-    static void assertEveryKeyHasATtl(UnifiedJedis redis) {
-        for (String key : keys("dns:*")) {
-            long ttl = redis.pttl(key);
-            assertTrue(ttl > 0 || ttl == -2, key + " has no TTL");
-        }
-    }
-
-    static List<String> keys(String pattern) {
-        List<String> keys = new ArrayList<>();
-        String cursor = ScanParams.SCAN_POINTER_START;
-        do {
-            ScanResult<String> page = TestRedis.client().scan(cursor, new ScanParams().match(pattern).count(500));
-            keys.addAll(page.getResult());
-            cursor = page.getCursor();
-        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-        return keys;
-    }
-
-    static void assertEventually(java.util.function.BooleanSupplier condition, String message) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, message);
-            Thread.sleep(100);
         }
     }
 }

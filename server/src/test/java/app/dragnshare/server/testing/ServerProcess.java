@@ -1,0 +1,101 @@
+package app.dragnshare.server.testing;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import app.dragnshare.server.Main;
+import app.dragnshare.server.redis.FreePort;
+
+/**
+ * A server instance in a process of its own (the real {@link Main}), so a test can kill it the
+ * way a crash would: no shutdown hook, no goodbye to its clients.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ServerProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    public static ServerProcess start(Map<String, String> settings) throws Exception {
+        int port = FreePort.find();
+        Path log = Files.createTempFile("dns-server-", ".log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName()))
+                .redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        env.put("PORT", Integer.toString(port));
+        env.put("HOST", "127.0.0.1");
+        env.put("REDIS_URL", TestRedis.url());
+        env.put("JWT_KEY", TestServer.JWT_KEY);
+        env.putAll(settings);
+        Process process = builder.start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(() -> {
+            try {
+                for (String line; (line = out.readLine()) != null; ) {
+                    Files.writeString(log, line + "\n", java.nio.file.StandardOpenOption.APPEND);
+                    if (line.startsWith("Open ")) {
+                        Thread.ofVirtual().start(() -> drain(out, log));
+                        return true;
+                    }
+                }
+            } catch (Exception e) {
+                return false;
+            }
+            return false;
+        });
+        if (!started.get(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the server process did not start:\n" + Files.readString(log));
+        }
+        return new ServerProcess(process, port, log);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI url() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** Dies at once, as on SIGKILL or a power cut. */
+    public void crash() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public String log() throws java.io.IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        crash();
+    }
+
+    private static void drain(BufferedReader out, Path log) {
+        try {
+            for (String line; (line = out.readLine()) != null; ) {
+                Files.writeString(log, line + "\n", java.nio.file.StandardOpenOption.APPEND);
+            }
+        } catch (Exception e) {
+            // the process ended
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package app.dragnshare.server.transfer;
+
+import static app.dragnshare.server.testing.RedisKeys.assertEventually;
+import static app.dragnshare.server.testing.RedisKeys.assertEveryKeyHasATtl;
+import static app.dragnshare.server.testing.RedisKeys.keys;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import app.dragnshare.server.DragNShareServer;
+import app.dragnshare.server.testing.Cli;
+import app.dragnshare.server.testing.ServerProcess;
+import app.dragnshare.server.testing.TestFiles;
+import app.dragnshare.server.testing.TestRedis;
+import app.dragnshare.server.testing.TestServer;
+
+/**
+ * When a side vanishes mid-transfer, the other learns within seconds, partial data is never
+ * called complete, and the server is left as it was: no key without a TTL, no transfer, socket
+ * or Redis connection still held, no thread left over.
+ */
+class FaultsTest {
+    private static final long BIG = 400L * 1024 * 1024;
+    private static final Map<String, String> FAST_PEER_TIMEOUT = Map.of("PEER_TIMEOUT", "3s");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sharerDisconnectsMidTransfer() throws Exception {
+        try (DragNShareServer server = TestServer.start(FAST_PEER_TIMEOUT, RelayTap.NONE)) {
+            int threadsBefore = warmUp(server);
+            Path file = TestFiles.zeros(dir, "big.iso", BIG);
+            Path out = dir.resolve("out");
+            Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), file.toString());
+            CompletableFuture<Cli.Result> receiving = receiveAsync(sending.link(), out);
+            TestFiles.awaitPartialDownload(out, 8 * 1024 * 1024);
+
+            long killed = System.nanoTime();
+            sending.process().destroyForcibly();
+            Cli.Result result = receiving.get(30, TimeUnit.SECONDS);
+            double seconds = (System.nanoTime() - killed) / 1e9;
+
+            assertEquals(7, result.exitCode(), result.stderr());
+            assertTrue(result.stderr().contains("sharer went away"), result.stderr());
+            assertTrue(seconds < 5, "the receiver learned within seconds, not " + seconds);
+            assertNothingLeft(out);
+            assertServerIsClean(server, threadsBefore);
+        }
+    }
+
+    @Test
+    void receiverDisconnectsMidTransfer() throws Exception {
+        try (DragNShareServer server = TestServer.start(FAST_PEER_TIMEOUT, RelayTap.NONE)) {
+            int threadsBefore = warmUp(server);
+            Path file = TestFiles.zeros(dir, "big.iso", BIG);
+            Path out = dir.resolve("out");
+            try (Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), file.toString())) {
+                Process receiver = receiverProcess(sending.link(), out);
+                TestFiles.awaitPartialDownload(out, 8 * 1024 * 1024);
+                receiver.destroyForcibly();
+                receiver.waitFor(10, TimeUnit.SECONDS);
+
+                assertEventually(() -> server.activeTransfers() == 0, "the server let go of the transfer");
+                assertEventually(() -> keys("dns:t:*").isEmpty(), "its Redis state is gone: " + keys("dns:t:*"));
+                assertEventually(() -> stderrOf(sending).contains("stopped"), "the sharer heard: " + stderrOf(sending));
+                assertTrue(sending.process().isAlive(), "the sharer keeps serving");
+                Files.walk(out).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+
+                Path small = TestFiles.random(dir, "small.bin", 100_000, 41);
+                // the same sharer still serves: a new download of its big file starts fine
+                CompletableFuture<Cli.Result> again = receiveAsync(sending.link(), dir.resolve("again"));
+                TestFiles.awaitPartialDownload(dir.resolve("again"), 1024 * 1024);
+                sending.process().destroyForcibly();
+                assertEquals(7, again.get(30, TimeUnit.SECONDS).exitCode());
+                assertTrue(Files.exists(small));
+            }
+            assertServerIsClean(server, threadsBefore);
+        }
+    }
+
+    @Test
+    void sharersInstanceCrashesMidTransfer() throws Exception {
+        try (ServerProcess doomed = ServerProcess.start(FAST_PEER_TIMEOUT);
+             DragNShareServer survivor = TestServer.start(FAST_PEER_TIMEOUT, RelayTap.NONE)) {
+            Path file = TestFiles.zeros(dir, "big.iso", BIG);
+            Path out = dir.resolve("out");
+            try (Cli.Sending sending = Cli.send("--server", doomed.url().toString(), file.toString())) {
+                String viaSurvivor = sending.link().replace(":" + doomed.port() + "/", ":" + survivor.port() + "/");
+                CompletableFuture<Cli.Result> receiving = receiveAsync(viaSurvivor, out);
+                TestFiles.awaitPartialDownload(out, 8 * 1024 * 1024);
+
+                doomed.crash();
+                Cli.Result result = receiving.get(30, TimeUnit.SECONDS);
+                assertEquals(7, result.exitCode(), "no hang: " + result.stderr());
+                assertNothingLeft(out);
+                assertEventually(() -> survivor.activeTransfers() == 0, "the survivor let go of the transfer");
+            }
+        }
+    }
+
+    @Test
+    void receiversInstanceCrashesMidTransfer() throws Exception {
+        try (ServerProcess doomed = ServerProcess.start(FAST_PEER_TIMEOUT);
+             DragNShareServer survivor = TestServer.start(FAST_PEER_TIMEOUT, RelayTap.NONE)) {
+            Path file = TestFiles.zeros(dir, "big.iso", BIG);
+            Path out = dir.resolve("out");
+            try (Cli.Sending sending = Cli.send("--server", TestServer.url(survivor).toString(), file.toString())) {
+                String viaDoomed = sending.link().replace(":" + survivor.port() + "/", ":" + doomed.port() + "/");
+                CompletableFuture<Cli.Result> receiving = receiveAsync(viaDoomed, out);
+                TestFiles.awaitPartialDownload(out, 8 * 1024 * 1024);
+
+                doomed.crash();
+                assertEquals(7, receiving.get(30, TimeUnit.SECONDS).exitCode(), "the receiver lost its server");
+                assertEventually(() -> stderrOf(sending).contains("receiver went away"),
+                        "the sharer stopped sending: " + stderrOf(sending));
+                assertEventually(() -> survivor.activeTransfers() == 0, "the survivor let go of the transfer");
+            }
+        }
+    }
+
+    @Test
+    void gracefulShutdownTellsBothSides() throws Exception {
+        DragNShareServer server = TestServer.start(Map.of("SHUTDOWN_GRACE", "1s"), RelayTap.NONE);
+        Path file = TestFiles.zeros(dir, "big.iso", BIG);
+        Path out = dir.resolve("out");
+        try (Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), file.toString())) {
+            CompletableFuture<Cli.Result> receiving = receiveAsync(sending.link(), out);
+            TestFiles.awaitPartialDownload(out, 8 * 1024 * 1024);
+
+            long stopping = System.nanoTime();
+            server.close();
+            double seconds = (System.nanoTime() - stopping) / 1e9;
+            Cli.Result result = receiving.get(30, TimeUnit.SECONDS);
+
+            assertTrue(seconds < 8, "shutdown is bounded, took " + seconds + " s");
+            assertEquals(7, result.exitCode(), result.stderr());
+            assertTrue(result.stderr().contains("restarting"), result.stderr());
+            assertNothingLeft(out);
+            assertEventually(() -> stderrOf(sending).contains("reconnecting"), "the sharer heard 1001 and reconnects: "
+                    + stderrOf(sending));
+        }
+        assertEveryKeyHasATtl(TestRedis.client());
+    }
+
+    private CompletableFuture<Cli.Result> receiveAsync(String link, Path out) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return Cli.run(120, "receive", link, "--out", out.toString());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private static Process receiverProcess(String link, Path out) throws Exception {
+        return new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar",
+                Cli.JAR.toString(), "receive", link, "--out", out.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+
+    private static String stderrOf(Cli.Sending sending) {
+        try {
+            return sending.stderrText();
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** A failed download leaves no file, complete-looking or temporary. */
+    private static void assertNothingLeft(Path out) throws Exception {
+        try (var listing = Files.list(out)) {
+            assertEquals(0, listing.count(), "the output folder is empty");
+        }
+    }
+
+    private static void assertServerIsClean(DragNShareServer server, int threadsBefore) throws Exception {
+        assertEventually(() -> server.activeTransfers() == 0, "no transfer is left running");
+        assertEventually(() -> server.connectedSharers() == 0, "no sharer socket is left open");
+        assertEventually(() -> server.redis().activeConnections() == 0,
+                "every Redis connection went back to the pool: " + server.redis().activeConnections());
+        assertEventually(() -> platformThreads() <= threadsBefore + 2,
+                "platform threads are back near " + threadsBefore + ": " + platformThreads() + " "
+                        + Thread.getAllStackTraces().keySet().stream().map(Thread::getName).sorted().toList());
+        assertEveryKeyHasATtl(TestRedis.client());
+    }
+
+    /** Platform threads, without the ones this test itself starts (process reapers, async helpers). */
+    private static int platformThreads() {
+        return (int) Thread.getAllStackTraces().keySet().stream()
+                .map(Thread::getName)
+                .filter(n -> !n.startsWith("process reaper") && !n.startsWith("ForkJoinPool.commonPool"))
+                .count();
+    }
+
+    /** One small transfer first, so lazily started pools and timers count in the baseline. */
+    private int warmUp(DragNShareServer server) throws Exception {
+        Path file = TestFiles.random(dir, "warm-up.bin", 1000, 40);
+        try (Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), "--once", file.toString())) {
+            assertEquals(0, Cli.run(60, "receive", sending.link(), "--out", dir.resolve("warm").toString()).exitCode());
+            sending.awaitExit(30);
+        }
+        assertEventually(() -> server.activeTransfers() == 0 && server.connectedSharers() == 0, "warm-up done");
+        return platformThreads();
+    }
+}

@@ -1,0 +1,209 @@
+package app.dragnshare.server.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.json.JsonObject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import app.dragnshare.server.DragNShareServer;
+import app.dragnshare.server.testing.Http;
+import app.dragnshare.server.testing.RawSocket;
+import app.dragnshare.server.testing.TestServer;
+
+/**
+ * A sharer's client that breaks the protocol gets a close code with a reason, its receivers get
+ * an error event, and the server carries on.
+ */
+class ProtocolAbuseTest {
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+    private static DragNShareServer server;
+    private static Http http;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(Map.of("MAX_REQUEST_BYTES", "4096"), RelayTap.NONE);
+        http = new Http(TestServer.url(server));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** A session whose host registered one 600 000-byte file: {sessionId, token, fileId, joinCode}. */
+    private static Map<String, String> sessionWithFile() throws Exception {
+        JsonObject created = http.post("/api/sessions", null, "{}").json();
+        String token = created.getString("token");
+        String id = created.getString("sessionId");
+        String fileId = http.post("/api/sessions/" + id + "/files", token, "{\"name\":\"f.bin\",\"size\":600000}")
+                .json().getString("id");
+        return Map.of("sessionId", id, "token", token, "fileId", fileId, "joinCode", created.getString("joinCode"));
+    }
+
+    @Test
+    void malformedAndUnknownMessagesCloseWith4400() throws Exception {
+        String token = sessionWithFile().get("token");
+        for (String bad : new String[] {"not json", "[1,2]", "{\"type\":\"teleport\"}", "{\"type\":5}",
+                "{\"type\":\"offer\",\"transferId\":\"nope\"}", "{\"type\":\"auth\",\"token\":\"again\"}"}) {
+            try (RawSocket socket = RawSocket.authenticated(server.port(), token)) {
+                socket.text(bad);
+                assertEquals(4400, socket.closeCode(), bad);
+                assertTrue(!socket.closeReason().isBlank(), "a reason is given for " + bad);
+            }
+        }
+    }
+
+    @Test
+    void binaryBeforeAuthAndOversizedTextAreRefused() throws Exception {
+        try (RawSocket socket = RawSocket.open(server.port())) {
+            socket.binary(new byte[100]);
+            assertEquals(4401, socket.closeCode());
+        }
+        String token = sessionWithFile().get("token");
+        try (RawSocket socket = RawSocket.authenticated(server.port(), token)) {
+            socket.text("{\"type\":\"cancel\",\"transferId\":\"" + "x".repeat(5000) + "\"}");
+            assertEquals(1009, socket.closeCode(), "text over MAX_REQUEST_BYTES");
+        }
+    }
+
+    @Test
+    void chunksForUnknownTransfersAreRefused() throws Exception {
+        String token = sessionWithFile().get("token");
+        try (RawSocket socket = RawSocket.authenticated(server.port(), token)) {
+            socket.binary(new byte[20 + 16]);
+            assertEquals(4400, socket.closeCode());
+            assertTrue(socket.closeReason().contains("unknown transfer"), socket.closeReason());
+        }
+        try (RawSocket socket = RawSocket.authenticated(server.port(), token)) {
+            socket.binary(new byte[7]);
+            assertEquals(4400, socket.closeCode(), "shorter than the chunk header");
+        }
+    }
+
+    @Test
+    void chunksOutOfOrderOrUnrequestedCloseTheSocketAndFailTheReceiver() throws Exception {
+        for (long badIndex : new long[] {1, 5, 0xFFFF_FFFFL}) {
+            Map<String, String> s = sessionWithFile();
+            try (RawSocket sharer = RawSocket.authenticated(server.port(), s.get("token"))) {
+                Download download = Download.start(s);
+                JsonObject request = sharer.next();
+                assertEquals("request", request.getString("type"));
+                String transferId = request.getString("transferId");
+                sharer.text(offer(transferId, 600000, 262144, 3));
+                JsonObject pull = sharer.next();
+                assertEquals("pull", pull.getString("type"));
+                assertEquals(0, pull.getInt("index"));
+
+                sharer.binary(chunk(transferId, badIndex, 262144 + 16));
+                assertEquals(4400, sharer.closeCode(), "index " + badIndex);
+                assertTrue(sharer.closeReason().contains("not requested"), sharer.closeReason());
+                String events = download.events();
+                assertTrue(events.contains("event:offer"), events);
+                assertTrue(events.contains("event:error") && events.contains("sender-gone"), events);
+            }
+        }
+    }
+
+    @Test
+    void aChunkOfTheWrongLengthClosesTheSocket() throws Exception {
+        Map<String, String> s = sessionWithFile();
+        try (RawSocket sharer = RawSocket.authenticated(server.port(), s.get("token"))) {
+            Download download = Download.start(s);
+            String transferId = sharer.next().getString("transferId");
+            sharer.text(offer(transferId, 600000, 262144, 3));
+            sharer.next(); // pull 0
+            sharer.binary(chunk(transferId, 0, 1000));
+            assertEquals(4400, sharer.closeCode());
+            assertTrue(download.events().contains("sender-gone"));
+        }
+    }
+
+    @Test
+    void anOfferThatDoesNotMatchTheFileFailsOnlyThatTransfer() throws Exception {
+        Map<String, String> s = sessionWithFile();
+        try (RawSocket sharer = RawSocket.authenticated(server.port(), s.get("token"))) {
+            Download download = Download.start(s);
+            String transferId = sharer.next().getString("transferId");
+            sharer.text(offer(transferId, 999, 262144, 1));
+            JsonObject error = sharer.next();
+            assertEquals("error", error.getString("type"));
+            assertEquals("bad-offer", error.getString("code"));
+            assertTrue(download.events().contains("bad-offer"));
+            sharer.text("{\"type\":\"cancel\",\"transferId\":\"" + transferId + "\"}");
+            Download second = Download.start(s);
+            assertEquals("request", sharer.next().getString("type"), "the socket keeps serving");
+            second.cancel();
+        }
+    }
+
+    private static String offer(String transferId, long size, long chunkSize, long chunks) {
+        return "{\"type\":\"offer\",\"transferId\":\"" + transferId + "\",\"publicKey\":\""
+                + B64URL.encodeToString(new byte[65]) + "\",\"hmac\":\"" + B64URL.encodeToString(new byte[32])
+                + "\",\"name\":\"f.bin\",\"size\":" + size + ",\"chunkSize\":" + chunkSize + ",\"chunks\":" + chunks + "}";
+    }
+
+    private static byte[] chunk(String transferId, long index, int ciphertextLength) {
+        byte[] frame = new byte[20 + ciphertextLength];
+        System.arraycopy(Base64.getUrlDecoder().decode(transferId), 0, frame, 0, 16);
+        frame[16] = (byte) (index >>> 24);
+        frame[17] = (byte) (index >>> 16);
+        frame[18] = (byte) (index >>> 8);
+        frame[19] = (byte) index;
+        return frame;
+    }
+
+    /** A receiver's SSE request made with raw HTTP; its whole stream is collected as text. */
+    private record Download(CompletableFuture<String> stream, CompletableFuture<InputStream> body) {
+        static Download start(Map<String, String> s) throws Exception {
+            String guest = http.post("/api/sessions/" + s.get("sessionId") + "/join", null,
+                    "{\"joinCode\":\"" + s.get("joinCode") + "\"}").json().getString("token");
+            byte[] id = new byte[16];
+            new java.security.SecureRandom().nextBytes(id);
+            String body = "{\"transferId\":\"" + B64URL.encodeToString(id) + "\",\"publicKey\":\""
+                    + B64URL.encodeToString(new byte[65]) + "\",\"hmac\":\"" + B64URL.encodeToString(new byte[32]) + "\"}";
+            HttpRequest request = HttpRequest.newBuilder(URI.create(TestServer.url(server) + "/api/sessions/"
+                            + s.get("sessionId") + "/files/" + s.get("fileId") + "/transfers"))
+                    .header("Authorization", "Bearer " + guest).header("Accept", "text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            CompletableFuture<InputStream> in = HttpClient.newHttpClient()
+                    .sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()).thenApply(HttpResponse::body);
+            CompletableFuture<String> text = in.thenApplyAsync(stream -> {
+                StringBuilder all = new StringBuilder();
+                try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                    for (String line; (line = reader.readLine()) != null; ) {
+                        all.append(line.length() > 200 ? line.substring(0, 200) : line).append('\n');
+                    }
+                } catch (Exception e) {
+                    all.append("[stream broke: ").append(e).append(']');
+                }
+                return all.toString();
+            });
+            return new Download(text, in);
+        }
+
+        String events() throws Exception {
+            return stream.get(20, TimeUnit.SECONDS);
+        }
+
+        void cancel() throws Exception {
+            body.get(10, TimeUnit.SECONDS).close();
+        }
+    }
+}
