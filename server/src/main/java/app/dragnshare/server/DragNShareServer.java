@@ -143,6 +143,11 @@ public final class DragNShareServer implements AutoCloseable {
         return sockets.count();
     }
 
+    /** Download streams running on this instance (each transfer has exactly one, on its receiver's instance). */
+    public int runningDownloads() {
+        return downloads.count();
+    }
+
     /** Transfers running on this instance: download streams plus transfers its sockets serve. */
     public int activeTransfers() {
         return downloads.count() + sockets.activeTransfers();

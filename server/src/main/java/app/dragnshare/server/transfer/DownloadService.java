@@ -1,13 +1,11 @@
 package app.dragnshare.server.transfer;
 
 import io.helidon.common.media.type.MediaTypes;
-import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.helidon.webserver.sse.SseSink;
 
 
 import app.dragnshare.server.auth.Authenticator;
@@ -82,13 +80,11 @@ public final class DownloadService implements HttpService {
         inbox.push(sessionId, file.ownerId(),
                 tap.request(Messages.request(transferId, fileId, member.memberId(), publicKey, hmac)));
 
-        res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
-        res.headers().set(HeaderNames.create("X-Accel-Buffering"), "no"); // nginx: do not buffer the stream
         DownloadStream stream = new DownloadStream(channel, file, () -> presence.isOnline(sessionId, file.ownerId()),
                 settings, metrics);
         active.add(stream);
-        try (SseSink sink = res.sink(SseSink.TYPE)) {
-            stream.run(sink);
+        try (EventStreamWriter events = new EventStreamWriter(res)) {
+            stream.run(events);
         } finally {
             active.remove(stream);
         }

@@ -1,12 +1,7 @@
 package app.dragnshare.server.transfer;
 
-import java.nio.ByteBuffer;
-import java.util.Base64;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
-
-import io.helidon.http.sse.SseEvent;
-import io.helidon.webserver.sse.SseSink;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -25,7 +20,6 @@ import redis.clients.jedis.exceptions.JedisException;
  */
 final class DownloadStream {
     private static final Logger LOG = Logger.getLogger(DownloadStream.class.getName());
-    private static final SseEvent HEARTBEAT = SseEvent.builder().comment("keep-alive").build();
 
     private final TransferChannel channel;
     private final FileRecord file;
@@ -35,7 +29,7 @@ final class DownloadStream {
     private volatile boolean stopping;
     /** How the transfer ended: "completed" or an error code; null while it runs. */
     private String outcome;
-    private SseSink sink;
+    private EventStreamWriter events;
     private long lastWrite;
     private long lastMark;
 
@@ -53,8 +47,8 @@ final class DownloadStream {
         stopping = true;
     }
 
-    void run(SseSink sink) {
-        this.sink = sink;
+    void run(EventStreamWriter events) {
+        this.events = events;
         lastWrite = lastMark = System.nanoTime();
         try {
             JsonObject offer = awaitOffer();
@@ -88,10 +82,10 @@ final class DownloadStream {
             if (signal instanceof TransferChannel.Control control) {
                 JsonObject message = control.message();
                 if ("offer".equals(message.getString("type", ""))) {
-                    emit(SseEvent.builder().name("offer").data(withoutType(message)).build());
+                    emit(() -> events.event("offer", withoutType(message)));
                     return message;
                 }
-                emit(errorEvent(message.getString("code", "declined"), message.getString("message", "")));
+                emitError(message.getString("code", "declined"), message.getString("message", ""));
                 return null;
             }
             idle();
@@ -127,14 +121,14 @@ final class DownloadStream {
                         sendError(Failure.SERVER_ERROR);
                         return;
                     }
-                    ByteBuffer base64 = Base64.getEncoder().encode(ByteBuffer.wrap(element, 4, element.length - 4));
-                    emit(SseEvent.builder().name("chunk").id(Long.toString(index)).data(base64.array()).build());
+                    long chunkIndex = index;
+                    emit(() -> events.chunk(chunkIndex, element, 4, element.length - 4));
                     metrics.bytesRelayed(element.length - 4);
                     expected++;
                     lastProgress = System.nanoTime();
                     if (expected == chunks) {
-                        emit(SseEvent.builder().name("end").data(Json.createObjectBuilder()
-                                .add("chunks", chunks).add("size", file.size()).build().toString()).build());
+                        String end = Json.createObjectBuilder().add("chunks", chunks).add("size", file.size()).build().toString();
+                        emit(() -> events.event("end", end));
                         channel.toSender(Messages.done());
                         outcome = "completed";
                         return;
@@ -143,8 +137,8 @@ final class DownloadStream {
                 }
                 case TransferChannel.Control control -> {
                     JsonObject message = control.message();
-                    emit(errorEvent(message.getString("code", Failure.SENDER_GONE.code()),
-                            message.getString("message", Failure.SENDER_GONE.message())));
+                    emitError(message.getString("code", Failure.SENDER_GONE.code()),
+                            message.getString("message", Failure.SENDER_GONE.message()));
                     return;
                 }
                 case TransferChannel.Timeout timeout -> {
@@ -172,7 +166,7 @@ final class DownloadStream {
     /** Between messages: keep the connection and our liveness mark fresh. */
     private void idle() {
         if (System.nanoTime() - lastWrite > settings.heartbeat().toNanos()) {
-            emit(HEARTBEAT);
+            emit(() -> events.comment("keep-alive"));
         }
         markAliveIfDue();
     }
@@ -195,26 +189,25 @@ final class DownloadStream {
     private void sendError(Failure failure) {
         outcome = failure.code();
         try {
-            emit(errorEvent(failure.code(), failure.message()));
+            emitError(failure.code(), failure.message());
         } catch (ClientGone e) {
             LOG.fine(() -> "receiver of " + channel.transferId() + " left before hearing " + failure.code());
         }
     }
 
-    private void emit(SseEvent event) {
+    private void emit(Runnable write) {
         try {
-            sink.emit(event);
+            write.run();
             lastWrite = System.nanoTime();
         } catch (RuntimeException e) {
             throw new ClientGone();
         }
     }
 
-    private SseEvent errorEvent(String code, String message) {
+    private void emitError(String code, String message) {
         outcome = code;
-        return SseEvent.builder().name("error")
-                .data(Json.createObjectBuilder().add("code", code).add("message", message).build().toString())
-                .build();
+        String data = Json.createObjectBuilder().add("code", code).add("message", message).build().toString();
+        emit(() -> events.event("error", data));
     }
 
     private static String withoutType(JsonObject message) {

@@ -268,8 +268,11 @@ public final class SharerSocket implements WsListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (JedisException e) {
-            LOG.warning("sharer " + me.memberId() + " lost Redis: " + e.getMessage());
+            LOG.log(Level.WARNING, "sharer " + me.memberId() + " lost Redis", e);
             close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "inbox loop of sharer " + me.memberId() + " failed", e);
+            close(WsCloseCodes.UNEXPECTED_CONDITION, "server error; reconnect shortly");
         }
     }
 

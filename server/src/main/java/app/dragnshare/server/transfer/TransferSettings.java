@@ -7,7 +7,8 @@ import app.dragnshare.server.config.ServerConfig;
 /**
  * The limits and timings of the transfer path, taken from the configuration once.
  *
- * @param block how long one blocking pop waits before its caller looks around (heartbeat, liveness)
+ * @param block     how long one blocking pop waits before its caller looks around (heartbeat, liveness)
+ * @param heartbeat longest silence on a download stream or an idle sharer socket
  */
 public record TransferSettings(int queueDepth,
                                int maxChunkSize,
@@ -24,7 +25,11 @@ public record TransferSettings(int queueDepth,
         Duration block = Duration.ofMillis(Math.min(3_000, config.peerTimeout().toMillis() / 3));
         return new TransferSettings(config.chunkQueueDepth(), config.maxChunkSize(), config.maxTransfersPerSender(),
                 config.maxRequestBytes(), config.authTimeout(), config.offerTimeout(), config.stallTimeout(),
-                config.peerTimeout(), block, Duration.ofSeconds(10));
+                config.peerTimeout(), block, min(Duration.ofSeconds(10), config.peerTimeout()));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /** Ciphertext bytes of chunk {@code index}: its share of the file plus the 16-byte GCM tag. */

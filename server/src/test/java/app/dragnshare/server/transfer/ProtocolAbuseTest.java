@@ -38,7 +38,7 @@ class ProtocolAbuseTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(Map.of("MAX_REQUEST_BYTES", "4096"), RelayTap.NONE);
+        server = TestServer.start(Map.of("MAX_REQUEST_BYTES", "4096", "PEER_TIMEOUT", "3s"), RelayTap.NONE);
         http = new Http(TestServer.url(server));
     }
 
@@ -115,8 +115,8 @@ class ProtocolAbuseTest {
                 assertEquals(4400, sharer.closeCode(), "index " + badIndex);
                 assertTrue(sharer.closeReason().contains("not requested"), sharer.closeReason());
                 String events = download.events();
-                assertTrue(events.contains("event:offer"), events);
-                assertTrue(events.contains("event:error") && events.contains("sender-gone"), events);
+                assertTrue(events.contains("event: offer"), events);
+                assertTrue(events.contains("event: error") && events.contains("sender-gone"), events);
             }
         }
     }
@@ -132,6 +132,20 @@ class ProtocolAbuseTest {
             sharer.binary(chunk(transferId, 0, 1000));
             assertEquals(4400, sharer.closeCode());
             assertTrue(download.events().contains("sender-gone"));
+        }
+    }
+
+    @Test
+    void aWaitingDownloadGetsHeartbeatsUntilTheSharerDeclines() throws Exception {
+        Map<String, String> s = sessionWithFile();
+        try (RawSocket sharer = RawSocket.authenticated(server.port(), s.get("token"))) {
+            Download download = Download.start(s);
+            String transferId = sharer.next().getString("transferId");
+            Thread.sleep(4_000); // longer than the heartbeat interval (PEER_TIMEOUT here: 3 s)
+            sharer.text("{\"type\":\"decline\",\"transferId\":\"" + transferId + "\",\"code\":\"unavailable\"}");
+            String events = download.events();
+            assertTrue(events.startsWith(": keep-alive"), events);
+            assertTrue(events.contains("event: error") && events.contains("\"unavailable\""), events);
         }
     }
 
