@@ -67,7 +67,7 @@ public final class Receiver {
              FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             Incoming incoming = null;
             ServerEvent event;
-            while ((event = events.next()) != null) {
+            while ((event = next(events)) != null) {
                 switch (event.name()) {
                     case "offer" -> {
                         if (incoming != null) {
@@ -108,6 +108,16 @@ public final class Receiver {
                 Files.deleteIfExists(temp);
                 progress.finished(false);
             }
+        }
+    }
+
+    /** The next event; a broken connection is a failed transfer, not a local I/O error. */
+    private static ServerEvent next(EventStream events) throws TransferFailedException {
+        try {
+            return events.next();
+        } catch (IOException e) {
+            throw new TransferFailedException("connection-lost",
+                    "lost the connection to the server before the file was complete (" + e.getMessage() + ")");
         }
     }
 

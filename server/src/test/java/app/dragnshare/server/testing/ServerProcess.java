@@ -38,11 +38,8 @@ public final class ServerProcess implements AutoCloseable {
                 Main.class.getName()))
                 .redirectErrorStream(true);
         Map<String, String> env = builder.environment();
+        env.putAll(TestServer.environment(settings));
         env.put("PORT", Integer.toString(port));
-        env.put("HOST", "127.0.0.1");
-        env.put("REDIS_URL", TestRedis.url());
-        env.put("JWT_KEY", TestServer.JWT_KEY);
-        env.putAll(settings);
         Process process = builder.start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(() -> {

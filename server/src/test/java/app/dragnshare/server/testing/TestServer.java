@@ -24,6 +24,11 @@ public final class TestServer {
     }
 
     public static ServerConfig config(Map<String, String> settings) {
+        return ServerConfig.from(environment(settings));
+    }
+
+    /** The tests' settings: free port, loopback, the tests' Redis and JWT key, generous rate limits. */
+    public static Map<String, String> environment(Map<String, String> settings) {
         Map<String, String> env = new HashMap<>();
         env.put("PORT", "0");
         env.put("HOST", "127.0.0.1");
@@ -32,7 +37,7 @@ public final class TestServer {
         env.put("SESSIONS_PER_WINDOW", "100000"); // the suite creates many sessions from one address
         env.put("SHUTDOWN_GRACE", "1s");
         env.putAll(settings);
-        return ServerConfig.from(env);
+        return env;
     }
 
     public static URI url(DragNShareServer server) {
