@@ -23,6 +23,7 @@ import app.dragnshare.server.http.ErrorResponses;
 import app.dragnshare.server.metrics.ServerMetrics;
 import app.dragnshare.server.redis.RedisConnection;
 import app.dragnshare.server.redis.RedisHealthCheck;
+import app.dragnshare.server.transfer.AcceptingHealthCheck;
 import app.dragnshare.server.session.Inbox;
 import app.dragnshare.server.session.Presence;
 import app.dragnshare.server.session.RateLimits;
@@ -121,7 +122,10 @@ public final class DragNShareServer implements AutoCloseable {
                         .maxFrameLength(config.maxChunkSize() + 64 * 1024)
                         .build())
                 .addFeature(ObserveFeature.just(
-                        HealthObserver.builder().details(true).addCheck(new RedisHealthCheck(redis)).build(),
+                        HealthObserver.builder().details(true)
+                                .addCheck(new RedisHealthCheck(redis))
+                                .addCheck(new AcceptingHealthCheck(downloads::accepting))
+                                .build(),
                         MetricsObserver.builder().meterRegistry(metrics.registry()).build()))
                 .routing(routing)
                 .addRouting(WsRouting.builder().endpoint("/api/socket", () -> new SharerSocket(socketContext)))

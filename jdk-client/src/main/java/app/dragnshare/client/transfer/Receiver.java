@@ -34,6 +34,7 @@ import app.dragnshare.client.json.JsonFields;
 public final class Receiver {
     /** The server sends a heartbeat every 10 s; this much silence means the connection is dead. */
     private static final long SILENCE_LIMIT_NANOS = 45_000_000_000L;
+    private static final int RETRIES_ON_503 = 4;
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder BASE64 = Base64.getDecoder();
 
@@ -50,8 +51,30 @@ public final class Receiver {
         this.folder = folder;
     }
 
-    /** Returns where the complete, verified file was saved. */
+    /**
+     * Returns where the complete, verified file was saved. A 503 before the stream starts (the
+     * instance is stopping or at capacity) started nothing, so it is retried a few times.
+     */
     public Path download(RemoteFile file, Progress progress)
+            throws TamperingException, TransferFailedException, IOException, ApiException, UnreachableException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return downloadOnce(file, progress);
+            } catch (ApiException e) {
+                if (e.status() != 503 || attempt == RETRIES_ON_503) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(1000L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Path downloadOnce(RemoteFile file, Progress progress)
             throws TamperingException, TransferFailedException, IOException, ApiException, UnreachableException {
         byte[] id = new byte[16];
         random.nextBytes(id);

@@ -13,6 +13,8 @@ import io.helidon.webserver.http.ServerResponse;
 import jakarta.json.Json;
 import jakarta.json.JsonException;
 
+import app.dragnshare.server.redis.RedisErrors;
+
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -33,6 +35,12 @@ public final class ErrorResponses {
                 .error(HttpException.class, (req, res, e) -> send(res, e.status(),
                         e.status().code() == 404 ? "not-found" : "http-" + e.status().code(), e.status().reasonPhrase()))
                 .error(JedisException.class, (req, res, e) -> {
+                    if (RedisErrors.isFull(e)) {
+                        LOG.warning("Redis is full (maxmemory); refusing " + req.prologue().method() + " " + req.path().path());
+                        send(res, Status.SERVICE_UNAVAILABLE_503, "server-busy",
+                                "the server is at capacity right now; try again in a moment");
+                        return;
+                    }
                     LOG.warning("Redis failed during " + req.prologue().method() + " " + req.path().path() + ": " + e);
                     send(res, Status.SERVICE_UNAVAILABLE_503, "unavailable",
                             "the server's database is unreachable; try again in a moment");

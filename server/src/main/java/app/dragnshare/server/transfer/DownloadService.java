@@ -67,6 +67,9 @@ public final class DownloadService implements HttpService {
         if (!active.accepting()) {
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "shutting-down", Failure.SHUTTING_DOWN.message());
         }
+        if (active.count() >= settings.maxTransfersPerInstance()) {
+            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, Failure.SERVER_BUSY.code(), Failure.SERVER_BUSY.message());
+        }
         FileRecord file = store.file(sessionId, fileId)
                 .orElseThrow(() -> ApiException.notFound("file-not-found", "no such file in this session"));
         if (!presence.isOnline(sessionId, file.ownerId())) {

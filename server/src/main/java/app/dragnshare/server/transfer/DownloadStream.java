@@ -8,6 +8,7 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
 import app.dragnshare.server.metrics.ServerMetrics;
+import app.dragnshare.server.redis.RedisErrors;
 import app.dragnshare.server.session.FileRecord;
 
 import redis.clients.jedis.exceptions.JedisException;
@@ -59,8 +60,8 @@ final class DownloadStream {
             outcome = Failure.RECEIVER_GONE.code();
             tellSender(Failure.RECEIVER_GONE);
         } catch (JedisException e) {
-            LOG.warning("download " + channel.transferId() + " lost Redis: " + e.getMessage());
-            sendError(Failure.SERVER_ERROR);
+            LOG.warning("download " + channel.transferId() + " failed in Redis: " + e.getMessage());
+            sendError(RedisErrors.isFull(e) ? Failure.SERVER_BUSY : Failure.SERVER_ERROR);
         } finally {
             if ("completed".equals(outcome)) {
                 metrics.transferCompleted();

@@ -16,6 +16,7 @@ public enum Failure {
     STALLED("stalled", "no data moved for too long"),
     BAD_OFFER("bad-offer", "the sharer's client sent an offer the server cannot accept"),
     SERVER_ERROR("server-error", "the server lost its connection to its database; try again"),
+    SERVER_BUSY("server-busy", "the server is at capacity right now; try again in a moment"),
     SHUTTING_DOWN("shutting-down", "the server is restarting; try again in a moment");
 
     private final String code;

@@ -10,6 +10,7 @@ import java.util.logging.Logger;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
+import app.dragnshare.server.redis.RedisErrors;
 import app.dragnshare.server.session.FileRecord;
 
 import redis.clients.jedis.exceptions.JedisException;
@@ -130,11 +131,20 @@ final class OutgoingTransfer {
 
     void completeChunk(byte[] element) {
         nextChunk++;
-        // under the lock that end() takes, so no chunk is pushed after the final clean-up
-        synchronized (this) {
-            if (state.get() == State.STREAMING) {
-                channel.pushChunk(element);
+        try {
+            // under the lock that end() takes, so no chunk is pushed after the final clean-up
+            synchronized (this) {
+                if (state.get() == State.STREAMING) {
+                    channel.pushChunk(element);
+                }
             }
+        } catch (JedisException e) {
+            if (!RedisErrors.isFull(e)) {
+                throw e; // Redis is gone: the socket closes and every transfer with it
+            }
+            // Redis is full: this transfer fails, the sharer's other transfers go on
+            link.send(Messages.cancel(transferId, Failure.SERVER_BUSY.code(), Failure.SERVER_BUSY.message()));
+            end(Failure.SERVER_BUSY, true);
         }
     }
 
@@ -211,6 +221,9 @@ final class OutgoingTransfer {
         }
         answered.countDown();
         try {
+            if (failure == Failure.SERVER_BUSY) {
+                channel.dropQueue(); // frees Redis memory, so the error below can be written
+            }
             if (failure != null && tellReceiver) {
                 channel.toReceiver(Messages.error(failure.code(), failure.message()));
             }

@@ -26,6 +26,7 @@ import jakarta.json.JsonString;
 import app.dragnshare.server.auth.AuthException;
 import app.dragnshare.server.auth.Member;
 import app.dragnshare.server.http.Ids;
+import app.dragnshare.server.redis.RedisErrors;
 import app.dragnshare.server.session.FileRecord;
 import app.dragnshare.server.session.SessionEvents;
 
@@ -259,6 +260,13 @@ public final class SharerSocket implements WsListener {
                     if (message.isPresent() && !closed) {
                         slot = !dispatch(me, message.get()); // a started transfer keeps its slot
                     }
+                } catch (JedisException e) {
+                    if (!RedisErrors.isFull(e)) {
+                        throw e;
+                    }
+                    // Redis is full: writes fail until memory comes back; the socket stays, waits, tries again
+                    LOG.warning("Redis is full (maxmemory); sharer " + me.memberId() + " waits");
+                    Thread.sleep(settings.block());
                 } finally {
                     if (slot) {
                         slots.release();
@@ -268,6 +276,9 @@ public final class SharerSocket implements WsListener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (JedisException e) {
+            if (closed) {
+                return; // the socket closed while this loop waited in Redis (e.g. at shutdown)
+            }
             LOG.log(Level.WARNING, "sharer " + me.memberId() + " lost Redis", e);
             close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
         } catch (RuntimeException e) {

@@ -105,6 +105,11 @@ public final class TransferChannel {
         return await(timeout, keys.toSender(), keys.credits());
     }
 
+    /** Drops the queued chunks and credits (deleting works even when Redis is full), e.g. to make room for an error. */
+    public void dropQueue() {
+        redis.del(keys.chunks(), keys.credits());
+    }
+
     public void markAlive(Side side) {
         redis.set(alive(side), ALIVE, SetParams.setParams().px(aliveTtlMillis));
     }

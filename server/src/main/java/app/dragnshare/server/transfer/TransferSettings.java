@@ -13,6 +13,7 @@ import app.dragnshare.server.config.ServerConfig;
 public record TransferSettings(int queueDepth,
                                int maxChunkSize,
                                int maxTransfersPerSender,
+                               int maxTransfersPerInstance,
                                int maxTextMessage,
                                Duration authTimeout,
                                Duration offerTimeout,
@@ -24,6 +25,7 @@ public record TransferSettings(int queueDepth,
     public static TransferSettings from(ServerConfig config) {
         Duration block = Duration.ofMillis(Math.min(3_000, config.peerTimeout().toMillis() / 3));
         return new TransferSettings(config.chunkQueueDepth(), config.maxChunkSize(), config.maxTransfersPerSender(),
+                config.maxTransfersPerInstance(),
                 config.maxRequestBytes(), config.authTimeout(), config.offerTimeout(), config.stallTimeout(),
                 config.peerTimeout(), block, min(Duration.ofSeconds(10), config.peerTimeout()));
     }

@@ -96,7 +96,7 @@ class FaultsTest {
             try (Cli.Sending sending = Cli.send("--server", doomed.url().toString(), file.toString())) {
                 String viaSurvivor = sending.link().replace(":" + doomed.port() + "/", ":" + survivor.port() + "/");
                 CompletableFuture<Cli.Result> receiving = receiveAsync(viaSurvivor, out);
-                TestFiles.awaitPartialDownload(out, 8 * 1024 * 1024);
+                awaitPartialDownload(out, doomed, sending);
 
                 doomed.crash();
                 Cli.Result result = receiving.get(30, TimeUnit.SECONDS);
@@ -116,7 +116,7 @@ class FaultsTest {
             try (Cli.Sending sending = Cli.send("--server", TestServer.url(survivor).toString(), file.toString())) {
                 String viaDoomed = sending.link().replace(":" + survivor.port() + "/", ":" + doomed.port() + "/");
                 CompletableFuture<Cli.Result> receiving = receiveAsync(viaDoomed, out);
-                TestFiles.awaitPartialDownload(out, 8 * 1024 * 1024);
+                awaitPartialDownload(out, doomed, sending);
 
                 doomed.crash();
                 assertEquals(7, receiving.get(30, TimeUnit.SECONDS).exitCode(), "the receiver lost its server");
@@ -149,6 +149,16 @@ class FaultsTest {
                     + stderrOf(sending));
         }
         assertEveryKeyHasATtl(TestRedis.client());
+    }
+
+    /** Waits for the transfer to be well under way; if it is not, says what the server process logged. */
+    private static void awaitPartialDownload(Path out, ServerProcess process, Cli.Sending sending) throws Exception {
+        try {
+            TestFiles.awaitPartialDownload(out, 8 * 1024 * 1024);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nserver process log:\n" + process.log()
+                    + "\nsharer stderr:\n" + stderrOf(sending), e);
+        }
     }
 
     private CompletableFuture<Cli.Result> receiveAsync(String link, Path out) {
