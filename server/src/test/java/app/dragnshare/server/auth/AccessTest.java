@@ -62,6 +62,25 @@ class AccessTest {
     }
 
     @Test
+    void sessionCreationIsRateLimitedPerClientAddressBehindAProxy() throws Exception {
+        try (DragNShareServer proxied = TestServer.start(Map.of("SESSIONS_PER_WINDOW", "3", "TRUST_FORWARDED_FOR", "true"),
+                app.dragnshare.server.transfer.RelayTap.NONE)) {
+            Http viaProxy = new Http(TestServer.url(proxied));
+            String client = "203.0.113." + (1 + new java.util.Random().nextInt(250));
+            // the proxy appends the address it saw; a client cannot choose what counts by adding its own
+            Map<String, String> forwarded = Map.of("X-Forwarded-For", "198.51.100.7, " + client);
+            for (int i = 0; i < 3; i++) {
+                assertEquals(201, viaProxy.post("/api/sessions", null, "{}", forwarded).status());
+            }
+            Http.Reply limited = viaProxy.post("/api/sessions", null, "{}", forwarded);
+            assertEquals(429, limited.status(), limited.body());
+            assertEquals("rate-limited", limited.error());
+            assertEquals(201, viaProxy.post("/api/sessions", null, "{}",
+                    Map.of("X-Forwarded-For", client + ", 192.0.2.44")).status(), "another client is not limited");
+        }
+    }
+
+    @Test
     void rotatedJoinCodeStopsOldInvites() throws Exception {
         Http.Reply created = create();
         String sessionId = created.json().getString("sessionId");

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -34,6 +35,13 @@ public final class Http {
     public Reply post(String path, String token, String body) throws Exception {
         return send(builder(path, token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    public Reply post(String path, String token, String body, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = builder(path, token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request);
     }
 
     public Reply patch(String path, String token, String body) throws Exception {
