@@ -2,14 +2,7 @@ package app.dragnshare.server.transfer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -27,7 +20,6 @@ import app.dragnshare.server.auth.AuthException;
 import app.dragnshare.server.auth.Member;
 import app.dragnshare.server.http.Ids;
 import app.dragnshare.server.redis.RedisErrors;
-import app.dragnshare.server.session.FileRecord;
 import app.dragnshare.server.session.SessionEvents;
 
 import redis.clients.jedis.exceptions.JedisException;
@@ -46,20 +38,11 @@ public final class SharerSocket implements WsListener {
     static final int FORBIDDEN = 4403;
     static final int REPLACED = 4409;
     static final int SESSION_ENDED = 4410;
-    private static final int RECENTLY_ENDED_KEPT = 64;
 
     private final SocketContext context;
     private final String connectionId = Ids.random();
     private final ReentrantLock sendLock = new ReentrantLock();
-    private final Map<String, OutgoingTransfer> transfers = new ConcurrentHashMap<>();
-    private final Set<String> recentlyEnded = Collections.synchronizedSet(Collections.newSetFromMap(
-            new LinkedHashMap<>() {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                    return size() > RECENTLY_ENDED_KEPT;
-                }
-            }));
-    private final Semaphore slots;
+    private final SharerTransfers transfers;
     private final ChunkAssembler assembler;
     private final StringBuilder text = new StringBuilder();
     private volatile WsSession ws;
@@ -70,8 +53,8 @@ public final class SharerSocket implements WsListener {
 
     public SharerSocket(SocketContext context) {
         this.context = context;
-        this.slots = new Semaphore(context.settings().maxTransfersPerSender());
-        this.assembler = new ChunkAssembler(new ChunkTarget(),
+        this.transfers = new SharerTransfers(context, this::send);
+        this.assembler = new ChunkAssembler(transfers,
                 context.settings().maxChunkSize() + ChunkAssembler.HEADER_LENGTH + 16L);
     }
 
@@ -146,14 +129,12 @@ public final class SharerSocket implements WsListener {
     }
 
     int activeTransfers() {
-        return transfers.size();
+        return transfers.count();
     }
 
     /** Ends this connection because the server stops: transfers fail with "shutting-down", the client hears 1001. */
     void serverStopping() {
-        for (OutgoingTransfer transfer : transfers.values()) {
-            transfer.shutdown();
-        }
+        transfers.shutdown();
         close(WsCloseCodes.GOING_AWAY, "server is restarting; reconnect shortly");
     }
 
@@ -179,7 +160,7 @@ public final class SharerSocket implements WsListener {
         if (!type.equals("offer") && !type.equals("decline") && !type.equals("cancel")) {
             throw new ProtocolException("unknown message type '" + shorten(type) + "'");
         }
-        OutgoingTransfer transfer = transfer(string(json, "transferId"));
+        OutgoingTransfer transfer = transfers.find(string(json, "transferId"));
         if (transfer == null) {
             return; // it crossed our cancel on the way
         }
@@ -226,7 +207,7 @@ public final class SharerSocket implements WsListener {
         long lastPing = System.nanoTime();
         try {
             while (!closed) {
-                boolean slot = !draining && slots.tryAcquire(settings.block().toMillis(), TimeUnit.MILLISECONDS);
+                boolean slot = !draining && transfers.reserveSlot(settings.block());
                 if (draining) {
                     Thread.sleep(settings.block()); // only presence and pings until the server closes us
                 }
@@ -252,7 +233,7 @@ public final class SharerSocket implements WsListener {
                     }
                     // Helidon does not tell a listener when its peer vanishes; a failing ping does.
                     // While transfers run, ping at every wake-up so their receivers hear within seconds.
-                    long pingEvery = transfers.isEmpty() ? settings.heartbeat().toNanos() : settings.block().toNanos();
+                    long pingEvery = transfers.count() == 0 ? settings.heartbeat().toNanos() : settings.block().toNanos();
                     if (now - lastPing > pingEvery) {
                         lastPing = now;
                         ping();
@@ -269,7 +250,7 @@ public final class SharerSocket implements WsListener {
                     Thread.sleep(settings.block());
                 } finally {
                     if (slot) {
-                        slots.release();
+                        transfers.releaseSlot();
                     }
                 }
             }
@@ -298,34 +279,7 @@ public final class SharerSocket implements WsListener {
             send(message); // a session event for the page
             return false;
         }
-        String transferId = message.getString("transferId");
-        TransferChannel channel = context.relay().channel(transferId);
-        if (!channel.isAlive(TransferChannel.Side.RECEIVER)) {
-            return false; // the receiver left while the request waited
-        }
-        Optional<FileRecord> file = context.store().file(me.sessionId(), message.getString("fileId"))
-                .filter(f -> f.ownerId().equals(me.memberId()));
-        if (file.isEmpty()) {
-            channel.toReceiver(Messages.error(Failure.UNAVAILABLE.code(), Failure.UNAVAILABLE.message()));
-            return false;
-        }
-        OutgoingTransfer transfer = new OutgoingTransfer(transferId, file.get(), channel, context.settings(),
-                context.tap(), new TransferLink());
-        transfers.put(transferId, transfer);
-        JsonObject request = context.tap().request(message);
-        send(Messages.request(transferId, file.get().id(), request.getString("receiverId", ""),
-                request.getString("publicKey"), request.getString("hmac")));
-        transfer.start();
-        return true;
-    }
-
-    /** The transfer a message is about; null if it just ended; an error if it was never ours. */
-    private OutgoingTransfer transfer(String transferId) throws ProtocolException {
-        OutgoingTransfer transfer = transfers.get(transferId);
-        if (transfer == null && !recentlyEnded.contains(transferId)) {
-            throw new ProtocolException("unknown transfer");
-        }
-        return transfer;
+        return transfers.start(me, message);
     }
 
     void send(JsonObject message) {
@@ -379,9 +333,7 @@ public final class SharerSocket implements WsListener {
         }
         closed = true;
         context.sockets().remove(this);
-        for (OutgoingTransfer transfer : transfers.values()) {
-            transfer.sharerGone();
-        }
+        transfers.sharerGone();
         Member me = member;
         if (me != null) {
             try {
@@ -406,36 +358,5 @@ public final class SharerSocket implements WsListener {
             return reason;
         }
         return new String(bytes, 0, 120, StandardCharsets.UTF_8).replaceAll("\uFFFD$", "");
-    }
-
-    private final class TransferLink implements OutgoingTransfer.Link {
-        @Override
-        public void send(JsonObject message) {
-            SharerSocket.this.send(message);
-        }
-
-        @Override
-        public void ended(OutgoingTransfer transfer) {
-            recentlyEnded.add(transfer.transferId());
-            if (transfers.remove(transfer.transferId()) != null) {
-                slots.release();
-            }
-        }
-    }
-
-    private final class ChunkTarget implements ChunkAssembler.Target {
-        @Override
-        public byte[] start(String transferId, long index) throws ProtocolException {
-            OutgoingTransfer transfer = transfer(transferId);
-            return transfer == null ? null : transfer.startChunk(index);
-        }
-
-        @Override
-        public void complete(String transferId, byte[] element) {
-            OutgoingTransfer transfer = transfers.get(transferId);
-            if (transfer != null) {
-                transfer.completeChunk(element);
-            }
-        }
     }
 }

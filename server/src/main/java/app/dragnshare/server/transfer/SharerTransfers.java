@@ -1,0 +1,134 @@
+package app.dragnshare.server.transfer;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import jakarta.json.JsonObject;
+
+import app.dragnshare.server.auth.Member;
+import app.dragnshare.server.session.FileRecord;
+
+/**
+ * The transfers one sharer connection serves: at most MAX_TRANSFERS_PER_SENDER at once (a slot
+ * each), looked up by id for the sharer's messages and chunk frames. Ids of transfers that just
+ * ended are remembered for a while, so a message that crossed our cancel is dropped quietly
+ * rather than taken for a protocol error.
+ */
+final class SharerTransfers implements ChunkAssembler.Target {
+    private static final int RECENTLY_ENDED_KEPT = 64;
+
+    private final SocketContext context;
+    private final Consumer<JsonObject> send;
+    private final Semaphore slots;
+    private final Map<String, OutgoingTransfer> running = new ConcurrentHashMap<>();
+    private final Set<String> recentlyEnded = Collections.synchronizedSet(Collections.newSetFromMap(
+            new LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > RECENTLY_ENDED_KEPT;
+                }
+            }));
+
+    SharerTransfers(SocketContext context, Consumer<JsonObject> send) {
+        this.context = context;
+        this.send = send;
+        this.slots = new Semaphore(context.settings().maxTransfersPerSender());
+    }
+
+    /** Waits up to {@code timeout} for a free slot. */
+    boolean reserveSlot(Duration timeout) throws InterruptedException {
+        return slots.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void releaseSlot() {
+        slots.release();
+    }
+
+    /**
+     * Starts the transfer a download request asks for, in a reserved slot. False when nothing
+     * started (the receiver left while the request waited, or the file is gone), so the caller
+     * releases the slot; a started transfer releases it when it ends.
+     */
+    boolean start(Member sharer, JsonObject request) {
+        String transferId = request.getString("transferId");
+        TransferChannel channel = context.relay().channel(transferId);
+        if (!channel.isAlive(TransferChannel.Side.RECEIVER)) {
+            return false;
+        }
+        Optional<FileRecord> file = context.store().file(sharer.sessionId(), request.getString("fileId"))
+                .filter(f -> f.ownerId().equals(sharer.memberId()));
+        if (file.isEmpty()) {
+            channel.toReceiver(Messages.error(Failure.UNAVAILABLE.code(), Failure.UNAVAILABLE.message()));
+            return false;
+        }
+        OutgoingTransfer transfer = new OutgoingTransfer(transferId, file.get(), channel, context.settings(),
+                context.tap(), new Link());
+        running.put(transferId, transfer);
+        JsonObject relayed = context.tap().request(request);
+        send.accept(Messages.request(transferId, file.get().id(), relayed.getString("receiverId", ""),
+                relayed.getString("publicKey"), relayed.getString("hmac")));
+        transfer.start();
+        return true;
+    }
+
+    /** The transfer a sharer's message is about; null if it just ended; an error if it was never ours. */
+    OutgoingTransfer find(String transferId) throws ProtocolException {
+        OutgoingTransfer transfer = running.get(transferId);
+        if (transfer == null && !recentlyEnded.contains(transferId)) {
+            throw new ProtocolException("unknown transfer");
+        }
+        return transfer;
+    }
+
+    int count() {
+        return running.size();
+    }
+
+    /** The connection is gone: every receiver hears that its sharer went away. */
+    void sharerGone() {
+        List.copyOf(running.values()).forEach(OutgoingTransfer::sharerGone);
+    }
+
+    /** The server is stopping: every transfer fails with "shutting-down", on both sides. */
+    void shutdown() {
+        List.copyOf(running.values()).forEach(OutgoingTransfer::shutdown);
+    }
+
+    @Override
+    public byte[] start(String transferId, long index) throws ProtocolException {
+        OutgoingTransfer transfer = find(transferId);
+        return transfer == null ? null : transfer.startChunk(index);
+    }
+
+    @Override
+    public void complete(String transferId, byte[] element) {
+        OutgoingTransfer transfer = running.get(transferId);
+        if (transfer != null) {
+            transfer.completeChunk(element);
+        }
+    }
+
+    private final class Link implements OutgoingTransfer.Link {
+        @Override
+        public void send(JsonObject message) {
+            send.accept(message);
+        }
+
+        @Override
+        public void ended(OutgoingTransfer transfer) {
+            recentlyEnded.add(transfer.transferId());
+            if (running.remove(transfer.transferId()) != null) {
+                slots.release();
+            }
+        }
+    }
+}
