@@ -84,6 +84,8 @@ class SessionApiTest {
         assertEquals("bad-json", malformed.error());
         assertTrue(malformed.json().getString("message").contains("JSON"));
         assertEquals(413, http.post(files, token, "{\"name\":\"a\",\"size\":1099511627777}").status(), "over MAX_FILE_SIZE");
+        Http.Reply huge = http.post(files, token, "{\"name\":\"" + "a".repeat(70_000) + "\",\"size\":1}");
+        assertEquals(413, huge.status(), "a body over MAX_REQUEST_BYTES");
         Http.Reply ok = http.post(files, token, "{\"name\":\"../../etc/passwd\",\"size\":0}");
         assertEquals(201, ok.status(), "path-like names are metadata; receivers make them safe");
     }

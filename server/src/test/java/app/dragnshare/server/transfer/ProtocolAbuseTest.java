@@ -84,6 +84,20 @@ class ProtocolAbuseTest {
     }
 
     @Test
+    void aBinaryFrameOverTheFrameLimitIsRefused() throws Exception {
+        String token = sessionWithFile().get("token");
+        try (RawSocket socket = RawSocket.authenticated(server.port(), token)) {
+            try {
+                socket.binary(new byte[1024 * 1024 + 64 * 1024 + 1]); // MAX_CHUNK_SIZE + 64 KiB is the frame limit
+            } catch (java.util.concurrent.ExecutionException refusedMidway) {
+                // the server may close before the whole frame is written
+            }
+            int code = socket.closeCode();
+            assertTrue(code == 1009 || code == 1002, "closed as too big, not " + code);
+        }
+    }
+
+    @Test
     void chunksForUnknownTransfersAreRefused() throws Exception {
         String token = sessionWithFile().get("token");
         try (RawSocket socket = RawSocket.authenticated(server.port(), token)) {
