@@ -43,6 +43,20 @@ export function fromBase64(text) {
   return out;
 }
 
+/**
+ * Decodes base64 into {@code target} (reused chunk after chunk, so a large download does not
+ * allocate a new buffer per chunk) and returns the filled view.
+ */
+export function fromBase64Into(text, target) {
+  if (nativeBase64 && typeof target.setFromBase64 === 'function' && text.length <= Math.ceil(target.length / 3) * 4) {
+    if (text.length % 4 !== 0) throw new Error('not base64');
+    const { read, written } = target.setFromBase64(text, { lastChunkHandling: 'strict' });
+    if (read !== text.length) throw new Error('not base64');
+    return target.subarray(0, written);
+  }
+  return fromBase64(text);
+}
+
 export function toBase64(bytes) {
   if (nativeBase64) return bytes.toBase64();
   let binary = '';

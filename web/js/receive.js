@@ -4,7 +4,7 @@
 // the sink is aborted, so nothing half-written is offered as the file.
 
 import { api } from './api.js';
-import { fromBase64, fromBase64Url, randomId, toBase64Url } from './bytes.js';
+import { fromBase64Into, fromBase64Url, randomId, toBase64Url } from './bytes.js';
 import { chunkingAddsUp, newTransferKeys, plainLength, TAG_LENGTH, TamperingError } from './crypto.js';
 import { serverEvents } from './events.js';
 import { Progress } from './progress.js';
@@ -124,7 +124,8 @@ export class Download {
     await this.keys.verifyOffer(this.id, this.fileId, own.publicKey, terms, mac);
     const cipher = await this.keys.chunkCipher(own, senderKey, this.id, true);
     this.progress = new Progress(size);
-    return { name, size, chunkSize, chunks, cipher, next: 0 };
+    const buffer = new Uint8Array(Math.min(size, chunkSize) + TAG_LENGTH); // ciphertext of one chunk, reused
+    return { name, size, chunkSize, chunks, cipher, buffer, next: 0 };
   }
 
   async #chunk(incoming, event) {
@@ -133,7 +134,7 @@ export class Download {
     if (event.id !== String(index)) throw new TamperingError(`chunk ${event.id} arrived where chunk ${index} belongs`);
     let ciphertext;
     try {
-      ciphertext = fromBase64(event.data);
+      ciphertext = fromBase64Into(event.data, incoming.buffer);
     } catch {
       throw new TamperingError(`chunk ${index} is not valid base64`);
     }

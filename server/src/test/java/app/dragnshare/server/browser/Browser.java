@@ -98,6 +98,36 @@ final class Browser implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("Chromium reported no JSHeapUsedSize metric"));
     }
 
+    /**
+     * Resident memory of this Chromium and all its processes (renderers, the service worker, the
+     * download writer), from /proc: JSHeapUsedSize alone would not see ArrayBuffers, which live
+     * outside the JS heap.
+     */
+    long residentBytes() {
+        String marker = "--user-data-dir=" + profile;
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .filter(p -> p.parent().map(parent -> !parent.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                        .orElse(true))
+                .flatMap(root -> java.util.stream.Stream.concat(java.util.stream.Stream.of(root), root.descendants()))
+                .distinct()
+                .mapToLong(Browser::residentBytes)
+                .sum();
+    }
+
+    private static long residentBytes(ProcessHandle process) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // the process ended meanwhile
+        }
+        return 0;
+    }
+
     void screenshot(Path file) {
         try {
             Files.createDirectories(file.getParent());
