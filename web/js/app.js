@@ -13,6 +13,10 @@ const saving = prepareSaving();
 
 function start() {
   wireControls();
+  // a new invite pasted over the old one changes only the fragment, which reloads nothing by itself
+  window.addEventListener('hashchange', () => {
+    if (location.pathname.startsWith('/s/')) location.reload();
+  });
   if (location.pathname.startsWith('/s/')) {
     openInvite(location.href);
   } else {

@@ -77,6 +77,7 @@ export function renderFiles(files, me, local, actions) {
   const fromOthers = files.filter((f) => f.ownerId !== me.id);
   $('download-all').hidden = fromOthers.length === 0;
   $('download-all').disabled = !fromOthers.some((f) => f.online);
+  $('files-offline').hidden = !fromOthers.some((f) => !f.online);
 }
 
 const STATE_TEXT = {

@@ -35,6 +35,7 @@ export function showProblem(title, text, retry) {
   const button = $('problem-retry');
   button.hidden = !retry;
   button.onclick = retry ?? null;
+  $('problem-home').classList.toggle('primary', !retry); // one primary action: retrying, when it can help
   showView('problem-view');
   document.title = `${title} — Drag-n-Share`;
 }

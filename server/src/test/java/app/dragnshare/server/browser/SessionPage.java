@@ -36,11 +36,18 @@ final class SessionPage {
         return page;
     }
 
-    /** Opens an invite link as someone who was sent it. */
+    /** Opens an invite link as someone who was sent it, and waits until the session shows. */
     static SessionPage join(Browser browser, String link) {
+        return join(browser, link, true);
+    }
+
+    /** Opens a link; without {@code expectSession}, for links that are meant to fail. */
+    static SessionPage join(Browser browser, String link, boolean expectSession) {
         browser.open(URI.create(link));
         SessionPage page = new SessionPage(browser);
-        page.waitUntil("the session to open", () -> browser.driver().findElement(By.id("room-view")).isDisplayed());
+        if (expectSession) {
+            page.waitUntil("the session to open", () -> browser.driver().findElement(By.id("room-view")).isDisplayed());
+        }
         return page;
     }
 
