@@ -29,7 +29,7 @@ async function call(method, path, { token, body, signal, accept = 'application/j
       credentials: 'omit',
     });
   } catch (e) {
-    if (e.name === 'AbortError') throw e;
+    if (signal?.aborted) throw signal.reason ?? e; // stopped on purpose (cancel, watchdog), not a network fault
     throw new ApiError(0, 'unreachable', 'The server cannot be reached. Check your connection; it may also be restarting.');
   }
   return response;

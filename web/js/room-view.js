@@ -97,7 +97,7 @@ export function renderTransfer(transfer, peerName, onCancel) {
   if (!row) {
     row = el('li', { class: 'transfer', 'data-transfer-id': transfer.id },
       el('div', { class: 'transfer-head' },
-        el('span', { class: 'transfer-direction', 'aria-label': transfer.direction === 'up' ? 'sending' : 'receiving' },
+        el('span', { class: 'transfer-direction', role: 'img', 'aria-label': transfer.direction === 'up' ? 'sending' : 'receiving' },
           transfer.direction === 'up' ? '↑' : '↓'),
         el('span', { class: 'transfer-name' }),
         el('span', { class: 'transfer-peer' }),

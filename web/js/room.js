@@ -28,6 +28,9 @@ export class Room {
   session = null;
   downloads = new Map();
   #refreshTimer = null;
+  #refreshes = 0; // number of the latest refresh asked for
+  #applied = 0; // number of the latest refresh shown; older answers that arrive late are dropped
+  #seenListed = new Set(); // our files the server has listed at least once
   #drawScheduled = new Set();
 
   /** invite: { base, sessionId, joinCode, secret }; member: { memberId, role, token }; keys: SessionKeys. */
@@ -76,11 +79,13 @@ export class Room {
   }
 
   async refresh() {
+    const number = ++this.#refreshes;
+    let session;
     try {
-      this.session = await api.session(this.member.sessionId, this.member.token);
+      session = await api.session(this.member.sessionId, this.member.token);
     } catch (e) {
       if (e.unreachable) {
-        view.renderConnection('reconnecting');
+        return; // the socket notices too, and its status is what the bar shows
       } else if (e.status === 410 || e.status === 404) {
         this.#closed(4410, '');
       } else if (e.status === 401 || e.status === 403) {
@@ -90,7 +95,16 @@ export class Room {
       }
       return;
     }
-    if (this.isHost && this.session.joinCode) this.invite.joinCode = this.session.joinCode;
+    if (number < this.#applied) return;
+    this.#applied = number;
+    this.session = session;
+    if (this.isHost && session.joinCode) this.invite.joinCode = session.joinCode;
+    // a file the host took off the list is no longer served from this tab either
+    const listed = new Set(session.files.map((f) => f.id));
+    for (const fileId of [...this.sharing.files.keys()]) {
+      if (listed.has(fileId)) this.#seenListed.add(fileId);
+      else if (this.#seenListed.has(fileId)) this.sharing.remove(fileId);
+    }
     this.#redraw();
   }
 
@@ -212,6 +226,7 @@ export class Room {
 
   #redraw() {
     const s = this.session;
+    $('room-view').classList.toggle('host', this.isHost);
     view.renderHeader(s.name);
     view.renderInvite(this.link, this.isHost);
     view.renderMembers(s.members, this.member.memberId);

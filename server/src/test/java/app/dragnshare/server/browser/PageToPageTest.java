@@ -36,6 +36,11 @@ class PageToPageTest {
         try (DragNShareServer server = TestServer.start();
              Browser sharerBrowser = Browser.start(dir.resolve("sharer-downloads"));
              Browser receiverBrowser = Browser.start(dir.resolve("receiver-downloads"))) {
+            receiverBrowser.open(TestServer.url(server).resolve("/"));
+            receiverBrowser.screenshot(SCREENSHOTS.resolve("start-desktop.png"));
+            receiverBrowser.resize(Browser.PHONE);
+            receiverBrowser.screenshot(SCREENSHOTS.resolve("start-phone.png"));
+            receiverBrowser.resize(Browser.DESKTOP);
             SessionPage sharer = SessionPage.share(sharerBrowser, TestServer.url(server), empty, photos, notes);
             String link = sharer.inviteLink();
             assertTrue(link.startsWith(TestServer.url(server) + "/s/") && link.contains("#"), link);

@@ -87,10 +87,16 @@ final class SessionPage {
         button("Download " + name).click();
     }
 
+    /** A button by its accessible name: its aria-label, else its text. */
     WebElement button(String label) {
-        By selector = By.cssSelector("button[aria-label=\"" + label.replace("\"", "\\\"") + "\"]");
+        By selector = By.xpath("//button[@aria-label=" + quote(label) + " or (not(@aria-label) and normalize-space(.)="
+                + quote(label) + ")]");
         waitUntil("the button '" + label + "'", () -> !browser.driver().findElements(selector).isEmpty());
         return browser.driver().findElement(selector);
+    }
+
+    private static String quote(String text) {
+        return text.contains("'") ? "\"" + text + "\"" : "'" + text + "'";
     }
 
     /** The text of the transfer rows, top (newest) first. */
