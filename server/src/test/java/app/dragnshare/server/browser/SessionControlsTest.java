@@ -59,4 +59,20 @@ class SessionControlsTest {
             guest.assertNoErrors();
         }
     }
+
+    @Test
+    void reloadKeepsTheHostsRightsButNotTheFilesItNoLongerHolds() throws Exception {
+        Path file = Files.writeString(dir.resolve("keys.txt"), "a reload drops the File handle");
+        try (DragNShareServer server = TestServer.start(); Browser browser = Browser.start(dir.resolve("host"))) {
+            SessionPage host = SessionPage.share(browser, TestServer.url(server), file);
+            String link = host.inviteLink();
+            browser.driver().navigate().refresh();
+            host.waitForText("no longer shared. Add them again", Duration.ofSeconds(15));
+            host.waitForFiles(0);
+            assertTrue(browser.driver().findElement(By.id("host-tools")).isDisplayed(), "still the host after a reload");
+            assertTrue(host.inviteLink().equals(link), "the same invite");
+            host.pick(file);
+            host.waitForFiles(1);
+        }
+    }
 }
