@@ -6,6 +6,8 @@ import { drawQr } from './qr.js';
 import { $, el, typeLabel } from './ui.js';
 
 let lastInvite = '';
+let lastMembers = '';
+let lastFiles = '';
 
 export function renderInvite(link, isHost) {
   $('invite-link').value = link;
@@ -37,6 +39,10 @@ export function renderConnection(status) {
 }
 
 export function renderMembers(members, myId) {
+  // redraw only on change: the list is re-read every few seconds and must not flicker
+  const signature = JSON.stringify([myId, members.map((m) => [m.id, m.name, m.role, m.online])]);
+  if (signature === lastMembers) return;
+  lastMembers = signature;
   $('member-list').replaceChildren(...members.map((m) => el('li', {},
     el('span', { class: `dot${m.online ? ' online' : ''}`, 'aria-hidden': 'true' }),
     el('span', {}, m.id === myId ? `${m.name} (you)` : m.name),
@@ -49,6 +55,11 @@ export function renderMembers(members, myId) {
  * actions: { download(file), remove(file) }.
  */
 export function renderFiles(files, me, local, actions) {
+  // redraw only on change, so a periodic refresh never takes the keyboard focus off a button
+  const signature = JSON.stringify([me, [...local.keys()],
+    files.map((f) => [f.id, f.name, f.size, f.type, f.ownerId, f.ownerName, f.online])]);
+  if (signature === lastFiles) return;
+  lastFiles = signature;
   $('files-empty').hidden = files.length > 0;
   $('file-list').replaceChildren(...files.map((file) => {
     const mine = file.ownerId === me.id;

@@ -73,6 +73,9 @@ export class Room {
     this.#refreshTimer = setInterval(() => {
       if (document.visibilityState === 'visible') this.refresh();
     }, REFRESH_MS);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible' && this.socket.status !== 'closed') this.refresh();
+    });
     window.addEventListener('beforeunload', (e) => {
       if (this.sharing.files.size > 0 || [...this.downloads.values()].some((d) => d.active)) e.preventDefault();
     });
