@@ -4,6 +4,8 @@
 // nor this worker ever holds more than a chunk or two of the file.
 
 const UNCLAIMED_MS = 60000;
+/** The page says "alive" every 10 s; this much silence means it was closed, so the download fails instead of hanging. */
+const PAGE_SILENCE_MS = 30000;
 const downloads = new Map(); // id → { name, size, stream, port }
 
 self.addEventListener('install', () => self.skipWaiting());
@@ -18,6 +20,17 @@ self.addEventListener('message', (event) => {
 function register({ id, name, size }, port) {
   let controller;
   let waiting = null;
+  let lastHeard = Date.now();
+  const watchdog = setInterval(() => {
+    if (Date.now() - lastHeard < PAGE_SILENCE_MS) return;
+    clearInterval(watchdog);
+    try {
+      controller.error(new Error('the page that was saving this file was closed'));
+    } catch {
+      // already closed or errored
+    }
+    port.close();
+  }, 5000);
   const wake = () => {
     const resolve = waiting;
     waiting = null;
@@ -32,6 +45,7 @@ function register({ id, name, size }, port) {
       return new Promise((resolve) => { waiting = resolve; });
     },
     cancel() {
+      clearInterval(watchdog);
       port.postMessage({ type: 'cancelled' });
       port.close();
       wake();
@@ -39,14 +53,17 @@ function register({ id, name, size }, port) {
   });
   port.onmessage = (event) => {
     const message = event.data;
+    lastHeard = Date.now();
     try {
       if (message.type === 'data') {
         controller.enqueue(new Uint8Array(message.bytes));
       } else if (message.type === 'end') {
+        clearInterval(watchdog);
         controller.close();
         port.close();
       } else if (message.type === 'abort') {
         // errors the response: the browser marks the download failed and keeps no file under its name
+        clearInterval(watchdog);
         controller.error(new Error(message.reason || 'aborted'));
         port.close();
       }

@@ -51,12 +51,12 @@ export function renderMembers(members, myId) {
 }
 
 /**
- * files: the session's list; me: { id, role }; local: ids of files this tab holds;
- * actions: { download(file), remove(file) }.
+ * files: the session's list; me: { id, role }; local: files this tab holds (by id);
+ * downloading: ids with a download under way here; actions: { download(file), remove(file) }.
  */
-export function renderFiles(files, me, local, actions) {
+export function renderFiles(files, me, local, downloading, actions) {
   // redraw only on change, so a periodic refresh never takes the keyboard focus off a button
-  const signature = JSON.stringify([me, [...local.keys()],
+  const signature = JSON.stringify([me, [...local.keys()], [...downloading],
     files.map((f) => [f.id, f.name, f.size, f.type, f.ownerId, f.ownerName, f.online])]);
   if (signature === lastFiles) return;
   lastFiles = signature;
@@ -76,10 +76,10 @@ export function renderFiles(files, me, local, actions) {
           el('span', {}, mine ? owner : `${owner} · ${file.online ? 'online' : 'offline'}`))),
       el('div', { class: 'file-actions' },
         mine ? null : el('button', {
-          type: 'button', class: 'button small', disabled: !file.online,
+          type: 'button', class: 'button small download', disabled: !file.online || downloading.has(file.id),
           title: file.online ? null : `${owner} is offline: download when their page is open`,
           'aria-label': `Download ${file.name}`, onclick: () => actions.download(file),
-        }, 'Download'),
+        }, downloading.has(file.id) ? 'Downloading…' : 'Download'),
         mine || me.role === 'host' ? el('button', {
           type: 'button', class: 'button small ghost', 'aria-label': `Remove ${file.name}`,
           onclick: () => actions.remove(file),

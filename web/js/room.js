@@ -157,6 +157,10 @@ export class Room {
       maxChunkSize: this.session?.limits?.maxChunkSize ?? 1024 * 1024,
       onChange: (d) => {
         this.#draw(d);
+        if (d.state !== d.shownState) {
+          d.shownState = d.state;
+          if (this.session) this.#redraw(); // the file's button says whether it is downloading
+        }
         if (!d.active) this.#startQueued();
       },
     });
@@ -166,7 +170,9 @@ export class Room {
   }
 
   async downloadAll() {
-    const files = (this.session?.files ?? []).filter((f) => f.ownerId !== this.member.memberId && f.online);
+    const running = new Set([...this.downloads.values()].filter((d) => d.active).map((d) => d.fileId));
+    const files = (this.session?.files ?? [])
+      .filter((f) => f.ownerId !== this.member.memberId && f.online && !running.has(f.id));
     for (const file of files) await this.download(file);
   }
 
@@ -233,7 +239,8 @@ export class Room {
     view.renderHeader(s.name);
     view.renderInvite(this.link, this.isHost);
     view.renderMembers(s.members, this.member.memberId);
-    view.renderFiles(s.files, { id: this.member.memberId, role: this.member.role }, this.sharing.files, {
+    const downloading = new Set([...this.downloads.values()].filter((d) => d.active).map((d) => d.fileId));
+    view.renderFiles(s.files, { id: this.member.memberId, role: this.member.role }, this.sharing.files, downloading, {
       download: (file) => this.download(file),
       remove: (file) => this.remove(file),
     });

@@ -71,6 +71,7 @@ export async function openSink(plan, name, size) {
 class StreamSink {
   #port;
   #frame = null;
+  #alive = null;
   #credits = 0;
   #waiting = null;
   #failed = null;
@@ -94,6 +95,8 @@ class StreamSink {
     sink.#frame.src = `/dl/${id}/${encodeURIComponent(name)}`;
     document.body.append(sink.#frame);
     await withTimeout(started, 'The browser did not start the download. Allow downloads for this site and try again.');
+    // tells the worker this page still feeds the download; when the tab closes, the worker fails it
+    sink.#alive = setInterval(() => sink.#port.postMessage({ type: 'alive' }), KEEP_ALIVE_MS);
     if (streaming++ === 0) keepAlive = setInterval(() => worker()?.postMessage({ type: 'keep-alive' }), KEEP_ALIVE_MS);
     return sink;
   }
@@ -117,6 +120,7 @@ class StreamSink {
   }
 
   #finish() {
+    clearInterval(this.#alive);
     if (--streaming === 0) clearInterval(keepAlive);
     // leave the frame a moment: removing it at once could cancel the download in some browsers
     const frame = this.#frame;

@@ -44,10 +44,16 @@ class LargeDownloadTest {
             long started = System.nanoTime();
             receiver.download("disk-image.iso");
             long deadline = started + Duration.ofMinutes(3).toNanos();
+            boolean pictured = false;
             while (!(Files.exists(saved) && Files.size(saved) == SIZE && receiver.partialDownloads().isEmpty())) {
                 assertTrue(System.nanoTime() < deadline, "300 MB did not arrive within 3 minutes; page says: "
                         + receiver.transfersText());
                 assertTrue(!receiver.transfersText().contains("Failed"), receiver.transfersText());
+                if (!pictured && receiver.transfersText().contains("left")) {
+                    pictured = true; // both sides while bytes move, for review
+                    receiverBrowser.screenshot(PageToPageTest.SCREENSHOTS.resolve("receiver-downloading.png"));
+                    sharerBrowser.screenshot(PageToPageTest.SCREENSHOTS.resolve("sharer-uploading.png"));
+                }
                 maxHeap = Math.max(maxHeap, receiverBrowser.jsHeapUsed());
                 long resident = receiverBrowser.residentBytes();
                 maxResident = Math.max(maxResident, resident);
