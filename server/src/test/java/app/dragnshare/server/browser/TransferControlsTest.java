@@ -95,4 +95,27 @@ class TransferControlsTest {
         String you = page.browser().driver().findElement(By.id("member-list")).getText();
         return you.lines().filter(l -> l.endsWith("(you)")).findFirst().orElseThrow().replace(" (you)", "");
     }
+
+    @Test
+    void closingTheReceivingPageFailsTheDownloadInsteadOfSavingPartOfIt() throws Exception {
+        try (DragNShareServer server = TestServer.start();
+             Browser sharerBrowser = Browser.start(dir.resolve("sharer"));
+             Browser receiverBrowser = Browser.start(dir.resolve("receiver"))) {
+            SessionPage sharer = SessionPage.share(sharerBrowser, TestServer.url(server), file);
+            SessionPage receiver = SessionPage.join(receiverBrowser, sharer.inviteLink());
+            receiver.waitForFiles(1);
+            receiver.download(NAME);
+            receiver.waitUntil("bytes to move", () -> !receiverBrowser.driver()
+                    .findElements(By.cssSelector(".transfer.receiving")).isEmpty() && !receiver.transfersText().contains(" 0 B of"));
+            receiver.waitUntil("the browser to be writing the file", () -> !receiver.partialDownloads().isEmpty());
+            receiverBrowser.open(java.net.URI.create("about:blank")); // the person closes the page
+            sharer.waitForText("The receiver stopped the download", Duration.ofSeconds(15));
+            Path saved = receiverBrowser.downloads().resolve(NAME);
+            // the service worker gives up on a silent page after 30 s; then the browser drops the partial file
+            receiver.waitUntil("the browser to give up the partial download", Duration.ofSeconds(60),
+                    () -> receiver.partialDownloads().isEmpty());
+            assertTrue(!Files.exists(saved), "a download whose page closed must not be saved as the file; found "
+                    + receiver.downloadedNames());
+        }
+    }
 }
