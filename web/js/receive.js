@@ -31,6 +31,7 @@ export class Download {
   tampered = false;
   #abort = new AbortController();
   #sink = null;
+  #writingSince = null; // when the current sink write began waiting for the browser to take the bytes
 
   /** member: { sessionId, token }; file: the listed file; plan: from planSave; onChange(download). */
   constructor({ member, keys, file, plan, maxChunkSize, onChange }) {
@@ -56,8 +57,17 @@ export class Download {
     this.#set('requesting', `Asking ${this.file.ownerName || 'the sharer'} for the file…`);
     let lastActivity = performance.now();
     const watchdog = setInterval(() => {
-      if (performance.now() - lastActivity > SILENCE_LIMIT_MS) this.#abort.abort(new TransferError('silence', ''));
+      const now = performance.now();
+      if (this.#writingSince !== null && now - this.#writingSince > SILENCE_LIMIT_MS) {
+        // the network is fine; the browser is not taking the file (a held-back download, say)
+        this.#abort.abort(new TransferError('not-saving', 'Your browser stopped taking the file. If it asks whether '
+          + 'this site may download several files, allow it, then download again.'));
+      } else if (this.#writingSince === null && now - lastActivity > SILENCE_LIMIT_MS) {
+        this.#abort.abort(new TransferError('silence', ''));
+      }
     }, 5000);
+    // an abort (cancel, watchdog) must also free a write that waits on the browser
+    this.#abort.signal.addEventListener('abort', () => this.#sink?.abort('stopped'));
     try {
       const own = await newTransferKeys();
       const hmac = await this.keys.requestMac(this.id, this.fileId, own.publicKey);
@@ -88,7 +98,8 @@ export class Download {
       }
       throw new TransferError('connection-lost', 'The connection closed before the file was complete. Try again.');
     } catch (e) {
-      if (this.active) this.#fail(e);
+      const { signal } = this.#abort;
+      if (this.active) this.#fail(signal.aborted && signal.reason instanceof TransferError ? signal.reason : e);
     } finally {
       clearInterval(watchdog);
       if (this.#sink) {
@@ -142,7 +153,9 @@ export class Download {
     if (ciphertext.length !== expected + TAG_LENGTH) throw new TamperingError(`chunk ${index} has the wrong length`);
     const plain = await incoming.cipher.open(index, index === incoming.chunks - 1, ciphertext);
     const length = plain.length; // read before write: a stream sink hands the buffer over to the service worker
+    this.#writingSince = performance.now();
     await this.#sink.write(plain);
+    this.#writingSince = null;
     incoming.next++;
     this.progress.add(length);
     this.onChange(this);
@@ -152,7 +165,7 @@ export class Download {
     if (e instanceof TamperingError) {
       this.tampered = true;
       this.#finish('failed', `${TAMPERED}${e.message}. The download was stopped and nothing was saved.`);
-    } else if (e?.name === 'AbortError' || e instanceof TransferError && e.code === 'silence') {
+    } else if (e instanceof TransferError && e.code === 'silence') {
       this.#finish('failed', 'The connection went silent for 45 s. Check your network and try again.');
     } else {
       this.tampered = e?.code === 'tampered';

@@ -121,7 +121,7 @@ export class Room {
       try {
         const listed = await api.addFile(this.member.sessionId, this.member.token,
           { name: file.name, size: file.size, type: file.type || 'application/octet-stream' });
-        this.sharing.add(listed.id, file);
+        this.sharing.add(listed.id, file, listed.name);
       } catch (e) {
         notify(`“${file.name}” could not be shared: ${e.message}`, 'error');
         if (e.unreachable || e.code === 'too-many-files') break;

@@ -110,16 +110,23 @@ class StreamSink {
   }
 
   async close() {
+    if (this.#failed) throw this.#failed;
     this.#port.postMessage({ type: 'end' });
-    this.#finish();
+    this.#finish(new SaveError('the download is complete'));
   }
 
+  /** Idempotent; frees a write that waits for room. */
   abort(reason) {
+    if (this.#failed) return;
     this.#port.postMessage({ type: 'abort', reason: String(reason) });
-    this.#finish();
+    this.#finish(new SaveError('the download was stopped'));
   }
 
-  #finish() {
+  #finish(state) {
+    this.#failed = state;
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    waiting?.();
     clearInterval(this.#alive);
     if (--streaming === 0) clearInterval(keepAlive);
     // leave the frame a moment: removing it at once could cancel the download in some browsers
@@ -135,7 +142,9 @@ class StreamSink {
 
   #onMessage(message) {
     if (message.type === 'pull') this.#credits++;
-    if (message.type === 'cancelled') this.#failed = new SaveError('The download was cancelled in the browser.');
+    if (message.type === 'cancelled' && !this.#failed) {
+      this.#finish(new SaveError('The download was cancelled in the browser.'));
+    }
     this.#handlers.get(message.type)?.();
     const waiting = this.#waiting;
     this.#waiting = null;

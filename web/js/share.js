@@ -21,9 +21,8 @@ export class Upload {
   #pulls = [];
   #wake = null;
 
-  constructor({ id, fileId, file, receiverId, cipher, chunks }) {
-    Object.assign(this, { id, fileId, file, receiverId, cipher, chunks });
-    this.name = file.name;
+  constructor({ id, fileId, file, name, receiverId, cipher, chunks }) {
+    Object.assign(this, { id, fileId, file, name, receiverId, cipher, chunks });
     this.progress = new Progress(file.size);
     this.idBytes = fromBase64Url(id);
     this.nextIndex = 0;
@@ -64,7 +63,7 @@ export class Sharing {
   #socket;
   #onChange;
   #onWarning;
-  files = new Map(); // fileId → File
+  files = new Map(); // fileId → { file: File, name: the name as registered (the offer must repeat it exactly) }
   uploads = new Map(); // transferId → Upload
 
   /** onChange(upload) after each step; onWarning(text) for what the person must know. */
@@ -75,8 +74,8 @@ export class Sharing {
     this.#onWarning = onWarning;
   }
 
-  add(fileId, file) {
-    this.files.set(fileId, file);
+  add(fileId, file, registeredName) {
+    this.files.set(fileId, { file, name: registeredName });
   }
 
   /** Stops sharing a file; its running uploads are cancelled. */
@@ -132,8 +131,8 @@ export class Sharing {
 
   async #answer(request) {
     const { transferId, fileId } = request;
-    const file = this.files.get(fileId);
-    if (!file) {
+    const shared = this.files.get(fileId);
+    if (!shared) {
       this.#socket.send({ type: 'decline', transferId, code: 'unavailable' });
       return;
     }
@@ -143,7 +142,7 @@ export class Sharing {
       await this.#keys.verifyRequest(transferId, fileId, receiverKey, fromBase64Url(request.hmac));
     } catch (e) {
       this.#socket.send({ type: 'decline', transferId, code: 'tampered' });
-      this.#onWarning(`A download request for “${file.name}” was refused: the connection was tampered with `
+      this.#onWarning(`A download request for “${shared.name}” was refused: the connection was tampered with `
         + `(${e instanceof TamperingError ? e.message : 'its key or HMAC is malformed'}). Nothing was sent.`);
       return;
     }
@@ -153,17 +152,18 @@ export class Sharing {
       cipher = await this.#keys.chunkCipher(own, receiverKey, transferId, false);
     } catch {
       this.#socket.send({ type: 'decline', transferId, code: 'tampered' });
-      this.#onWarning(`A download request for “${file.name}” was refused: its key is not a valid P-256 point.`);
+      this.#onWarning(`A download request for “${shared.name}” was refused: its key is not a valid P-256 point.`);
       return;
     }
+    const { file, name } = shared;
     const chunks = chunkCount(file.size, CHUNK_SIZE);
-    const terms = { senderKey: own.publicKey, name: file.name, size: file.size, chunkSize: CHUNK_SIZE, chunks };
+    const terms = { senderKey: own.publicKey, name, size: file.size, chunkSize: CHUNK_SIZE, chunks };
     const hmac = await this.#keys.offerMac(transferId, fileId, receiverKey, terms);
-    const upload = new Upload({ id: transferId, fileId, file, receiverId: request.receiverId, cipher, chunks });
+    const upload = new Upload({ id: transferId, fileId, file, name, receiverId: request.receiverId, cipher, chunks });
     this.uploads.set(transferId, upload);
     this.#socket.send({
       type: 'offer', transferId, publicKey: toBase64Url(own.publicKey), hmac: toBase64Url(hmac),
-      name: file.name, size: file.size, chunkSize: CHUNK_SIZE, chunks,
+      name, size: file.size, chunkSize: CHUNK_SIZE, chunks,
     });
     this.#onChange(upload);
     this.#send(upload);
