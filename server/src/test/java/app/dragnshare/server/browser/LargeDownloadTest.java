@@ -22,7 +22,8 @@ import app.dragnshare.server.testing.TestServer;
  */
 @Tag("browser")
 class LargeDownloadTest {
-    private static final long SIZE = 300L * 1000 * 1000;
+    /** 300 MB in the suite; -Ddns.largeDownloadBytes=2000000000 for a 2 GB run by hand. */
+    private static final long SIZE = Long.getLong("dns.largeDownloadBytes", 300_000_000L);
 
     @TempDir
     Path dir;
@@ -43,10 +44,10 @@ class LargeDownloadTest {
             Path saved = receiverBrowser.downloads().resolve("disk-image.iso");
             long started = System.nanoTime();
             receiver.download("disk-image.iso");
-            long deadline = started + Duration.ofMinutes(3).toNanos();
+            long deadline = started + Duration.ofSeconds(60 + SIZE / 2_000_000).toNanos(); // at least 2 MB/s
             boolean pictured = false;
             while (!(Files.exists(saved) && Files.size(saved) == SIZE && receiver.partialDownloads().isEmpty())) {
-                assertTrue(System.nanoTime() < deadline, "300 MB did not arrive within 3 minutes; page says: "
+                assertTrue(System.nanoTime() < deadline, SIZE / 1_000_000 + " MB did not arrive in time; page says: "
                         + receiver.transfersText());
                 assertTrue(!receiver.transfersText().contains("Failed"), receiver.transfersText());
                 if (!pictured && receiver.transfersText().contains("left")) {
@@ -60,8 +61,8 @@ class LargeDownloadTest {
                 Thread.sleep(250);
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            assertTrue(TestFiles.sameBytes(file, saved), "the 300 MB file arrived altered");
-            String report = String.format(Locale.ROOT, "300 MB page to page in %.1f s (%.1f MB/s); receiver JS heap "
+            assertTrue(TestFiles.sameBytes(file, saved), "the large file arrived altered");
+            String report = String.format(Locale.ROOT, SIZE / 1_000_000 + " MB page to page in %.1f s (%.1f MB/s); receiver JS heap "
                             + "%.1f MB before, %.1f MB at most; receiver Chromium resident %.0f MB before, %.0f MB at most",
                     seconds, SIZE / 1e6 / seconds, heapBefore / 1e6, maxHeap / 1e6, residentBefore / 1e6, maxResident / 1e6);
             System.out.println(report);
@@ -69,8 +70,9 @@ class LargeDownloadTest {
             Files.writeString(Path.of("target", "large-download.txt"), report + System.lineSeparator());
             assertTrue(maxHeap < 64_000_000, "the receiving page's JS heap grew with the file: " + report);
             // the browser's resident memory saws up and down with garbage collection (measured: up to
-            // about 190 MB above its start); a page that kept the file would add all 300 MB on top
-            assertTrue(maxResident - residentBefore < SIZE, "the receiving browser's memory grew with the file: " + report);
+            // about 190 MB above its start); a page that kept the file would add all of it on top
+            assertTrue(maxResident - residentBefore < Math.max(SIZE, 300_000_000L),
+                    "the receiving browser's memory grew with the file: " + report);
             receiver.waitForText("Done", Duration.ofSeconds(10));
         }
     }

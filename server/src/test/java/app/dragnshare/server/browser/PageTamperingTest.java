@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import app.dragnshare.client.crypto.TransferKeys;
 import app.dragnshare.server.DragNShareServer;
+import app.dragnshare.server.testing.Cli;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
 import app.dragnshare.server.transfer.RelayTap;
@@ -83,6 +84,28 @@ class PageTamperingTest {
             receiverBrowser.screenshot(PageToPageTest.SCREENSHOTS.resolve("receiver-tampered-" + swapped + ".png"));
             Thread.sleep(1000); // a download that had started would have reached the folder by now
             assertEquals(List.of(), receiver.downloadedNames(), "nothing is saved, not even a partial file");
+        }
+    }
+
+    @Test
+    void chunkAlteredOnTheWayStopsTheDownloadAndNothingIsSaved() throws Exception {
+        Path file = TestFiles.random(dir, "ledger.xlsx", 3_000_000, 13); // 12 chunks: a few are written before the bad one
+        try (DragNShareServer server = TestServer.start();
+             ChunkAlteringTunnel tunnel = new ChunkAlteringTunnel(server.port());
+             Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), file.toString());
+             Browser browser = Browser.start(dir.resolve("receiver-downloads"))) {
+            // the receiver reaches the server only through the altering relay
+            String viaTunnel = sending.link().replace(":" + server.port() + "/", ":" + tunnel.port() + "/");
+            SessionPage receiver = SessionPage.join(browser, viaTunnel);
+            receiver.waitForFiles(1);
+            receiver.download("ledger.xlsx");
+            receiver.waitForText(TAMPERED, Duration.ofSeconds(30));
+            assertTrue(tunnel.altered(), "the tunnel altered a chunk");
+            assertTrue(receiver.transfersText().contains("does not decrypt"), receiver.transfersText());
+            browser.screenshot(PageToPageTest.SCREENSHOTS.resolve("receiver-tampered-chunk.png"));
+            receiver.waitUntil("the browser to drop the partial file", Duration.ofSeconds(15),
+                    () -> receiver.partialDownloads().isEmpty());
+            assertEquals(List.of(), receiver.downloadedNames(), "nothing half-written is kept as the file");
         }
     }
 }
