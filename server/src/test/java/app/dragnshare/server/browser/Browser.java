@@ -55,6 +55,8 @@ final class Browser implements AutoCloseable {
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--no-first-run", "--disable-quic", "--disable-default-apps", "--password-store=basic",
                     "--user-data-dir=" + profile, "--window-size=" + window.width + "," + window.height);
+            // the console is read by tests: a CSP violation or an uncaught error shows up there
+            options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
             options.setExperimentalOption("prefs", Map.of(
                     "download.default_directory", downloads.toString(),
                     "download.prompt_for_download", false,
@@ -126,6 +128,14 @@ final class Browser implements AutoCloseable {
             // the process ended meanwhile
         }
         return 0;
+    }
+
+    /** Errors the page logged to the console since the last call (CSP violations, uncaught exceptions). */
+    List<String> consoleErrors() {
+        return driver.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(entry -> entry.getMessage())
+                .toList();
     }
 
     void screenshot(Path file) {

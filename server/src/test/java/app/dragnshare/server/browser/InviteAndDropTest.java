@@ -59,6 +59,7 @@ class InviteAndDropTest {
             String decoded = new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
                     new RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels)))).getText();
             assertEquals(link, decoded, "the QR code must carry the invite link, secret included");
+            assertEquals(java.util.List.of(), browser.consoleErrors(), "the console (CSP violations, uncaught errors)");
         }
     }
 }

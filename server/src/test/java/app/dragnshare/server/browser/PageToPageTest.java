@@ -58,6 +58,8 @@ class PageToPageTest {
             assertEquals(List.of("empty.txt", "holiday photos.zip", "notes – für dich.txt"), receiver.downloadedNames());
             receiver.assertNoErrors();
             sharer.assertNoErrors();
+            assertEquals(List.of(), sharerBrowser.consoleErrors(), "the sharer's console (CSP violations, uncaught errors)");
+            assertEquals(List.of(), receiverBrowser.consoleErrors(), "the receiver's console");
 
             sharerBrowser.screenshot(SCREENSHOTS.resolve("sharer-desktop.png"));
             receiverBrowser.screenshot(SCREENSHOTS.resolve("receiver-desktop.png"));
