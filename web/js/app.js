@@ -130,6 +130,7 @@ function wireControls() {
   $('rotate-code').addEventListener('click', () => room?.rotateJoinCode());
   $('end-session').addEventListener('click', () => room?.end());
   $('download-all').addEventListener('click', () => room?.downloadAll());
+  $('clear-finished').addEventListener('click', () => room?.clearFinished());
   wireDragAndDrop();
 }
 

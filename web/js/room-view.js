@@ -19,6 +19,7 @@ export function renderInvite(link, isHost) {
 }
 
 export function renderHeader(sessionName) {
+  $('invite-session-name').textContent = sessionName;
   $('session-name').textContent = sessionName;
   $('session-name').hidden = !sessionName;
   document.title = `${sessionName} — Drag-n-Share`;
@@ -100,6 +101,12 @@ const STATE_TEXT = {
   cancelled: 'Cancelled',
   failed: 'Failed',
 };
+
+/** Takes the rows of these (finished) transfers away. */
+export function removeTransfers(ids) {
+  for (const id of ids) document.querySelector(`[data-transfer-id="${id}"]`)?.remove();
+  $('transfers-empty').hidden = $('transfer-list').children.length > 0;
+}
 
 /** Adds or updates one transfer's row in place, so the list does not jump while bytes move. */
 export function renderTransfer(transfer, peerName, onCancel) {

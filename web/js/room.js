@@ -204,6 +204,17 @@ export class Room {
     this.#closed(4410, 'ended-by-you');
   }
 
+  /** Forgets finished transfers, here and on screen. */
+  clearFinished() {
+    const finished = [...this.downloads.values(), ...this.sharing.uploads.values()].filter((t) => !t.active);
+    for (const t of finished) {
+      this.downloads.delete(t.id);
+      this.sharing.uploads.delete(t.id);
+    }
+    view.removeTransfers(finished.map((t) => t.id));
+    $('clear-finished').hidden = true;
+  }
+
   #onMessage(message) {
     if (this.sharing.handle(message)) return;
     if (['files-changed', 'members-changed', 'session-changed'].includes(message.type)) this.refresh();
@@ -252,7 +263,9 @@ export class Room {
     this.#drawScheduled.add(transfer);
     requestAnimationFrame(() => {
       this.#drawScheduled.delete(transfer);
+      if (!this.downloads.has(transfer.id) && !this.sharing.uploads.has(transfer.id)) return; // cleared meanwhile
       view.renderTransfer(transfer, this.#peerName(transfer), (t) => this.cancel(t));
+      if (!transfer.active) $('clear-finished').hidden = false;
     });
   }
 

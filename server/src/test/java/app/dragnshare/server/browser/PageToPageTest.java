@@ -67,6 +67,10 @@ class PageToPageTest {
             receiverBrowser.resize(Browser.PHONE);
             sharerBrowser.screenshot(SCREENSHOTS.resolve("sharer-phone.png"));
             receiverBrowser.screenshot(SCREENSHOTS.resolve("receiver-phone.png"));
+
+            receiver.button("Clear finished").click();
+            receiver.waitUntil("the finished transfers to go", () -> receiver.transfersText().isEmpty());
+            receiver.waitForText("Downloads and uploads show up here", Duration.ofSeconds(2));
         }
     }
 }
