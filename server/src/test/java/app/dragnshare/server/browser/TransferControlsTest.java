@@ -62,6 +62,26 @@ class TransferControlsTest {
     }
 
     @Test
+    void downloadAllQueuesBeyondThreeAtOnceAndGetsEveryFile() throws Exception {
+        Path[] files = new Path[6];
+        for (int i = 0; i < files.length; i++) {
+            files[i] = TestFiles.random(dir, "photo-" + i + ".jpg", 700_000 + i * 100_000L, 20 + i);
+        }
+        try (DragNShareServer server = TestServer.start();
+             Browser sharerBrowser = Browser.start(dir.resolve("sharer"));
+             Browser receiverBrowser = Browser.start(dir.resolve("receiver"))) {
+            SessionPage sharer = SessionPage.share(sharerBrowser, TestServer.url(server), files);
+            SessionPage receiver = SessionPage.join(receiverBrowser, sharer.inviteLink());
+            receiver.waitForFiles(files.length);
+            receiver.downloadAll();
+            for (Path file : files) {
+                Path saved = receiver.awaitDownload(file.getFileName().toString(), Files.size(file), Duration.ofSeconds(60));
+                assertTrue(TestFiles.sameBytes(file, saved), file.getFileName() + " arrived altered");
+            }
+        }
+    }
+
+    @Test
     void receiverCancelsAndTheSharerIsTold() throws Exception {
         stopMidway(false, "You cancelled this download.", "The receiver stopped the download");
     }
