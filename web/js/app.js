@@ -12,6 +12,14 @@ let room = null;
 const saving = prepareSaving();
 
 function start() {
+  if (!window.isSecureContext || !crypto.subtle) {
+    // browsers give WebCrypto (and service workers) only to https pages and localhost
+    showProblem('This page needs a secure (https) address',
+      'Browsers allow the encryption that protects your files only on https pages. Ask whoever runs this '
+      + 'server to serve it over https, or use the command-line client.');
+    $('problem-home').hidden = true;
+    return;
+  }
   wireControls();
   // a new invite pasted over the old one changes only the fragment, which reloads nothing by itself
   window.addEventListener('hashchange', () => {

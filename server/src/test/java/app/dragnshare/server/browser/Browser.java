@@ -43,6 +43,11 @@ final class Browser implements AutoCloseable {
     }
 
     static Browser start(Path downloads, Dimension window) {
+        return start(downloads, window, new String[0]);
+    }
+
+    /** With extra Chromium switches, for tests that need an unusual browser. */
+    static Browser start(Path downloads, Dimension window, String... extraArguments) {
         Path chromium = installed("CHROMIUM", "/usr/bin/chromium", "/usr/bin/chromium-browser");
         Path chromedriver = installed("CHROMEDRIVER", "/usr/bin/chromedriver");
         try {
@@ -55,6 +60,7 @@ final class Browser implements AutoCloseable {
                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
                     "--no-first-run", "--disable-quic", "--disable-default-apps", "--password-store=basic",
                     "--user-data-dir=" + profile, "--window-size=" + window.width + "," + window.height);
+            options.addArguments(extraArguments);
             // the console is read by tests: a CSP violation or an uncaught error shows up there
             options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
             options.setExperimentalOption("prefs", Map.of(
