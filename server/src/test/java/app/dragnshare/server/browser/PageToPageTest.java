@@ -63,6 +63,10 @@ class PageToPageTest {
 
             sharerBrowser.screenshot(SCREENSHOTS.resolve("sharer-desktop.png"));
             receiverBrowser.screenshot(SCREENSHOTS.resolve("receiver-desktop.png"));
+            receiverBrowser.driver().executeCdpCommand("Emulation.setEmulatedMedia",
+                    java.util.Map.of("features", List.of(java.util.Map.of("name", "prefers-color-scheme", "value", "dark"))));
+            receiverBrowser.screenshot(SCREENSHOTS.resolve("receiver-desktop-dark.png"));
+            receiverBrowser.driver().executeCdpCommand("Emulation.setEmulatedMedia", java.util.Map.of("features", List.of()));
             sharerBrowser.resize(Browser.PHONE);
             receiverBrowser.resize(Browser.PHONE);
             sharerBrowser.screenshot(SCREENSHOTS.resolve("sharer-phone.png"));
