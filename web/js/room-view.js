@@ -22,7 +22,15 @@ export function renderHeader(sessionName) {
   $('invite-session-name').textContent = sessionName;
   $('session-name').textContent = sessionName;
   $('session-name').hidden = !sessionName;
-  document.title = `${sessionName} — Drag-n-Share`;
+}
+
+/** The tab's title shows how far running transfers got, for someone who switched to another tab. */
+export function renderTitle(sessionName, transfers) {
+  const running = transfers.filter((t) => t.state === 'receiving' || t.state === 'streaming');
+  const size = running.reduce((sum, t) => sum + t.progress.size, 0);
+  const bytes = running.reduce((sum, t) => sum + t.progress.bytes, 0);
+  const prefix = running.length === 0 ? '' : `${size > 0 ? Math.floor((bytes / size) * 100) : 0}% · `;
+  document.title = `${prefix}${sessionName} — Drag-n-Share`;
 }
 
 const CONNECTION_TEXT = {

@@ -73,6 +73,9 @@ export class Room {
     this.#refreshTimer = setInterval(() => {
       if (document.visibilityState === 'visible') this.refresh();
     }, REFRESH_MS);
+    // a timer, not animation frames: the title is what shows while the tab is in the background
+    setInterval(() => view.renderTitle(this.session?.name ?? '',
+      [...this.downloads.values(), ...this.sharing.uploads.values()]), 1000);
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible' && this.socket.status !== 'closed') this.refresh();
     });
@@ -248,6 +251,7 @@ export class Room {
     const s = this.session;
     $('room-view').classList.toggle('host', this.isHost);
     view.renderHeader(s.name);
+    view.renderTitle(s.name, [...this.downloads.values(), ...this.sharing.uploads.values()]);
     view.renderInvite(this.link, this.isHost);
     view.renderMembers(s.members, this.member.memberId);
     const downloading = new Set([...this.downloads.values()].filter((d) => d.active).map((d) => d.fileId));

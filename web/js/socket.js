@@ -7,8 +7,13 @@ const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000];
 const READY_TIMEOUT_MS = 10000;
 /** Close codes after which reconnecting cannot help (PROTOCOL.md §6.4). */
 const FINAL_CODES = new Set([4401, 4403, 4409, 4410]);
-/** How much may wait in the socket's send buffer before a sender waits: a few chunks, never the file. */
-const SEND_BUFFER_LIMIT = 1024 * 1024;
+/**
+ * How much may wait in the socket's send buffer before a sender waits. The server's credits
+ * already bound it (CHUNK_QUEUE_DEPTH chunks per transfer: 2 MiB at 8 × 256 KiB), so this guard
+ * only acts against a server that pulls without credits. It sits above that bound on purpose:
+ * its wait is a timer, and a hidden tab (the sharer who switched tabs) runs timers once a second.
+ */
+const SEND_BUFFER_LIMIT = 16 * 1024 * 1024;
 
 export class SocketClosedError extends Error {
   constructor() {
@@ -86,10 +91,7 @@ export class MemberSocket {
     this.#ws.send(JSON.stringify(message));
   }
 
-  /**
-   * Sends one binary message once the send buffer has room, so a fast disk and a slow network
-   * never queue more than SEND_BUFFER_LIMIT in the tab. The browser sends it as one frame.
-   */
+  /** Sends one binary message once the send buffer has room. The browser sends it as one frame. */
   async sendBinary(bytes) {
     const ws = this.#ws;
     while (ws && ws === this.#ws && ws.bufferedAmount > SEND_BUFFER_LIMIT) {

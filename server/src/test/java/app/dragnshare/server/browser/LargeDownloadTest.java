@@ -52,6 +52,8 @@ class LargeDownloadTest {
                 assertTrue(!receiver.transfersText().contains("Failed"), receiver.transfersText());
                 if (!pictured && receiver.transfersText().contains("left")) {
                     pictured = true; // both sides while bytes move, for review
+                    String title = receiverBrowser.driver().getTitle();
+                    assertTrue(title.matches("\\d+% · .*"), "the tab title shows the progress: " + title);
                     receiverBrowser.screenshot(PageToPageTest.SCREENSHOTS.resolve("receiver-downloading.png"));
                     sharerBrowser.screenshot(PageToPageTest.SCREENSHOTS.resolve("sharer-uploading.png"));
                 }
