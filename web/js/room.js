@@ -28,6 +28,7 @@ export class Room {
   session = null;
   downloads = new Map();
   #refreshTimer = null;
+  #titleTimer = null;
   #refreshes = 0; // number of the latest refresh asked for
   #applied = 0; // number of the latest refresh shown; older answers that arrive late are dropped
   #seenListed = new Set(); // our files the server has listed at least once
@@ -64,8 +65,8 @@ export class Room {
       onChange: (upload) => this.#draw(upload),
       onWarning: (text) => notify(text, 'error'),
     });
-    await this.refresh();
-    if (!this.session) return;
+    // the first read may fail like a join (unreachable, ended); the caller explains it
+    this.#apply(await api.session(this.member.sessionId, this.member.token), ++this.#refreshes);
     if (resumed) await this.#forgetFilesFromBefore();
     showView('room-view');
     view.renderConnection('connecting');
@@ -74,7 +75,7 @@ export class Room {
       if (document.visibilityState === 'visible') this.refresh();
     }, REFRESH_MS);
     // a timer, not animation frames: the title is what shows while the tab is in the background
-    setInterval(() => view.renderTitle(this.session?.name ?? '',
+    this.#titleTimer = setInterval(() => view.renderTitle(this.session?.name ?? '',
       [...this.downloads.values(), ...this.sharing.uploads.values()]), 1000);
     document.addEventListener('visibilitychange', () => {
       if (document.visibilityState === 'visible' && this.socket.status !== 'closed') this.refresh();
@@ -101,6 +102,10 @@ export class Room {
       }
       return;
     }
+    this.#apply(session, number);
+  }
+
+  #apply(session, number) {
     if (number < this.#applied) return;
     this.#applied = number;
     this.session = session;
@@ -280,6 +285,7 @@ export class Room {
 
   #closed(code, reason) {
     clearInterval(this.#refreshTimer);
+    clearInterval(this.#titleTimer);
     this.socket.close();
     for (const download of this.downloads.values()) download.cancel();
     if (code !== 4409) tokenStore.forget(this.member.sessionId); // a reload may take the session back
