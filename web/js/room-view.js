@@ -70,6 +70,9 @@ export function renderFiles(files, me, local, downloading, actions) {
   if (signature === lastFiles) return;
   lastFiles = signature;
   $('files-empty').hidden = files.length > 0;
+  const total = files.reduce((sum, f) => sum + f.size, 0);
+  $('files-summary').textContent = files.length === 0 ? ''
+    : `${files.length} ${files.length === 1 ? 'file' : 'files'} · ${formatBytes(total)}`;
   $('file-list').replaceChildren(...files.map((file) => {
     const mine = file.ownerId === me.id;
     const available = mine ? local.has(file.id) : file.online;

@@ -121,7 +121,12 @@ export class Room {
 
   async addFiles(files) {
     const limit = this.session?.limits?.maxFileSize ?? Infinity;
+    const shared = [...this.sharing.files.values()].map(({ file }) => file);
     for (const file of files) {
+      if (shared.some((f) => f.name === file.name && f.size === file.size && f.lastModified === file.lastModified)) {
+        notify(`“${file.name}” is already shared.`);
+        continue;
+      }
       if (file.size > limit) {
         notify(`“${file.name}” is too large: this server accepts files up to ${formatLimit(limit)}.`, 'error');
         continue;

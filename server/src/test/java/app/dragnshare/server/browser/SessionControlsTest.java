@@ -73,6 +73,9 @@ class SessionControlsTest {
             assertTrue(host.inviteLink().equals(link), "the same invite");
             host.pick(file);
             host.waitForFiles(1);
+            host.pick(file);
+            host.waitForText("“keys.txt” is already shared.", Duration.ofSeconds(5));
+            host.waitForFiles(1);
         }
     }
 }
