@@ -28,7 +28,17 @@ public final class PageService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/s/{sessionId}", this::invitePage)
+                .any(PageService::revalidate)
                 .register("/", files);
+    }
+
+    /**
+     * The page's ES modules carry no version in their names, so a browser must ask again (a cheap
+     * 304) rather than mix cached modules of an older release with newer ones.
+     */
+    private static void revalidate(ServerRequest req, ServerResponse res) {
+        res.headers().set(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.next();
     }
 
     private void invitePage(ServerRequest req, ServerResponse res) {

@@ -1,0 +1,314 @@
+// One open session in this tab: the member's socket, the files it shares, the downloads it
+// runs, and the host's controls. It keeps the view in step with the server.
+
+import { api } from './api.js';
+import { inviteLink } from './invite.js';
+import { Download } from './receive.js';
+import * as view from './room-view.js';
+import { planSave } from './save.js';
+import { Sharing } from './share.js';
+import { MemberSocket } from './socket.js';
+import { $, notify, showProblem, showView } from './ui.js';
+
+const MAX_PARALLEL_DOWNLOADS = 3;
+/** The server pushes file and member changes; presence it does not, so the list is re-read this often. */
+const REFRESH_MS = 10000;
+
+/**
+ * The member's token is kept in sessionStorage (this tab only, gone when it closes) so that a
+ * reload keeps the membership, and with it the host's rights; never the secret, never a URL.
+ */
+export const tokenStore = {
+  get: (sessionId) => sessionStorage.getItem(`dns-token:${sessionId}`),
+  set: (sessionId, token) => sessionStorage.setItem(`dns-token:${sessionId}`, token),
+  forget: (sessionId) => sessionStorage.removeItem(`dns-token:${sessionId}`),
+};
+
+export class Room {
+  session = null;
+  downloads = new Map();
+  #refreshTimer = null;
+  #titleTimer = null;
+  #refreshes = 0; // number of the latest refresh asked for
+  #applied = 0; // number of the latest refresh shown; older answers that arrive late are dropped
+  #seenListed = new Set(); // our files the server has listed at least once
+  #drawScheduled = new Set();
+
+  /** invite: { base, sessionId, joinCode, secret }; member: { memberId, role, token }; keys: SessionKeys. */
+  constructor(invite, member, keys) {
+    this.invite = invite;
+    this.member = { ...member, sessionId: invite.sessionId };
+    this.keys = keys;
+  }
+
+  get isHost() {
+    return this.member.role === 'host';
+  }
+
+  get link() {
+    return inviteLink(this.invite.base, this.invite.sessionId, this.invite.joinCode, this.invite.secret);
+  }
+
+  /** Opens the room; resumed means this tab reloaded, so files it listed before are no longer here. */
+  async enter(resumed) {
+    tokenStore.set(this.member.sessionId, this.member.token);
+    this.socket = new MemberSocket(this.member.token, {
+      onMessage: (m) => this.#onMessage(m),
+      onStatus: (status) => {
+        view.renderConnection(status);
+        if (status === 'online') this.refresh();
+      },
+      onDisconnect: () => this.sharing.disconnected(),
+      onFinal: (code, reason) => this.#closed(code, reason),
+    });
+    this.sharing = new Sharing(this.keys, this.socket, {
+      onChange: (upload) => this.#draw(upload),
+      onWarning: (text) => notify(text, 'error'),
+    });
+    // the first read may fail like a join (unreachable, ended); the caller explains it
+    this.#apply(await api.session(this.member.sessionId, this.member.token), ++this.#refreshes);
+    if (resumed) await this.#forgetFilesFromBefore();
+    showView('room-view');
+    view.renderConnection('connecting');
+    this.socket.connect();
+    this.#refreshTimer = setInterval(() => {
+      if (document.visibilityState === 'visible') this.refresh();
+    }, REFRESH_MS);
+    // a timer, not animation frames: the title is what shows while the tab is in the background
+    this.#titleTimer = setInterval(() => view.renderTitle(this.session?.name ?? '',
+      [...this.downloads.values(), ...this.sharing.uploads.values()]), 1000);
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible' && this.socket.status !== 'closed') this.refresh();
+    });
+    window.addEventListener('beforeunload', (e) => {
+      if (this.sharing.files.size > 0 || [...this.downloads.values()].some((d) => d.active)) e.preventDefault();
+    });
+  }
+
+  async refresh() {
+    const number = ++this.#refreshes;
+    let session;
+    try {
+      session = await api.session(this.member.sessionId, this.member.token);
+    } catch (e) {
+      if (e.unreachable) {
+        return; // the socket notices too, and its status is what the bar shows
+      } else if (e.status === 410 || e.status === 404) {
+        this.#closed(4410, '');
+      } else if (e.status === 401 || e.status === 403) {
+        this.#closed(4401, '');
+      } else {
+        notify(e.message, 'error');
+      }
+      return;
+    }
+    this.#apply(session, number);
+  }
+
+  #apply(session, number) {
+    if (number < this.#applied) return;
+    this.#applied = number;
+    this.session = session;
+    if (this.isHost && session.joinCode) this.invite.joinCode = session.joinCode;
+    // a file the host took off the list is no longer served from this tab either
+    const listed = new Set(session.files.map((f) => f.id));
+    for (const fileId of [...this.sharing.files.keys()]) {
+      if (listed.has(fileId)) this.#seenListed.add(fileId);
+      else if (this.#seenListed.has(fileId)) this.sharing.remove(fileId);
+    }
+    this.#redraw();
+  }
+
+  async addFiles(files) {
+    const limit = this.session?.limits?.maxFileSize ?? Infinity;
+    const shared = [...this.sharing.files.values()].map(({ file }) => file);
+    for (const file of files) {
+      if (shared.some((f) => f.name === file.name && f.size === file.size && f.lastModified === file.lastModified)) {
+        notify(`“${file.name}” is already shared.`);
+        continue;
+      }
+      if (file.size > limit) {
+        notify(`“${file.name}” is too large: this server accepts files up to ${formatLimit(limit)}.`, 'error');
+        continue;
+      }
+      try {
+        const listed = await api.addFile(this.member.sessionId, this.member.token,
+          { name: file.name, size: file.size, type: file.type || 'application/octet-stream' });
+        this.sharing.add(listed.id, file, listed.name);
+      } catch (e) {
+        notify(`“${file.name}” could not be shared: ${e.message}`, 'error');
+        if (e.unreachable || e.code === 'too-many-files') break;
+      }
+    }
+    await this.refresh();
+  }
+
+  async remove(file) {
+    try {
+      await api.removeFile(this.member.sessionId, this.member.token, file.id);
+    } catch (e) {
+      if (e.status !== 404) {
+        notify(`“${file.name}” could not be removed: ${e.message}`, 'error');
+        return;
+      }
+    }
+    this.sharing.remove(file.id);
+    await this.refresh();
+  }
+
+  /** Starts a download; the save plan is made now, while the click still counts as the person's. */
+  async download(file) {
+    let plan;
+    try {
+      plan = await planSave(file.name, file.size);
+    } catch (e) {
+      if (e.name !== 'AbortError') notify(e.message, 'error');
+      return;
+    }
+    const download = new Download({
+      member: this.member, keys: this.keys, file, plan,
+      maxChunkSize: this.session?.limits?.maxChunkSize ?? 1024 * 1024,
+      onChange: (d) => {
+        this.#draw(d);
+        if (d.state !== d.shownState) {
+          d.shownState = d.state;
+          if (this.session) this.#redraw(); // the file's button says whether it is downloading
+        }
+        if (!d.active) this.#startQueued();
+      },
+    });
+    this.downloads.set(download.id, download);
+    this.#draw(download);
+    this.#startQueued();
+  }
+
+  async downloadAll() {
+    const running = new Set([...this.downloads.values()].filter((d) => d.active).map((d) => d.fileId));
+    const files = (this.session?.files ?? [])
+      .filter((f) => f.ownerId !== this.member.memberId && f.online && !running.has(f.id));
+    for (const file of files) await this.download(file);
+  }
+
+  cancel(transfer) {
+    if (transfer.direction === 'up') this.sharing.cancel(transfer.id);
+    else transfer.cancel();
+  }
+
+  async rotateJoinCode() {
+    try {
+      const { joinCode } = await api.rotateJoinCode(this.member.sessionId, this.member.token);
+      this.invite.joinCode = joinCode;
+      history.replaceState(null, '', this.link);
+      this.#redraw();
+      notify('New link made. The old link no longer lets anyone join; people already here stay.');
+    } catch (e) {
+      notify(`No new link: ${e.message}`, 'error');
+    }
+  }
+
+  async end() {
+    if (!window.confirm('End this session for everyone? Running transfers stop and the link stops working.')) return;
+    try {
+      await api.endSession(this.member.sessionId, this.member.token);
+    } catch (e) {
+      notify(`The session could not be ended: ${e.message}`, 'error');
+      return;
+    }
+    this.#closed(4410, 'ended-by-you');
+  }
+
+  /** Forgets finished transfers, here and on screen. */
+  clearFinished() {
+    const finished = [...this.downloads.values(), ...this.sharing.uploads.values()].filter((t) => !t.active);
+    for (const t of finished) {
+      this.downloads.delete(t.id);
+      this.sharing.uploads.delete(t.id);
+    }
+    view.removeTransfers(finished.map((t) => t.id));
+    $('clear-finished').hidden = true;
+  }
+
+  #onMessage(message) {
+    if (this.sharing.handle(message)) return;
+    if (['files-changed', 'members-changed', 'session-changed'].includes(message.type)) this.refresh();
+    else if (message.type === 'error') notify(message.message || 'The server refused a message.', 'error');
+  }
+
+  /** After a reload the tab holds no File handles: take our old entries off the list. */
+  async #forgetFilesFromBefore() {
+    const stale = this.session.files.filter((f) => f.ownerId === this.member.memberId);
+    for (const file of stale) {
+      await api.removeFile(this.member.sessionId, this.member.token, file.id).catch(() => {});
+    }
+    if (stale.length > 0) {
+      notify(`The page was reloaded, so ${stale.length === 1 ? 'your file is' : 'your files are'} no longer shared. Add them again.`);
+      await this.refresh();
+    }
+  }
+
+  #startQueued() {
+    let running = [...this.downloads.values()].filter((d) => d.state === 'requesting' || d.state === 'receiving').length;
+    for (const download of this.downloads.values()) {
+      if (running >= MAX_PARALLEL_DOWNLOADS) return;
+      if (download.state === 'queued') {
+        running++;
+        download.run();
+      }
+    }
+  }
+
+  #redraw() {
+    const s = this.session;
+    $('room-view').classList.toggle('host', this.isHost);
+    view.renderHeader(s.name);
+    view.renderTitle(s.name, [...this.downloads.values(), ...this.sharing.uploads.values()]);
+    view.renderInvite(this.link, this.isHost);
+    view.renderMembers(s.members, this.member.memberId);
+    const downloading = new Set([...this.downloads.values()].filter((d) => d.active).map((d) => d.fileId));
+    view.renderFiles(s.files, { id: this.member.memberId, role: this.member.role }, this.sharing.files, downloading, {
+      download: (file) => this.download(file),
+      remove: (file) => this.remove(file),
+    });
+  }
+
+  /** Progress comes per chunk; the screen is drawn at most once a frame. */
+  #draw(transfer) {
+    if (this.#drawScheduled.has(transfer)) return;
+    this.#drawScheduled.add(transfer);
+    requestAnimationFrame(() => {
+      this.#drawScheduled.delete(transfer);
+      if (!this.downloads.has(transfer.id) && !this.sharing.uploads.has(transfer.id)) return; // cleared meanwhile
+      view.renderTransfer(transfer, this.#peerName(transfer), (t) => this.cancel(t));
+      if (!transfer.active) $('clear-finished').hidden = false;
+    });
+  }
+
+  #peerName(transfer) {
+    if (transfer.direction === 'down') return transfer.file.ownerName;
+    return this.session?.members.find((m) => m.id === transfer.receiverId)?.name ?? '';
+  }
+
+  #closed(code, reason) {
+    clearInterval(this.#refreshTimer);
+    clearInterval(this.#titleTimer);
+    this.socket.close();
+    for (const download of this.downloads.values()) download.cancel();
+    if (code !== 4409) tokenStore.forget(this.member.sessionId); // a reload may take the session back
+    if (code === 4410) {
+      showProblem('This session has ended', reason === 'ended-by-you'
+        ? 'You ended the session. Its link no longer works, and nothing of it is left on the server.'
+        : 'The host ended this session, or it expired. Ask for a new link if you still need the files.');
+    } else if (code === 4409) {
+      showProblem('Open in another tab', 'This session was opened again in another tab or window, which took over. '
+        + 'Use that one, or reload this page to take it back.', () => location.reload());
+    } else {
+      showProblem('Your access ended', 'Your access to this session expired or was refused. Open the invite link again.');
+    }
+  }
+}
+
+function formatLimit(bytes) {
+  if (!Number.isFinite(bytes)) return 'any size';
+  const gib = bytes / 1024 ** 3;
+  return gib >= 1 ? `${Math.round(gib)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
+}

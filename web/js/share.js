@@ -1,0 +1,231 @@
+// The sharer's side (PROTOCOL.md §4.3-4.4, §6): keeps this tab's File handles, answers each
+// download request whose HMAC verifies with a signed offer, then reads, encrypts and sends
+// exactly the chunks the server pulls, one slice at a time. A file is never read whole.
+
+import { fromBase64Url, toBase64Url } from './bytes.js';
+import { chunkCount, newTransferKeys, plainLength, TamperingError } from './crypto.js';
+import { Progress } from './progress.js';
+
+/**
+ * Plaintext bytes per chunk. The browser sends each chunk as one WebSocket frame; measured
+ * page to page on this server (web/README.md), 256 KiB moved faster than 64 KiB.
+ */
+export const CHUNK_SIZE = 256 * 1024;
+const HEADER_LENGTH = 20;
+
+/** One file going to one receiver: requested → streaming → done | failed | cancelled. */
+export class Upload {
+  direction = 'up';
+  state = 'streaming';
+  message = '';
+  #pulls = [];
+  #wake = null;
+
+  constructor({ id, fileId, file, name, receiverId, cipher, chunks }) {
+    Object.assign(this, { id, fileId, file, name, receiverId, cipher, chunks });
+    this.progress = new Progress(file.size);
+    this.idBytes = fromBase64Url(id);
+    this.nextIndex = 0;
+  }
+
+  get active() {
+    return this.state === 'streaming';
+  }
+
+  pulled(index) {
+    this.#pulls.push(index);
+    this.#wakeUp();
+  }
+
+  /** The next pulled index, or null once the transfer ended. */
+  async nextPull() {
+    while (this.active && this.#pulls.length === 0) await new Promise((resolve) => { this.#wake = resolve; });
+    return this.active ? this.#pulls.shift() : null;
+  }
+
+  end(state, message = '') {
+    if (!this.active) return false;
+    this.state = state;
+    this.message = message;
+    this.#wakeUp();
+    return true;
+  }
+
+  #wakeUp() {
+    const wake = this.#wake;
+    this.#wake = null;
+    if (wake) wake();
+  }
+}
+
+export class Sharing {
+  #keys;
+  #socket;
+  #onChange;
+  #onWarning;
+  files = new Map(); // fileId → { file: File, name: the name as registered (the offer must repeat it exactly) }
+  uploads = new Map(); // transferId → Upload
+
+  /** onChange(upload) after each step; onWarning(text) for what the person must know. */
+  constructor(keys, socket, { onChange, onWarning }) {
+    this.#keys = keys;
+    this.#socket = socket;
+    this.#onChange = onChange;
+    this.#onWarning = onWarning;
+  }
+
+  add(fileId, file, registeredName) {
+    this.files.set(fileId, { file, name: registeredName });
+  }
+
+  /** Stops sharing a file; its running uploads are cancelled. */
+  remove(fileId) {
+    this.files.delete(fileId);
+    for (const upload of this.uploads.values()) {
+      if (upload.fileId === fileId && upload.active) this.cancel(upload.id, 'You stopped sharing this file.');
+    }
+  }
+
+  /** Handles a transfer message from the socket; false when it is not one. */
+  handle(message) {
+    const upload = this.uploads.get(message.transferId);
+    switch (message.type) {
+      case 'request':
+        this.#answer(message).catch((e) => this.#onWarning(`A download request failed: ${e.message}`));
+        return true;
+      case 'pull':
+        if (upload && Number.isSafeInteger(message.index)) upload.pulled(message.index);
+        return true;
+      case 'done':
+        this.#end(upload, 'done');
+        return true;
+      case 'cancel':
+        this.#end(upload, 'failed', describeCancel(message));
+        return true;
+      case 'error':
+        if (!message.transferId) return false;
+        this.#end(upload, 'failed', message.message || 'The server refused this transfer.');
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  cancel(transferId, message = 'You cancelled this transfer.') {
+    const upload = this.uploads.get(transferId);
+    if (!upload || !upload.active) return;
+    try {
+      this.#socket.send({ type: 'cancel', transferId });
+    } catch {
+      // the socket is gone; the server fails the transfer by itself
+    }
+    this.#end(upload, 'cancelled', message);
+  }
+
+  /** The socket closed: the server failed every running upload towards its receiver. */
+  disconnected() {
+    for (const upload of this.uploads.values()) {
+      this.#end(upload, 'failed', 'The connection to the server dropped; the receiver can download again.');
+    }
+  }
+
+  async #answer(request) {
+    const { transferId, fileId } = request;
+    const shared = this.files.get(fileId);
+    if (!shared) {
+      this.#socket.send({ type: 'decline', transferId, code: 'unavailable' });
+      return;
+    }
+    let receiverKey;
+    try {
+      receiverKey = fromBase64Url(request.publicKey);
+      await this.#keys.verifyRequest(transferId, fileId, receiverKey, fromBase64Url(request.hmac));
+    } catch (e) {
+      this.#socket.send({ type: 'decline', transferId, code: 'tampered' });
+      this.#onWarning(`A download request for “${shared.name}” was refused: the connection was tampered with `
+        + `(${e instanceof TamperingError ? e.message : 'its key or HMAC is malformed'}). Nothing was sent.`);
+      return;
+    }
+    const own = await newTransferKeys();
+    let cipher;
+    try {
+      cipher = await this.#keys.chunkCipher(own, receiverKey, transferId, false);
+    } catch {
+      this.#socket.send({ type: 'decline', transferId, code: 'tampered' });
+      this.#onWarning(`A download request for “${shared.name}” was refused: its key is not a valid P-256 point.`);
+      return;
+    }
+    const { file, name } = shared;
+    const chunks = chunkCount(file.size, CHUNK_SIZE);
+    const terms = { senderKey: own.publicKey, name, size: file.size, chunkSize: CHUNK_SIZE, chunks };
+    const hmac = await this.#keys.offerMac(transferId, fileId, receiverKey, terms);
+    const upload = new Upload({ id: transferId, fileId, file, name, receiverId: request.receiverId, cipher, chunks });
+    this.uploads.set(transferId, upload);
+    this.#socket.send({
+      type: 'offer', transferId, publicKey: toBase64Url(own.publicKey), hmac: toBase64Url(hmac),
+      name, size: file.size, chunkSize: CHUNK_SIZE, chunks,
+    });
+    this.#onChange(upload);
+    this.#send(upload);
+  }
+
+  /** Reads, seals and sends each pulled chunk in order; the server's credits bound how many are asked for. */
+  async #send(upload) {
+    try {
+      for (let index = await upload.nextPull(); index !== null; index = await upload.nextPull()) {
+        if (index !== upload.nextIndex || index >= upload.chunks) {
+          throw new Error(`the server asked for chunk ${index} where ${upload.nextIndex} was due`);
+        }
+        const start = index * CHUNK_SIZE;
+        const length = plainLength(upload.file.size, CHUNK_SIZE, index);
+        const plain = await readSlice(upload.file, start, length);
+        const sealed = new Uint8Array(await upload.cipher.seal(index, index === upload.chunks - 1, plain));
+        const frame = new Uint8Array(HEADER_LENGTH + sealed.length);
+        frame.set(upload.idBytes);
+        new DataView(frame.buffer).setUint32(16, index);
+        frame.set(sealed, HEADER_LENGTH);
+        if (!upload.active) return;
+        await this.#socket.sendBinary(frame);
+        upload.nextIndex++;
+        upload.progress.add(length);
+        this.#onChange(upload);
+      }
+    } catch (e) {
+      if (!upload.active) return;
+      this.cancel(upload.id, e.name === 'SocketClosedError' ? 'The connection to the server dropped.' : e.message);
+      upload.state = 'failed';
+      this.#onChange(upload);
+    }
+  }
+
+  #end(upload, state, message) {
+    if (upload && upload.end(state, message)) this.#onChange(upload);
+  }
+}
+
+async function readSlice(file, start, length) {
+  let buffer;
+  try {
+    buffer = await file.slice(start, start + length).arrayBuffer();
+  } catch {
+    buffer = null;
+  }
+  if (!buffer || buffer.byteLength !== length) {
+    throw new Error(`“${file.name}” cannot be read any more: it was moved, changed or deleted on this device. `
+      + 'Remove it and add it again.');
+  }
+  return new Uint8Array(buffer);
+}
+
+function describeCancel(message) {
+  switch (message.code) {
+    case 'receiver-gone':
+      return 'The receiver stopped the download or lost the connection.';
+    case 'stalled':
+      return 'The transfer stalled and was stopped.';
+    case 'shutting-down':
+      return 'The server is restarting; the receiver can download again in a moment.';
+    default:
+      return message.message || 'The transfer was stopped.';
+  }
+}
