@@ -31,6 +31,7 @@ import app.dragnshare.server.session.SessionService;
 import app.dragnshare.server.session.SessionStore;
 import app.dragnshare.server.transfer.ActiveDownloads;
 import app.dragnshare.server.transfer.DownloadService;
+import app.dragnshare.server.transfer.LivenessMarks;
 import app.dragnshare.server.transfer.OpenSockets;
 import app.dragnshare.server.transfer.Relay;
 import app.dragnshare.server.transfer.RelayTap;
@@ -55,14 +56,16 @@ public final class DragNShareServer implements AutoCloseable {
     private final WebServer webServer;
     private final OpenSockets sockets;
     private final ActiveDownloads downloads;
+    private final LivenessMarks marks;
 
     private DragNShareServer(ServerConfig config, RedisConnection redis, WebServer webServer, OpenSockets sockets,
-                             ActiveDownloads downloads) {
+                             ActiveDownloads downloads, LivenessMarks marks) {
         this.config = config;
         this.redis = redis;
         this.webServer = webServer;
         this.sockets = sockets;
         this.downloads = downloads;
+        this.marks = marks;
     }
 
     public static DragNShareServer start(ServerConfig config) {
@@ -93,14 +96,15 @@ public final class DragNShareServer implements AutoCloseable {
                 config.joinAttemptsPerWindow());
         OpenSockets sockets = new OpenSockets();
         ActiveDownloads downloads = new ActiveDownloads();
-        SocketContext socketContext = new SocketContext(tokens, store, presence, inbox, relay, tap, settings, sockets);
+        LivenessMarks marks = new LivenessMarks(config.peerTimeout());
+        SocketContext socketContext = new SocketContext(tokens, store, presence, inbox, relay, tap, settings, sockets, marks);
         ServerMetrics metrics = new ServerMetrics(sockets::count, downloads::count);
 
         HttpRouting.Builder routing = HttpRouting.builder()
                 .addFilter(new SecurityHeaders())
                 .register("/api/sessions", new SessionService(store, presence, inbox, tokens, rateLimits, config, metrics))
                 .register("/api/sessions", new DownloadService(new Authenticator(tokens), store, presence, inbox, relay,
-                        tap, settings, downloads, metrics))
+                        tap, settings, downloads, metrics, marks))
                 .get("/api/info", (req, res) -> res.send(Json.createObjectBuilder()
                         .add("maxFileSize", config.maxFileSize())
                         .add("maxFilesPerSession", config.maxFilesPerSession())
@@ -131,7 +135,7 @@ public final class DragNShareServer implements AutoCloseable {
                 .addRouting(WsRouting.builder().endpoint("/api/socket", () -> new SharerSocket(socketContext)))
                 .build()
                 .start();
-        return new DragNShareServer(config, redis, webServer, sockets, downloads);
+        return new DragNShareServer(config, redis, webServer, sockets, downloads, marks);
     }
 
     public int port() {
@@ -176,6 +180,7 @@ public final class DragNShareServer implements AutoCloseable {
         sockets.closeAll();
         awaitQuiet(Duration.ofSeconds(5)); // streams end at their next wake-up, at most one blocking pop away
         webServer.stop();
+        marks.close();
         redis.close();
         LOG.info("stopped");
     }

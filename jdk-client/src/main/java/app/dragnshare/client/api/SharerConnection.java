@@ -81,7 +81,7 @@ public final class SharerConnection implements AutoCloseable {
         try {
             socket.sendText(text, true).join();
         } catch (CompletionException e) {
-            throw new IllegalStateException("the connection to the server is closed", e.getCause());
+            throw new IllegalStateException("the connection to the server is closed (" + e.getCause() + ")", e.getCause());
         } finally {
             sendLock.unlock();
         }
@@ -103,7 +103,7 @@ public final class SharerConnection implements AutoCloseable {
             }
             socket.sendBinary(data, true).join();
         } catch (CompletionException e) {
-            throw new IllegalStateException("the connection to the server is closed", e.getCause());
+            throw new IllegalStateException("the connection to the server is closed (" + e.getCause() + ")", e.getCause());
         } finally {
             sendLock.unlock();
         }

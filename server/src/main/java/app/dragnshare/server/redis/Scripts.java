@@ -11,6 +11,17 @@ public final class Scripts {
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
             return n""");
 
+    /**
+     * RPUSH ARGV[2..] onto KEYS[1] with TTL ARGV[1] ms, but only while KEYS[2] (the other side's
+     * liveness mark) exists; returns the new length, or -1 when the other side is gone. Atomic,
+     * so nothing is ever pushed for a side that has already cleaned up and left.
+     */
+    public static final Script PUSH_WHILE_PRESENT = new Script("""
+            if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
+            local n = redis.call('RPUSH', KEYS[1], unpack(ARGV, 2))
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return n""");
+
     /** INCR KEYS[1]; the first increment starts a window of ARGV[1] ms. Returns the count. */
     public static final Script COUNT_IN_WINDOW = new Script("""
             local n = redis.call('INCR', KEYS[1])

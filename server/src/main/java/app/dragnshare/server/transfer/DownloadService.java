@@ -33,9 +33,11 @@ public final class DownloadService implements HttpService {
     private final TransferSettings settings;
     private final ActiveDownloads active;
     private final ServerMetrics metrics;
+    private final LivenessMarks marks;
 
     public DownloadService(Authenticator auth, SessionStore store, Presence presence, Inbox inbox, Relay relay,
-                           RelayTap tap, TransferSettings settings, ActiveDownloads active, ServerMetrics metrics) {
+                           RelayTap tap, TransferSettings settings, ActiveDownloads active, ServerMetrics metrics,
+                           LivenessMarks marks) {
         this.auth = auth;
         this.store = store;
         this.presence = presence;
@@ -45,6 +47,7 @@ public final class DownloadService implements HttpService {
         this.settings = settings;
         this.active = active;
         this.metrics = metrics;
+        this.marks = marks;
     }
 
     @Override
@@ -84,7 +87,7 @@ public final class DownloadService implements HttpService {
                 tap.request(Messages.request(transferId, fileId, member.memberId(), publicKey, hmac)));
 
         DownloadStream stream = new DownloadStream(channel, file, () -> presence.isOnline(sessionId, file.ownerId()),
-                settings, metrics);
+                settings, metrics, marks);
         active.add(stream);
         try (EventStreamWriter events = new EventStreamWriter(res)) {
             stream.run(events);

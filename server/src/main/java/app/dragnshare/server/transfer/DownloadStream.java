@@ -27,20 +27,21 @@ final class DownloadStream {
     private final BooleanSupplier ownerOnline;
     private final TransferSettings settings;
     private final ServerMetrics metrics;
+    private final LivenessMarks marks;
     private volatile boolean stopping;
     /** How the transfer ended: "completed" or an error code; null while it runs. */
     private String outcome;
     private EventStreamWriter events;
     private long lastWrite;
-    private long lastMark;
 
     DownloadStream(TransferChannel channel, FileRecord file, BooleanSupplier ownerOnline, TransferSettings settings,
-                   ServerMetrics metrics) {
+                   ServerMetrics metrics, LivenessMarks marks) {
         this.channel = channel;
         this.file = file;
         this.ownerOnline = ownerOnline;
         this.settings = settings;
         this.metrics = metrics;
+        this.marks = marks;
     }
 
     /** Asks the stream to end with "shutting-down" at its next wake-up. */
@@ -50,7 +51,8 @@ final class DownloadStream {
 
     void run(EventStreamWriter events) {
         this.events = events;
-        lastWrite = lastMark = System.nanoTime();
+        lastWrite = System.nanoTime();
+        marks.hold(channel, TransferChannel.Side.RECEIVER);
         try {
             JsonObject offer = awaitOffer();
             if (offer != null) {
@@ -63,6 +65,7 @@ final class DownloadStream {
             LOG.warning("download " + channel.transferId() + " failed in Redis: " + e.getMessage());
             sendError(RedisErrors.isFull(e) ? Failure.SERVER_BUSY : Failure.SERVER_ERROR);
         } finally {
+            marks.release(channel);
             if ("completed".equals(outcome)) {
                 metrics.transferCompleted();
             } else {
@@ -160,22 +163,13 @@ final class DownloadStream {
                 sendError(Failure.SHUTTING_DOWN);
                 return;
             }
-            markAliveIfDue();
         }
     }
 
-    /** Between messages: keep the connection and our liveness mark fresh. */
+    /** Between messages: keep the connection (and proxies on the way) from calling the stream dead. */
     private void idle() {
         if (System.nanoTime() - lastWrite > settings.heartbeat().toNanos()) {
             emit(() -> events.comment("keep-alive"));
-        }
-        markAliveIfDue();
-    }
-
-    private void markAliveIfDue() {
-        if (System.nanoTime() - lastMark > settings.peerTimeout().toNanos() / 3) {
-            channel.markAlive(TransferChannel.Side.RECEIVER);
-            lastMark = System.nanoTime();
         }
     }
 

@@ -1,6 +1,5 @@
 package app.dragnshare.server.transfer;
 
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,6 +37,7 @@ final class OutgoingTransfer {
     private final TransferSettings settings;
     private final RelayTap tap;
     private final Link link;
+    private final LivenessMarks marks;
     private final AtomicReference<State> state = new AtomicReference<>(State.REQUESTED);
     private final CountDownLatch answered = new CountDownLatch(1);
     private final AtomicLong pulled = new AtomicLong();
@@ -47,13 +47,14 @@ final class OutgoingTransfer {
     private long nextChunk;
 
     OutgoingTransfer(String transferId, FileRecord file, TransferChannel channel, TransferSettings settings,
-                     RelayTap tap, Link link) {
+                     RelayTap tap, Link link, LivenessMarks marks) {
         this.transferId = transferId;
         this.file = file;
         this.channel = channel;
         this.settings = settings;
         this.tap = tap;
         this.link = link;
+        this.marks = marks;
     }
 
     String transferId() {
@@ -87,7 +88,7 @@ final class OutgoingTransfer {
                 .add("chunkSize", chunkSize)
                 .add("chunks", chunks)
                 .build();
-        channel.markAlive(TransferChannel.Side.SENDER);
+        marks.hold(channel, TransferChannel.Side.SENDER);
         if (state.compareAndSet(State.REQUESTED, State.STREAMING)) {
             channel.toReceiver(tap.offer(offer));
         }
@@ -168,14 +169,8 @@ final class OutgoingTransfer {
 
     /** One pull per credit; "done" or "cancel" from the receiver's side ends it. */
     private void pump() {
-        Duration refresh = settings.peerTimeout().dividedBy(3);
-        long lastMark = System.nanoTime();
         while (state.get() == State.STREAMING) {
             TransferChannel.Signal signal = channel.awaitCredit(settings.block());
-            if (System.nanoTime() - lastMark > refresh.toNanos()) {
-                channel.markAlive(TransferChannel.Side.SENDER);
-                lastMark = System.nanoTime();
-            }
             switch (signal) {
                 case TransferChannel.Data credit -> {
                     long index = pulled.get();
@@ -220,6 +215,7 @@ final class OutgoingTransfer {
             }
         }
         answered.countDown();
+        marks.release(channel);
         try {
             if (failure == Failure.SERVER_BUSY) {
                 channel.dropQueue(); // frees Redis memory, so the error below can be written

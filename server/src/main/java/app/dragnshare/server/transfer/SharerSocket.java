@@ -114,12 +114,13 @@ public final class SharerSocket implements WsListener {
 
     @Override
     public void onClose(WsSession session, int status, String reason) {
+        LOG.fine(() -> "sharer closed its socket: " + status + " " + reason);
         shutdown();
     }
 
     @Override
     public void onError(WsSession session, Throwable t) {
-        LOG.log(Level.FINE, "sharer socket failed", t);
+        LOG.log(Level.WARNING, "sharer socket failed", t);
         shutdown();
     }
 
@@ -314,6 +315,9 @@ public final class SharerSocket implements WsListener {
     private void close(int code, String reason) {
         WsSession session = ws;
         if (session != null && !closed) {
+            Member me = member;
+            LOG.info(() -> "closing the socket of " + (me == null ? "an unauthenticated client" : "sharer " + me.memberId())
+                    + ": " + code + " " + reason);
             sendLock.lock();
             try {
                 session.close(code, shorten(reason));

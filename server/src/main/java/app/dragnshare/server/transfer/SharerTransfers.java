@@ -71,7 +71,7 @@ final class SharerTransfers implements ChunkAssembler.Target {
             return false;
         }
         OutgoingTransfer transfer = new OutgoingTransfer(transferId, file.get(), channel, context.settings(),
-                context.tap(), new Link());
+                context.tap(), new Link(), context.marks());
         running.put(transferId, transfer);
         JsonObject relayed = context.tap().request(request);
         send.accept(Messages.request(transferId, file.get().id(), relayed.getString("receiverId", ""),

@@ -13,5 +13,6 @@ public record SocketContext(Tokens tokens,
                             Relay relay,
                             RelayTap tap,
                             TransferSettings settings,
-                            OpenSockets sockets) {
+                            OpenSockets sockets,
+                            LivenessMarks marks) {
 }

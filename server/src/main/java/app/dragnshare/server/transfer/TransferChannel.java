@@ -72,22 +72,24 @@ public final class TransferChannel {
         return "OK".equals(redis.set(keys.receiverAlive(), ALIVE, SetParams.setParams().nx().px(aliveTtlMillis)));
     }
 
+    /** The offer or an error for the receiver's side; dropped if that side has already left. */
     public void toReceiver(JsonObject message) {
-        push(keys.toReceiver(), json(message));
+        push(keys.toReceiver(), keys.receiverAlive(), json(message));
     }
 
+    /** "done" or "cancel" for the sharer's side; dropped if that side has already left. */
     public void toSender(JsonObject message) {
-        push(keys.toSender(), json(message));
+        push(keys.toSender(), keys.senderAlive(), json(message));
     }
 
     public void pushChunk(byte[] element) {
-        push(keys.chunks(), element);
+        push(keys.chunks(), keys.receiverAlive(), element);
     }
 
     public void grantCredits(int count) {
         byte[][] credits = new byte[count][];
         Arrays.fill(credits, CREDIT);
-        push(keys.credits(), credits);
+        push(keys.credits(), keys.senderAlive(), credits);
     }
 
     /** The receiver's wait for the offer (or an error). */
@@ -112,6 +114,11 @@ public final class TransferChannel {
 
     public void markAlive(Side side) {
         redis.set(alive(side), ALIVE, SetParams.setParams().px(aliveTtlMillis));
+    }
+
+    /** Extends a mark that still exists; never brings back one its side has deleted on leaving. */
+    public void renewAlive(Side side) {
+        redis.set(alive(side), ALIVE, SetParams.setParams().px(aliveTtlMillis).xx());
     }
 
     public boolean isAlive(Side side) {
@@ -153,11 +160,12 @@ public final class TransferChannel {
         return new Control(Messages.parse(new String(popped.getValue(), StandardCharsets.UTF_8)));
     }
 
-    private void push(byte[] key, byte[]... values) {
+    /** Pushes only while {@code guard}, the other side's liveness mark, exists (one atomic script). */
+    private void push(byte[] key, byte[] guard, byte[]... values) {
         byte[][] args = new byte[values.length + 1][];
         args[0] = keyTtlMillis;
         System.arraycopy(values, 0, args, 1, values.length);
-        Scripts.PUSH.run(redis, List.of(key), Arrays.asList(args));
+        Scripts.PUSH_WHILE_PRESENT.run(redis, List.of(key, guard), Arrays.asList(args));
     }
 
     private byte[] alive(Side side) {

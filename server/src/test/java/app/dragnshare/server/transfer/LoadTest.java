@@ -153,6 +153,9 @@ class LoadTest {
 
         @Override
         public void disconnected(int code, String reason) {
+            if (code != 1000) {
+                throw new AssertionError("a sharer's connection dropped: " + code + " " + reason);
+            }
         }
     }
 }
