@@ -32,8 +32,7 @@ public final class ErrorResponses {
                 .error(JsonException.class, (req, res, e) ->
                         send(res, Status.BAD_REQUEST_400, "bad-json", "the request body is not valid JSON"))
                 .error(RequestException.class, ErrorResponses::requestFailed)
-                .error(HttpException.class, (req, res, e) -> send(res, e.status(),
-                        e.status().code() == 404 ? "not-found" : "http-" + e.status().code(), e.status().reasonPhrase()))
+                .error(HttpException.class, ErrorResponses::httpException)
                 .error(JedisException.class, (req, res, e) -> {
                     if (RedisErrors.isFull(e)) {
                         LOG.warning("Redis is full (maxmemory); refusing " + req.prologue().method() + " " + req.path().path());
@@ -57,6 +56,31 @@ public final class ErrorResponses {
         }
         res.status(status).send(Json.createObjectBuilder().add("error", code).add("message", message).build());
     }
+
+    /** Helidon's own statuses: 304 and other bodiless ones as they are; a page address not found gets a page. */
+    private static void httpException(ServerRequest req, ServerResponse res, HttpException e) {
+        Status status = e.status();
+        if (status.code() < 400) {
+            if (!res.isSent()) {
+                res.status(status).send();
+            }
+            return;
+        }
+        if (status.code() == 404 && !req.path().path().startsWith("/api/")
+                && req.headers().isAccepted(io.helidon.common.media.type.MediaTypes.TEXT_HTML)) {
+            res.status(status).headers().contentType(io.helidon.common.media.type.MediaTypes.TEXT_HTML);
+            res.send(NOT_FOUND_PAGE);
+            return;
+        }
+        send(res, status, status.code() == 404 ? "not-found" : "http-" + status.code(), status.reasonPhrase());
+    }
+
+    private static final String NOT_FOUND_PAGE = """
+            <!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found · Drag-n-Share</title>
+            <meta name="viewport" content="width=device-width, initial-scale=1"></head>
+            <body><h1>Nothing here</h1><p>This address does not exist. <a href="/">Start sharing</a>, or check the invite link
+            you were sent.</p></body></html>
+            """;
 
     private static void requestFailed(ServerRequest req, ServerResponse res, RequestException e) {
         Status status = e.status();

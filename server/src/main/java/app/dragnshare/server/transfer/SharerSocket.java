@@ -163,7 +163,7 @@ public final class SharerSocket implements WsListener {
         }
         OutgoingTransfer transfer = transfers.find(string(json, "transferId"));
         if (transfer == null) {
-            return; // it crossed our cancel on the way
+            return; // it ended (it crossed our cancel, or belongs to an earlier connection); nothing to do
         }
         switch (type) {
             case "offer" -> transfer.offer(json);
@@ -191,6 +191,7 @@ public final class SharerSocket implements WsListener {
         context.presence().claim(who.sessionId(), who.memberId(), connectionId);
         member = who;
         send(Messages.ready(who.sessionId(), who.memberId()));
+        announcePresence(who);
         Thread.ofVirtual().name("socket-inbox-" + who.memberId()).start(this::takeFromInbox);
     }
 
@@ -342,10 +343,17 @@ public final class SharerSocket implements WsListener {
         if (me != null) {
             try {
                 context.presence().release(me.sessionId(), me.memberId(), connectionId);
+                announcePresence(me);
             } catch (JedisException e) {
                 LOG.fine(() -> "presence expires by TTL: " + e.getMessage());
             }
         }
+    }
+
+    /** Tells the session's other members that this one came online or went offline (their pages show it). */
+    private void announcePresence(Member who) {
+        context.inbox().pushAll(who.sessionId(), context.store().members(who.sessionId()).stream()
+                .filter(m -> !m.id().equals(who.memberId())).toList(), SessionEvents.MEMBERS_CHANGED);
     }
 
     private static String string(JsonObject json, String name) throws ProtocolException {

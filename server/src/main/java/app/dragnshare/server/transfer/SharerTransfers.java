@@ -80,11 +80,16 @@ final class SharerTransfers implements ChunkAssembler.Target {
         return true;
     }
 
-    /** The transfer a sharer's message is about; null if it just ended; an error if it was never ours. */
-    OutgoingTransfer find(String transferId) throws ProtocolException {
+    /**
+     * The transfer a sharer's message or chunk is about, or null when this connection does not
+     * run it: it ended (the message crossed our cancel), or it belonged to an earlier connection
+     * of the same client. Such messages are dropped; for one that is not a recent one, the client
+     * hears {@code unknown-transfer} once, and the socket and its other transfers carry on.
+     */
+    OutgoingTransfer find(String transferId) {
         OutgoingTransfer transfer = running.get(transferId);
-        if (transfer == null && !recentlyEnded.contains(transferId)) {
-            throw new ProtocolException("unknown transfer");
+        if (transfer == null && recentlyEnded.add(transferId)) {
+            send.accept(Messages.error(transferId, "unknown-transfer", "this connection runs no such transfer"));
         }
         return transfer;
     }

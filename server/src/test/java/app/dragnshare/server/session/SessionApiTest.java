@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.Http;
+import app.dragnshare.server.testing.RawSocket;
 import app.dragnshare.server.testing.TestServer;
 
 import jakarta.json.JsonObject;
@@ -88,6 +89,32 @@ class SessionApiTest {
         assertEquals(413, huge.status(), "a body over MAX_REQUEST_BYTES");
         Http.Reply ok = http.post(files, token, "{\"name\":\"../../etc/passwd\",\"size\":0}");
         assertEquals(201, ok.status(), "path-like names are metadata; receivers make them safe");
+    }
+
+    @Test
+    void membersHearWhenOthersComeOnlineOrLeave() throws Exception {
+        Http.Reply created = http.post("/api/sessions", null, "{}");
+        String id = created.json().getString("sessionId");
+        String guest = http.post("/api/sessions/" + id + "/join", null,
+                "{\"joinCode\":\"" + created.json().getString("joinCode") + "\"}").json().getString("token");
+        try (RawSocket host = RawSocket.authenticated(server.port(), created.json().getString("token"))) {
+            host.awaitType("members-changed"); // the join itself
+            RawSocket guestSocket = RawSocket.authenticated(server.port(), guest);
+            assertTrue(host.awaitType("members-changed"), "the guest came online");
+            guestSocket.text("{\"type\":\"teleport\"}"); // the server closes it
+            assertTrue(host.awaitType("members-changed"), "the guest went offline");
+            guestSocket.close();
+        }
+    }
+
+    @Test
+    void aMistypedPageAddressGetsAPageAndApiClientsGetJson() throws Exception {
+        java.net.http.HttpResponse<String> page = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(TestServer.url(server).resolve("/nowhere.html"))
+                        .header("Accept", "text/html").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(404, page.statusCode());
+        assertTrue(page.body().contains("Start sharing"), page.body());
+        assertEquals("not-found", http.get("/api/nowhere", null).error());
     }
 
     @Test

@@ -74,6 +74,18 @@ public final class RawSocket implements AutoCloseable {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
     }
 
+    /** Waits up to 10 s for a message of {@code type}, dropping others; false if none came. */
+    public boolean awaitType(String type) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonObject message = messages.poll(50, TimeUnit.MILLISECONDS);
+            if (message != null && type.equals(message.getString("type", ""))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The next JSON message from the server, skipping session events. */
     public JsonObject next() throws Exception {
         while (true) {
@@ -85,6 +97,24 @@ public final class RawSocket implements AutoCloseable {
                 return message;
             }
         }
+    }
+
+    /**
+     * What the server did about the last message within {@code millis}: "close NNNN" if it closed
+     * the socket, the type (and code) of its reply if it answered, or "nothing".
+     */
+    public String reaction(long millis) throws Exception {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline) {
+            if (closeCode.isDone()) {
+                return "close " + closeCode.get();
+            }
+            JsonObject message = messages.poll(20, TimeUnit.MILLISECONDS);
+            if (message != null && !message.getString("type", "").endsWith("-changed")) {
+                return message.getString("type", "") + " " + message.getString("code", "");
+            }
+        }
+        return closeCode.isDone() ? "close " + closeCode.get() : "nothing";
     }
 
     /** The close code the server sent (waits up to 15 s). */
