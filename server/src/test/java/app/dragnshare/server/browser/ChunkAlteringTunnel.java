@@ -69,13 +69,18 @@ final class ChunkAlteringTunnel implements AutoCloseable {
         }
     }
 
-    /** Reads the server's bytes line by line (only the start of each line is kept) and flips one. */
+    /**
+     * Reads the server's bytes and flips one character inside the base64 data of a chunk event
+     * (the third or later). It flips only inside a run of 60 base64 characters, so it never
+     * touches the HTTP chunked-encoding framing that may split a data line anywhere.
+     */
     private final class Alterer {
         private final StringBuilder recent = new StringBuilder();
         private final StringBuilder line = new StringBuilder();
         private boolean eventStream;
         private long eventId = -1;
-        private boolean flipNext;
+        private boolean inData;
+        private int base64Run;
 
         void apply(byte[] bytes, int length) {
             for (int i = 0; i < length; i++) {
@@ -87,27 +92,31 @@ final class ChunkAlteringTunnel implements AutoCloseable {
                     }
                     eventStream = recent.toString().contains("text/event-stream");
                 }
-                if (flipNext && c != ' ') {
+                base64Run = isBase64(c) ? base64Run + 1 : 0;
+                if (inData && base64Run == 60 && !altered.get()) {
                     bytes[i] = (byte) (c == 'A' ? 'B' : 'A');
-                    flipNext = false;
                     altered.set(true);
                 }
                 if (c == '\n') {
                     String text = line.toString().strip();
                     if (text.isEmpty()) {
                         eventId = -1;
+                        inData = false;
                     } else if (text.startsWith("id:")) {
                         eventId = parse(text.substring(3).strip());
                     }
                     line.setLength(0);
                 } else if (line.length() < 24) {
                     line.append(c);
-                    if (line.length() == 5 && line.toString().equals("data:") && eventStream && eventId >= 2
-                            && !altered.get()) {
-                        flipNext = true;
+                    if (line.length() == 5 && line.toString().equals("data:") && eventStream && eventId >= 2) {
+                        inData = true;
                     }
                 }
             }
+        }
+
+        private boolean isBase64(char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
         }
 
         private long parse(String number) {
