@@ -13,6 +13,7 @@ import app.dragnshare.client.api.Invite;
 import app.dragnshare.client.api.Membership;
 import app.dragnshare.client.api.RemoteFile;
 import app.dragnshare.client.api.ServerApi;
+import app.dragnshare.client.crypto.ChunkCipher;
 import app.dragnshare.client.crypto.SessionKeys;
 import app.dragnshare.client.transfer.Receiver;
 import app.dragnshare.client.transfer.SafeFileName;
@@ -36,6 +37,7 @@ final class ReceiveCommand {
         if (args.operands().isEmpty()) {
             throw new CliException(ExitCode.USAGE, "give the invite link to receive from");
         }
+        ChunkCipher.warmUpInBackground(); // while we talk to the server
         Invite invite = Invite.parse(args.operands().getFirst());
         Set<String> wanted = new LinkedHashSet<>(args.operands().subList(1, args.operands().size()));
         Path folder = Path.of(args.option("out", "."));

@@ -19,6 +19,7 @@ import app.dragnshare.client.api.Membership;
 import app.dragnshare.client.api.ServerApi;
 import app.dragnshare.client.api.SharerConnection;
 import app.dragnshare.client.api.UnreachableException;
+import app.dragnshare.client.crypto.ChunkCipher;
 import app.dragnshare.client.crypto.SessionKeys;
 import app.dragnshare.client.transfer.Chunking;
 import app.dragnshare.client.transfer.SafeFileName;
@@ -47,6 +48,7 @@ final class SendCommand {
         if (args.operands().isEmpty()) {
             throw new CliException(ExitCode.USAGE, "name at least one file to send");
         }
+        ChunkCipher.warmUpInBackground(); // while we talk to the server
         List<Path> paths = new ArrayList<>();
         for (String operand : args.operands()) {
             Path path = Path.of(operand);

@@ -2,44 +2,47 @@ package app.dragnshare.server.transfer;
 
 import java.io.StringReader;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.spi.JsonProvider;
 
 /** The JSON messages of the transfer protocol (see PROTOCOL.md), built in one place. */
 public final class Messages {
+    /** Looked up once: {@code JSON.createObjectBuilder()} asks the ServiceLoader on every call, and a pull goes out per chunk. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+
     private Messages() {
     }
 
     public static JsonObject parse(String json) {
-        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
             return reader.readObject();
         }
     }
 
     public static JsonObject ready(String sessionId, String memberId) {
-        return Json.createObjectBuilder().add("type", "ready").add("sessionId", sessionId).add("memberId", memberId).build();
+        return JSON.createObjectBuilder().add("type", "ready").add("sessionId", sessionId).add("memberId", memberId).build();
     }
 
     public static JsonObject request(String transferId, String fileId, String receiverId, String publicKey, String hmac) {
-        return Json.createObjectBuilder().add("type", "request").add("transferId", transferId).add("fileId", fileId)
+        return JSON.createObjectBuilder().add("type", "request").add("transferId", transferId).add("fileId", fileId)
                 .add("receiverId", receiverId).add("publicKey", publicKey).add("hmac", hmac).build();
     }
 
     public static JsonObject pull(String transferId, long index) {
-        return Json.createObjectBuilder().add("type", "pull").add("transferId", transferId).add("index", index).build();
+        return JSON.createObjectBuilder().add("type", "pull").add("transferId", transferId).add("index", index).build();
     }
 
     public static JsonObject done(String transferId) {
-        return Json.createObjectBuilder().add("type", "done").add("transferId", transferId).build();
+        return JSON.createObjectBuilder().add("type", "done").add("transferId", transferId).build();
     }
 
     public static JsonObject done() {
-        return Json.createObjectBuilder().add("type", "done").build();
+        return JSON.createObjectBuilder().add("type", "done").build();
     }
 
     public static JsonObject cancel(String transferId, String code, String message) {
-        var builder = Json.createObjectBuilder().add("type", "cancel");
+        var builder = JSON.createObjectBuilder().add("type", "cancel");
         if (transferId != null) {
             builder.add("transferId", transferId);
         }
@@ -47,11 +50,11 @@ public final class Messages {
     }
 
     public static JsonObject error(String code, String message) {
-        return Json.createObjectBuilder().add("type", "error").add("code", code).add("message", message).build();
+        return JSON.createObjectBuilder().add("type", "error").add("code", code).add("message", message).build();
     }
 
     public static JsonObject error(String transferId, String code, String message) {
-        return Json.createObjectBuilder().add("type", "error").add("transferId", transferId)
+        return JSON.createObjectBuilder().add("type", "error").add("transferId", transferId)
                 .add("code", code).add("message", message).build();
     }
 }
