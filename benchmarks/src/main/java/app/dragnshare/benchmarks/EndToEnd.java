@@ -33,24 +33,28 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.EndToEnd [--size 1g] [--runs 3]
- *      [--server-heap 128m] [--warmup 64m] [--dir DIR] [--profile DIR] [--quick]
+ *      [--server-heap 128m] [--warmup 64m] [--dir DIR] [--profile DIR] [--client-jvm "OPTIONS"] [--quick]
  * </pre>
  */
 public final class EndToEnd {
-    private static final Set<String> VALUED = Set.of("size", "runs", "server-heap", "warmup", "dir", "profile");
+    private static final Set<String> VALUED = Set.of("size", "runs", "server-heap", "warmup", "dir", "profile",
+            "client-jvm");
     private static final Set<String> FLAGS = Set.of("quick");
 
     /**
      * @param warmup  size of one untimed transfer first, so the server's JIT is warm (a server runs
      *                for days; each CLI is a fresh JVM in every run, as for a user); 0 for none
      * @param profile a folder for JFR recordings of the server (whole run) and of both CLIs (run 1)
+     * @param clientJvm JVM options for both CLI processes, to try a change without rebuilding (none by default)
      */
-    public record Settings(long size, int runs, String serverHeap, long warmup, String dir, Path profile) {
+    public record Settings(long size, int runs, String serverHeap, long warmup, String dir, Path profile,
+                           List<String> clientJvm) {
         public static Settings from(Options o) {
             boolean quick = o.flag("quick");
             return new Settings(o.bytes("size", quick ? 4L << 20 : 1L << 30), o.integer("runs", quick ? 1 : 3),
                     o.text("server-heap", "128m"), o.bytes("warmup", quick ? 0 : 64L << 20), o.text("dir", null),
-                    o.flag("profile") ? Path.of(o.text("profile", "")) : null);
+                    o.flag("profile") ? Path.of(o.text("profile", "")) : null,
+                    o.text("client-jvm", "").isBlank() ? List.of() : List.of(o.text("client-jvm", "").trim().split("\\s+")));
         }
     }
 
@@ -85,6 +89,9 @@ public final class EndToEnd {
                 + settings.serverHeap() + ", jdk-client default chunk size (256 KiB)");
         out.println("machine: " + Machine.describe());
         out.println("load average before: " + Machine.loadAverage());
+        if (!settings.clientJvm().isEmpty()) {
+            out.println("CLI JVM options: " + String.join(" ", settings.clientJvm()));
+        }
         if (settings.profile() != null) {
             Files.createDirectories(settings.profile());
         }
@@ -97,7 +104,8 @@ public final class EndToEnd {
                 int transfers = 0;
                 if (settings.warmup() > 0) {
                     TestData warm = TestData.create(dir.resolve("warmup.bin"), Math.min(settings.warmup(), settings.size()), 7);
-                    CliTransfer w = CliTransfer.run(jars, server, warm, dir, "warmup", CliTransfer.ClientOptions.NONE, meter);
+                    CliTransfer w = CliTransfer.run(jars, server, warm, dir, "warmup",
+                            new CliTransfer.ClientOptions(settings.clientJvm(), settings.clientJvm()), meter);
                     transfers++;
                     Files.delete(warm.path());
                     out.println(format("warm-up: %s in %.2f s (not counted)", Stats.size(warm.size()), w.seconds()));
@@ -110,8 +118,9 @@ public final class EndToEnd {
                 List<Run> runs = new ArrayList<>();
                 for (int i = 1; i <= settings.runs(); i++) {
                     CliTransfer.ClientOptions clients = i == 1 && settings.profile() != null
-                            ? new CliTransfer.ClientOptions(recording(settings.profile(), "send"), recording(settings.profile(), "receive"))
-                            : CliTransfer.ClientOptions.NONE;
+                            ? new CliTransfer.ClientOptions(join(settings.clientJvm(), recording(settings.profile(), "send")),
+                            join(settings.clientJvm(), recording(settings.profile(), "receive")))
+                            : new CliTransfer.ClientOptions(settings.clientJvm(), settings.clientJvm());
                     CliTransfer ours = CliTransfer.run(jars, server, data, dir, "run" + i, clients, meter);
                     transfers++;
                     Baseline baseline = Baseline.copy(data, dir.resolve("baseline-copy.bin"), CliTransfer.limitFor(data.size()));
@@ -174,6 +183,12 @@ public final class EndToEnd {
 
     static double mbps(long bytes, double seconds) {
         return Stats.megabytesPerSecond(bytes, seconds);
+    }
+
+    private static List<String> join(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private static List<String> recording(Path profile, String name) {

@@ -27,7 +27,6 @@ public record CliTransfer(double seconds, Cpu cpu, double machineBusy, double lo
 
     /** JVM options for the two CLI processes of one transfer (e.g. flight recordings). */
     public record ClientOptions(List<String> send, List<String> receive) {
-        public static final ClientOptions NONE = new ClientOptions(List.of(), List.of());
     }
 
     public static CliTransfer run(ProjectJars jars, ServerUnderTest server, TestData data, WorkDir dir, String tag,
