@@ -6,12 +6,15 @@ import static app.dragnshare.benchmarks.harness.Stats.mib;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import app.dragnshare.benchmarks.harness.CpuMeter;
 import app.dragnshare.benchmarks.harness.GcLog;
@@ -35,18 +38,19 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.Concurrency [--transfers 50] [--size 20m]
- *      [--server-heap 128m] [--dir DIR] [--quick]
+ *      [--server-heap 128m] [--server-settings NAME=VALUE,...] [--dir DIR] [--quick]
  * </pre>
  */
 public final class Concurrency {
-    private static final Set<String> VALUED = Set.of("transfers", "size", "server-heap", "dir");
+    private static final Set<String> VALUED = Set.of("transfers", "size", "server-heap", "dir", "server-settings");
     private static final Set<String> FLAGS = Set.of("quick");
 
-    public record Settings(int transfers, long size, String serverHeap, String dir) {
+    /** @param serverSettings the server's environment on top of the harness's (e.g. PEER_TIMEOUT=30s to test a hypothesis) */
+    public record Settings(int transfers, long size, String serverHeap, String dir, Map<String, String> serverSettings) {
         public static Settings from(Options o) {
             boolean quick = o.flag("quick");
             return new Settings(o.integer("transfers", quick ? 4 : 50), o.bytes("size", quick ? 1L << 20 : 20L << 20),
-                    o.text("server-heap", "128m"), o.text("dir", null));
+                    o.text("server-heap", "128m"), o.text("dir", null), o.settings("server-settings"));
         }
     }
 
@@ -72,10 +76,13 @@ public final class Concurrency {
                 + " at once, server -Xmx" + settings.serverHeap() + ", clients in-process (jdk-client classes)");
         out.println("machine: " + Machine.describe());
         out.println("load average before: " + Machine.loadAverage());
+        if (!settings.serverSettings().isEmpty()) {
+            out.println("EXPERIMENT: server settings " + settings.serverSettings());
+        }
         try (WorkDir dir = WorkDir.create(settings.dir(), "dns-concurrency-", out);
              CpuMeter meter = new CpuMeter();
              ServerUnderTest server = ServerUnderTest.start(jars, settings.serverHeap(), dir.path(),
-                     ServerUnderTest.HARNESS_SETTINGS, List.of());
+                     ServerUnderTest.settings(settings.serverSettings()), List.of());
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             out.println("server: pid " + server.handle().pid() + " with " + server.redisDescription());
             // one file shared by every session: the server sees N independent transfers all the same
@@ -104,23 +111,31 @@ public final class Concurrency {
                 start[0] = System.nanoTime();
                 go.countDown();
                 List<Double> ends = new ArrayList<>();
+                List<String> failures = new ArrayList<>();
                 long limit = 120 + (long) settings.transfers() * settings.size() / 2_000_000;
-                for (Future<Double> result : results) {
-                    ends.add(result.get(limit, TimeUnit.SECONDS)); // rethrows a failed or unverified transfer
+                for (int i = 0; i < results.size(); i++) {
+                    try {
+                        ends.add(results.get(i).get(limit, TimeUnit.SECONDS));
+                    } catch (ExecutionException e) {
+                        failures.add("transfer " + i + ": " + e.getCause());
+                    } catch (TimeoutException e) {
+                        failures.add("transfer " + i + ": not done within " + limit + " s");
+                    }
                 }
                 double seconds = (System.nanoTime() - start[0]) / 1e9;
                 double busy = Machine.CpuTicks.now().busySince(machine0);
                 for (SharerAndReceiver pair : pairs) {
-                    List<String> problems = pair.takeSharerProblems();
-                    if (!problems.isEmpty()) {
-                        throw new IllegalStateException(String.join("\n", problems));
-                    }
+                    pair.takeSharerProblems().forEach(failures::add);
                 }
                 MetricsReading metrics = server.metrics();
-                if (metrics.value("dns_transfers_completed_total") != settings.transfers()
+                if (!failures.isEmpty() || metrics.value("dns_transfers_completed_total") != settings.transfers()
                         || metrics.sum("dns_transfers_failed_total") != 0) {
-                    throw new IllegalStateException("the server counted " + metrics.value("dns_transfers_completed_total")
-                            + " completed and " + metrics.sum("dns_transfers_failed_total") + " failed transfers");
+                    out.println(format("FAILED: %d of %d transfers did not verify after %.1f s; the server counted %.0f completed, "
+                                    + "failed by cause: %s; machine busy %.0f%%", settings.transfers() - ends.size(),
+                            settings.transfers(), seconds, metrics.value("dns_transfers_completed_total"),
+                            failedByCause(metrics), busy * 100));
+                    failures.forEach(f -> out.println("  " + f));
+                    throw new IllegalStateException(failures.size() + " failures; see above");
                 }
                 ProcStatus status = server.status();
                 long bytes = settings.transfers() * settings.size();
@@ -146,6 +161,13 @@ public final class Concurrency {
                 pairs.forEach(SharerAndReceiver::close);
             }
         }
+    }
+
+    private static String failedByCause(MetricsReading metrics) {
+        return metrics.series().entrySet().stream()
+                .filter(e -> e.getKey().startsWith("dns_transfers_failed_total{") && e.getValue() > 0)
+                .map(e -> e.getKey().replaceAll(".*cause=\"([^\"]*)\".*", "$1") + "=" + e.getValue().longValue())
+                .sorted().toList().toString();
     }
 
     private static double seconds(CpuMeter meter, ProcessHandle process) {

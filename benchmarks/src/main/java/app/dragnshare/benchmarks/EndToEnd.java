@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 import app.dragnshare.benchmarks.harness.Baseline;
+import app.dragnshare.benchmarks.harness.CliProcesses;
 import app.dragnshare.benchmarks.harness.CliTransfer;
 import app.dragnshare.benchmarks.harness.CpuMeter;
 import app.dragnshare.benchmarks.harness.GcLog;
@@ -33,28 +34,31 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.EndToEnd [--size 1g] [--runs 3]
- *      [--server-heap 128m] [--warmup 64m] [--dir DIR] [--profile DIR] [--client-jvm "OPTIONS"] [--quick]
+ *      [--server-heap 128m] [--warmup 64m] [--dir DIR] [--profile DIR] [--quick]
+ *      [--client-jvm "OPTIONS"] [--prime-client-crypto]     (experiments on the clients, see README)
  * </pre>
  */
 public final class EndToEnd {
     private static final Set<String> VALUED = Set.of("size", "runs", "server-heap", "warmup", "dir", "profile",
             "client-jvm");
-    private static final Set<String> FLAGS = Set.of("quick");
+    private static final Set<String> FLAGS = Set.of("quick", "prime-client-crypto");
 
     /**
      * @param warmup  size of one untimed transfer first, so the server's JIT is warm (a server runs
      *                for days; each CLI is a fresh JVM in every run, as for a user); 0 for none
      * @param profile a folder for JFR recordings of the server (whole run) and of both CLIs (run 1)
      * @param clientJvm JVM options for both CLI processes, to try a change without rebuilding (none by default)
+     * @param primeClientCrypto run both CLIs behind {@link CryptoPrimedCli} (an experiment; off by default)
      */
     public record Settings(long size, int runs, String serverHeap, long warmup, String dir, Path profile,
-                           List<String> clientJvm) {
+                           List<String> clientJvm, boolean primeClientCrypto) {
         public static Settings from(Options o) {
             boolean quick = o.flag("quick");
             return new Settings(o.bytes("size", quick ? 4L << 20 : 1L << 30), o.integer("runs", quick ? 1 : 3),
                     o.text("server-heap", "128m"), o.bytes("warmup", quick ? 0 : 64L << 20), o.text("dir", null),
                     o.flag("profile") ? Path.of(o.text("profile", "")) : null,
-                    o.text("client-jvm", "").isBlank() ? List.of() : List.of(o.text("client-jvm", "").trim().split("\\s+")));
+                    o.text("client-jvm", "").isBlank() ? List.of() : List.of(o.text("client-jvm", "").trim().split("\\s+")),
+                    o.flag("prime-client-crypto"));
         }
     }
 
@@ -90,7 +94,10 @@ public final class EndToEnd {
         out.println("machine: " + Machine.describe());
         out.println("load average before: " + Machine.loadAverage());
         if (!settings.clientJvm().isEmpty()) {
-            out.println("CLI JVM options: " + String.join(" ", settings.clientJvm()));
+            out.println("EXPERIMENT: CLI JVM options " + String.join(" ", settings.clientJvm()));
+        }
+        if (settings.primeClientCrypto()) {
+            out.println("EXPERIMENT: both CLIs run behind CryptoPrimedCli (AES-GCM primed before Main)");
         }
         if (settings.profile() != null) {
             Files.createDirectories(settings.profile());
@@ -105,7 +112,7 @@ public final class EndToEnd {
                 if (settings.warmup() > 0) {
                     TestData warm = TestData.create(dir.resolve("warmup.bin"), Math.min(settings.warmup(), settings.size()), 7);
                     CliTransfer w = CliTransfer.run(jars, server, warm, dir, "warmup",
-                            new CliTransfer.ClientOptions(settings.clientJvm(), settings.clientJvm()), meter);
+                            clients(settings, List.of(), List.of()), meter);
                     transfers++;
                     Files.delete(warm.path());
                     out.println(format("warm-up: %s in %.2f s (not counted)", Stats.size(warm.size()), w.seconds()));
@@ -117,10 +124,9 @@ public final class EndToEnd {
                 out.println("run  ours s  ours MB/s  base s  base MB/s  ratio  | CPU s: send server redis recv | busy  load1");
                 List<Run> runs = new ArrayList<>();
                 for (int i = 1; i <= settings.runs(); i++) {
-                    CliTransfer.ClientOptions clients = i == 1 && settings.profile() != null
-                            ? new CliTransfer.ClientOptions(join(settings.clientJvm(), recording(settings.profile(), "send")),
-                            join(settings.clientJvm(), recording(settings.profile(), "receive")))
-                            : new CliTransfer.ClientOptions(settings.clientJvm(), settings.clientJvm());
+                    CliTransfer.ClientOptions clients = i == 1
+                            ? clients(settings, recording(settings.profile(), "send"), recording(settings.profile(), "receive"))
+                            : clients(settings, List.of(), List.of());
                     CliTransfer ours = CliTransfer.run(jars, server, data, dir, "run" + i, clients, meter);
                     transfers++;
                     Baseline baseline = Baseline.copy(data, dir.resolve("baseline-copy.bin"), CliTransfer.limitFor(data.size()));
@@ -185,10 +191,13 @@ public final class EndToEnd {
         return Stats.megabytesPerSecond(bytes, seconds);
     }
 
-    private static List<String> join(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
+    private static CliTransfer.ClientOptions clients(Settings settings, List<String> sendExtra, List<String> receiveExtra) {
+        List<String> send = new ArrayList<>(settings.clientJvm());
+        send.addAll(sendExtra);
+        List<String> receive = new ArrayList<>(settings.clientJvm());
+        receive.addAll(receiveExtra);
+        return new CliTransfer.ClientOptions(new CliProcesses.Launch(send, settings.primeClientCrypto()),
+                new CliProcesses.Launch(receive, settings.primeClientCrypto()));
     }
 
     private static List<String> recording(Path profile, String name) {

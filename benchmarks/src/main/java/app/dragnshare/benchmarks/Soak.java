@@ -125,9 +125,13 @@ public final class Soak {
                 out.println("after the last transfer, once the server is quiet:");
                 samples.add(sample(server, redis, start, transfers.get(), errors.get(), 0, out));
 
+                // the live heap's floor in the first and the last fifth of the transfers: flat unless something leaks
                 List<GcLog.Collection> gcs = server.collections();
-                long liveFirst = gcs.isEmpty() ? 0 : gcs.get(Math.min(gcs.size() - 1, 1)).afterBytes();
-                long liveLast = gcs.isEmpty() ? 0 : gcs.getLast().afterBytes();
+                double end = server.uptimeSeconds();
+                double fifth = settings.duration().toSeconds() / 5.0;
+                double begin = end - (System.nanoTime() - start) / 1e9;
+                long liveFirst = GcLog.floorAfter(gcs, begin, begin + fifth);
+                long liveLast = GcLog.floorAfter(gcs, end - fifth, end);
                 Report report = new Report(transfers.get(), errors.get(), List.copyOf(firstErrors), samples, liveFirst, liveLast);
                 Sample first = samples.getFirst();
                 Sample last = samples.getLast();
@@ -136,7 +140,7 @@ public final class Soak {
                 out.println(format("%d transfers (%s each) in %.0f s, %d errors, %.1f MB/s on average",
                         report.transfers(), Stats.size(settings.size()), seconds, report.errors(),
                         Stats.megabytesPerSecond(report.transfers() * settings.size(), seconds)));
-                out.println(format("start → end (quiet): server threads %d → %d, RSS %d → %d MiB, live heap after GC %d → %d MiB (%d GCs); "
+                out.println(format("start → end (quiet): server threads %d → %d, RSS %d → %d MiB, live heap floor after GC (first → last fifth) %d → %d MiB (%d GCs); "
                                 + "Redis clients %d → %d, keys %d → %d",
                         first.threads(), last.threads(), first.rss() >> 20, last.rss() >> 20, liveFirst >> 20, liveLast >> 20,
                         gcs.size(), first.redisClients(), last.redisClients(), first.redisKeys(), last.redisKeys()));

@@ -1,6 +1,7 @@
 package app.dragnshare.benchmarks.harness;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+
+import app.dragnshare.benchmarks.CryptoPrimedCli;
 
 /**
  * The real jdk-client, run as a user runs it: {@code java -jar jdk-client.jar send --once FILE}
@@ -31,10 +34,10 @@ public final class CliProcesses {
     }
 
     /** Starts {@code send --once FILE} and waits for the link on its first stdout line. */
-    public static Sending send(ProjectJars jars, URI server, Path file, List<String> jvmOptions, Path dir, String tag)
+    public static Sending send(ProjectJars jars, URI server, Path file, Launch launch, Path dir, String tag)
             throws IOException, InterruptedException {
         Path stderr = dir.resolve("send-" + tag + ".err");
-        List<String> command = command(jars, jvmOptions);
+        List<String> command = command(jars, launch);
         command.addAll(List.of("send", "--server", server.toString(), "--once", file.toString()));
         Process process = ChildProcesses.register(new ProcessBuilder(command).redirectError(stderr.toFile()).start());
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -60,9 +63,9 @@ public final class CliProcesses {
     }
 
     /** Starts {@code receive LINK --out DIR}; stdout (the saved path) and stderr go to files in {@code dir}. */
-    public static Process receive(ProjectJars jars, String link, Path out, List<String> jvmOptions, Path dir, String tag)
+    public static Process receive(ProjectJars jars, String link, Path out, Launch launch, Path dir, String tag)
             throws IOException {
-        List<String> command = command(jars, jvmOptions);
+        List<String> command = command(jars, launch);
         command.addAll(List.of("receive", link, "--out", out.toString()));
         return ChildProcesses.register(new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("receive-" + tag + ".out").toFile())
@@ -70,10 +73,24 @@ public final class CliProcesses {
                 .start());
     }
 
-    private static List<String> command(ProjectJars jars, List<String> jvmOptions) {
+    /**
+     * How to start one CLI process.
+     *
+     * @param jvmOptions   options before {@code -jar} (flight recordings, JIT flags to try)
+     * @param primedCrypto run the CLI's Main behind {@link CryptoPrimedCli} (an experiment) instead of {@code -jar}
+     */
+    public record Launch(List<String> jvmOptions, boolean primedCrypto) {
+    }
+
+    private static List<String> command(ProjectJars jars, Launch launch) {
         List<String> command = new ArrayList<>(List.of(ProjectJars.java()));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jars.client().toString()));
+        command.addAll(launch.jvmOptions());
+        if (launch.primedCrypto()) {
+            command.addAll(List.of("-cp", jars.client() + File.pathSeparator + System.getProperty("java.class.path"),
+                    CryptoPrimedCli.class.getName()));
+        } else {
+            command.addAll(List.of("-jar", jars.client().toString()));
+        }
         return command;
     }
 }

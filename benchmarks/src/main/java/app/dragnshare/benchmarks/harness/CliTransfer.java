@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,8 +24,8 @@ public record CliTransfer(double seconds, Cpu cpu, double machineBusy, double lo
         }
     }
 
-    /** JVM options for the two CLI processes of one transfer (e.g. flight recordings). */
-    public record ClientOptions(List<String> send, List<String> receive) {
+    /** How the two CLI processes of one transfer start. */
+    public record ClientOptions(CliProcesses.Launch send, CliProcesses.Launch receive) {
     }
 
     public static CliTransfer run(ProjectJars jars, ServerUnderTest server, TestData data, WorkDir dir, String tag,

@@ -61,6 +61,22 @@ public final class Options {
         return value == null ? fallback : Integer.parseInt(value);
     }
 
+    /** {@code NAME=VALUE,NAME=VALUE} as a map (empty when absent). */
+    public Map<String, String> settings(String name) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        String value = values.get(name);
+        if (value != null && !value.isBlank()) {
+            for (String pair : value.split(",")) {
+                int eq = pair.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("--" + name + " wants NAME=VALUE pairs, not '" + pair + "'");
+                }
+                settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+            }
+        }
+        return settings;
+    }
+
     /** A size such as {@code 1g}, {@code 20m}, {@code 512k} or plain bytes (binary units: 1m = 1 MiB). */
     public long bytes(String name, long fallback) {
         String value = values.get(name);

@@ -33,6 +33,13 @@ public final class ServerUnderTest implements AutoCloseable {
      */
     public static final Map<String, String> HARNESS_SETTINGS = Map.of("SESSIONS_PER_WINDOW", "1000000");
 
+    /** The harness's settings with {@code more} on top. */
+    public static Map<String, String> settings(Map<String, String> more) {
+        Map<String, String> all = new java.util.HashMap<>(HARNESS_SETTINGS);
+        all.putAll(more);
+        return all;
+    }
+
     private final Process process;
     private final URI url;
     private final Path log;

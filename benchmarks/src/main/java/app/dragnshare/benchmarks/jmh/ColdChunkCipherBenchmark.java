@@ -33,7 +33,7 @@ import app.dragnshare.client.crypto.TamperingException;
 @Warmup(iterations = 0)
 @Measurement(iterations = 1)
 public class ColdChunkCipherBenchmark {
-    static final int MIB = 64;
+    public static final int MIB = 64;
     private static final String TRANSFER_ID = "dHJhbnNmZXItdGVzdC0wMQ";
 
     @Param({"65536", "262144", "1048576"})
