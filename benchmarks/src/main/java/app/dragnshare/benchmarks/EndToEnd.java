@@ -129,7 +129,7 @@ public final class EndToEnd {
                             : clients(settings, List.of(), List.of());
                     CliTransfer ours = CliTransfer.run(jars, server, data, dir, "run" + i, clients, meter);
                     transfers++;
-                    Baseline baseline = Baseline.copy(data, dir.resolve("baseline-copy.bin"), CliTransfer.limitFor(data.size()));
+                    Baseline baseline = Baseline.copy(data, dir.resolve("baseline-copy.bin"), CliTransfer.limitFor(data.size()), meter);
                     runs.add(new Run(ours, baseline));
                     CliTransfer.Cpu c = ours.cpu();
                     out.println(format("%3d  %6.2f  %9.1f  %6.2f  %9.1f  %5.3f  |      %5.1f %6.1f %5.1f %4.1f | %3.0f%%  %.2f",
@@ -171,11 +171,13 @@ public final class EndToEnd {
                                      PrintStream out) {
         double baseCopy = Stats.median(runs.stream().map(x -> mbps(r.size(), x.baseline().copySeconds())).toList());
         double cpuPerGb = Stats.median(runs.stream().map(x -> x.ours().cpu().total() / (r.size() / 1e9)).toList());
+        double baseCpuPerGb = Stats.median(runs.stream().map(x -> x.baseline().cpuSeconds() / (r.size() / 1e9)).toList());
         out.println();
         out.println(format("median: ours %.1f MB/s, baseline %.1f MB/s, ratio ours/baseline %.3f (goal: at least 0.5)",
                 r.oursMBps(), r.baselineMBps(), r.ratio()));
-        out.println(format("        baseline without its JVM start (connect to fsync): %.1f MB/s; ours used %.1f CPU s per GB on %d cores",
-                baseCopy, cpuPerGb, Runtime.getRuntime().availableProcessors()));
+        out.println(format("        baseline without its JVM start (connect to fsync): %.1f MB/s", baseCopy));
+        out.println(format("        CPU per GB (all processes, JVM start-up included): ours %.1f s, baseline %.1f s, on %d cores",
+                cpuPerGb, baseCpuPerGb, Runtime.getRuntime().availableProcessors()));
         out.println(format("server (-Xmx%s): peak heap used %s, most live after a GC during the measured runs %s, %d GCs (%.0f ms)",
                 settings.serverHeap(), mib(r.peakHeapUsed()), mib(r.maxLiveHeap()), measured.size(),
                 GcLog.totalPauseMillis(measured)));

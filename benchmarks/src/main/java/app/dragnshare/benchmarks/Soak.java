@@ -16,7 +16,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
-import app.dragnshare.benchmarks.harness.GcLog;
 import app.dragnshare.benchmarks.harness.HarnessRedis;
 import app.dragnshare.benchmarks.harness.Machine;
 import app.dragnshare.benchmarks.harness.MetricsReading;
@@ -38,21 +37,24 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.Soak [--duration 5m] [--workers 4]
- *      [--size 8m] [--interval 10s] [--churn 20] [--server-heap 128m] [--dir DIR] [--quick]
+ *      [--size 8m] [--interval 10s] [--churn 20] [--server-heap 128m] [--server-jvm "OPTIONS"] [--dir DIR] [--quick]
  * </pre>
  */
 public final class Soak {
-    private static final Set<String> VALUED = Set.of("duration", "workers", "size", "interval", "churn", "server-heap", "dir");
+    private static final Set<String> VALUED = Set.of("duration", "workers", "size", "interval", "churn", "server-heap", "dir",
+            "server-jvm");
     private static final Set<String> FLAGS = Set.of("quick");
 
+    /** @param serverJvm more JVM options for the server, e.g. -XX:NativeMemoryTracking=summary to see what grows */
     public record Settings(Duration duration, int workers, long size, Duration interval, int churn, String serverHeap,
-                           String dir) {
+                           String dir, List<String> serverJvm) {
         public static Settings from(Options o) {
             boolean quick = o.flag("quick");
             return new Settings(o.duration("duration", quick ? Duration.ofSeconds(6) : Duration.ofMinutes(5)),
                     o.integer("workers", quick ? 2 : 4), o.bytes("size", quick ? 1L << 20 : 8L << 20),
                     o.duration("interval", quick ? Duration.ofSeconds(2) : Duration.ofSeconds(10)),
-                    o.integer("churn", quick ? 2 : 20), o.text("server-heap", "128m"), o.text("dir", null));
+                    o.integer("churn", quick ? 2 : 20), o.text("server-heap", "128m"), o.text("dir", null),
+                    o.text("server-jvm", "").isBlank() ? List.of() : List.of(o.text("server-jvm", "").trim().split("\\s+")));
         }
     }
 
@@ -62,8 +64,9 @@ public final class Soak {
                          int connectedSharers) {
     }
 
-    public record Report(long transfers, long errors, List<String> firstErrors, List<Sample> samples, long liveHeapFirst,
-                         long liveHeapLast) {
+    /** @param liveHeapEarly the server's heap after a full GC at the end of the first interval (-1 if none) */
+    public record Report(long transfers, long errors, List<String> firstErrors, List<Sample> samples, long liveHeapEarly,
+                         long liveHeapEnd) {
     }
 
     private Soak() {
@@ -85,7 +88,7 @@ public final class Soak {
              HarnessRedis redis = HarnessRedis.start()) {
             Map<String, String> env = new java.util.HashMap<>(ServerUnderTest.HARNESS_SETTINGS);
             env.put("REDIS_URL", redis.url());
-            try (ServerUnderTest server = ServerUnderTest.start(jars, settings.serverHeap(), dir.path(), env, List.of());
+            try (ServerUnderTest server = ServerUnderTest.start(jars, settings.serverHeap(), dir.path(), env, settings.serverJvm());
                  ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
                 out.println("server: pid " + server.handle().pid() + " with " + redis.description());
                 TestData data = TestData.create(dir.resolve("payload.bin"), settings.size(), 42);
@@ -109,6 +112,7 @@ public final class Soak {
                 }
                 long lastTransfers = 0;
                 long lastTime = start;
+                long liveEarly = -1;
                 while (System.nanoTime() < deadline) {
                     Thread.sleep(Math.min(settings.interval().toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
                     long now = System.nanoTime();
@@ -117,6 +121,9 @@ public final class Soak {
                     samples.add(sample(server, redis, start, done, errors.get(), mbps, out));
                     lastTransfers = done;
                     lastTime = now;
+                    if (liveEarly < 0) {
+                        liveEarly = server.liveHeapAfterFullGc(); // after the first interval: caches and JIT warm
+                    }
                 }
                 for (Future<?> worker : workers) {
                     worker.get(120 + settings.size() / 1_000_000, TimeUnit.SECONDS); // a transfer under way finishes first
@@ -125,14 +132,8 @@ public final class Soak {
                 out.println("after the last transfer, once the server is quiet:");
                 samples.add(sample(server, redis, start, transfers.get(), errors.get(), 0, out));
 
-                // the live heap's floor in the first and the last fifth of the transfers: flat unless something leaks
-                List<GcLog.Collection> gcs = server.collections();
-                double end = server.uptimeSeconds();
-                double fifth = settings.duration().toSeconds() / 5.0;
-                double begin = end - (System.nanoTime() - start) / 1e9;
-                long liveFirst = GcLog.floorAfter(gcs, begin, begin + fifth);
-                long liveLast = GcLog.floorAfter(gcs, end - fifth, end);
-                Report report = new Report(transfers.get(), errors.get(), List.copyOf(firstErrors), samples, liveFirst, liveLast);
+                long liveEnd = server.liveHeapAfterFullGc();
+                Report report = new Report(transfers.get(), errors.get(), List.copyOf(firstErrors), samples, liveEarly, liveEnd);
                 Sample first = samples.getFirst();
                 Sample last = samples.getLast();
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -140,10 +141,10 @@ public final class Soak {
                 out.println(format("%d transfers (%s each) in %.0f s, %d errors, %.1f MB/s on average",
                         report.transfers(), Stats.size(settings.size()), seconds, report.errors(),
                         Stats.megabytesPerSecond(report.transfers() * settings.size(), seconds)));
-                out.println(format("start → end (quiet): server threads %d → %d, RSS %d → %d MiB, live heap floor after GC (first → last fifth) %d → %d MiB (%d GCs); "
+                out.println(format("start → end (quiet): server threads %d → %d, RSS %d → %d MiB, live heap after a full GC (first interval → end) %.1f → %.1f MiB; "
                                 + "Redis clients %d → %d, keys %d → %d",
-                        first.threads(), last.threads(), first.rss() >> 20, last.rss() >> 20, liveFirst >> 20, liveLast >> 20,
-                        gcs.size(), first.redisClients(), last.redisClients(), first.redisKeys(), last.redisKeys()));
+                        first.threads(), last.threads(), first.rss() >> 20, last.rss() >> 20, report.liveHeapEarly() / 1048576.0,
+                        report.liveHeapEnd() / 1048576.0, first.redisClients(), last.redisClients(), first.redisKeys(), last.redisKeys()));
                 firstErrors.forEach(e -> out.println("error: " + e));
                 out.println("load average after: " + Machine.loadAverage());
                 if (report.errors() == 0) {

@@ -20,13 +20,16 @@ import app.dragnshare.benchmarks.LoopbackBaseline;
  *
  * @param seconds     wall time of the receiving process, JVM start included (as for the CLI)
  * @param copySeconds the receiving JVM's own time from connect to fsync (no JVM start)
+ * @param cpuSeconds  CPU time of both baseline processes, JVM start-up included
  */
-public record Baseline(double seconds, double copySeconds) {
+public record Baseline(double seconds, double copySeconds, double cpuSeconds) {
 
-    public static Baseline copy(TestData data, Path target, Duration limit) throws IOException, InterruptedException {
+    public static Baseline copy(TestData data, Path target, Duration limit, CpuMeter meter)
+            throws IOException, InterruptedException {
         String classpath = System.getProperty("java.class.path");
         Process serve = ChildProcesses.register(new ProcessBuilder(ProjectJars.java(), "-cp", classpath,
                 LoopbackBaseline.class.getName(), "serve", data.path().toString()).redirectErrorStream(true).start());
+        meter.watch(serve.toHandle());
         try {
             BufferedReader serveOut = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
             String port = CompletableFuture.supplyAsync(() -> {
@@ -42,6 +45,7 @@ public record Baseline(double seconds, double copySeconds) {
             long start = System.nanoTime();
             Process fetch = ChildProcesses.register(new ProcessBuilder(ProjectJars.java(), "-cp", classpath,
                     LoopbackBaseline.class.getName(), "fetch", port, target.toString()).redirectErrorStream(true).start());
+            meter.watch(fetch.toHandle());
             CompletableFuture<String> fetchOut = CompletableFuture.supplyAsync(() -> {
                 try {
                     return new String(fetch.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -61,10 +65,11 @@ public record Baseline(double seconds, double copySeconds) {
             if (!serve.waitFor(30, TimeUnit.SECONDS) || serve.exitValue() != 0) {
                 throw new IllegalStateException("the baseline's sending side did not finish cleanly");
             }
+            double cpu = (meter.cpu(serve.toHandle()).toNanos() + meter.cpu(fetch.toHandle()).toNanos()) / 1e9;
             if (!data.sameAs(target)) {
                 throw new IllegalStateException("the baseline copy " + target + " differs from " + data.path());
             }
-            return new Baseline(seconds, Long.parseLong(printed) / 1e9);
+            return new Baseline(seconds, Long.parseLong(printed) / 1e9, cpu);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the baseline copy did not run: " + e, e);
         } finally {

@@ -54,16 +54,6 @@ public final class GcLog {
         return collections.stream().mapToLong(Collection::afterBytes).max().orElse(0);
     }
 
-    /**
-     * The least heap that remained after a collection between two moments (JVM uptime, seconds):
-     * the live set's floor. A floor that rises from the start of a long run to its end is a leak;
-     * single "after" values are noisy (a young collection leaves old garbage in place).
-     */
-    public static long floorAfter(List<Collection> all, double fromSeconds, double toSeconds) {
-        return all.stream().filter(c -> c.uptimeSeconds() >= fromSeconds && c.uptimeSeconds() <= toSeconds)
-                .mapToLong(Collection::afterBytes).min().orElse(0);
-    }
-
     public static double totalPauseMillis(List<Collection> collections) {
         return collections.stream().mapToDouble(Collection::pauseMillis).sum();
     }

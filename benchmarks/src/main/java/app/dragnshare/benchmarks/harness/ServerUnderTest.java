@@ -42,15 +42,13 @@ public final class ServerUnderTest implements AutoCloseable {
 
     private final Process process;
     private final URI url;
-    private final Path log;
     private final Path gcLog;
     private final String redisDescription;
     private final Instant started;
 
-    private ServerUnderTest(Process process, URI url, Path log, Path gcLog, String redisDescription, Instant started) {
+    private ServerUnderTest(Process process, URI url, Path gcLog, String redisDescription, Instant started) {
         this.process = process;
         this.url = url;
-        this.log = log;
         this.gcLog = gcLog;
         this.redisDescription = redisDescription;
         this.started = started;
@@ -104,7 +102,7 @@ public final class ServerUnderTest implements AutoCloseable {
             throw new IllegalStateException("the server did not start within " + START_LIMIT.toSeconds() + " s:\n"
                     + Files.readString(log), e);
         }
-        return new ServerUnderTest(process, URI.create("http://127.0.0.1:" + port), log, gcLog,
+        return new ServerUnderTest(process, URI.create("http://127.0.0.1:" + port), gcLog,
                 redis.getNow("unknown Redis"), started);
     }
 
@@ -139,17 +137,38 @@ public final class ServerUnderTest implements AutoCloseable {
         return GcLog.read(gcLog);
     }
 
+    /**
+     * The server's live heap: asks its JVM for a full collection ({@code jcmd PID GC.run}, from the
+     * same JDK) and reads what survived it from the GC log. Exact, unlike the "after" of young
+     * collections, which still counts old garbage.
+     */
+    public long liveHeapAfterFullGc() throws IOException, InterruptedException {
+        Path jcmd = Path.of(ProjectJars.java()).resolveSibling("jcmd");
+        long fullBefore = fullCollections().size();
+        Process run = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "GC.run")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!run.waitFor(60, TimeUnit.SECONDS) || run.exitValue() != 0) {
+            run.destroyForcibly();
+            throw new IllegalStateException(jcmd + " GC.run failed on the server");
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            List<GcLog.Collection> full = fullCollections();
+            if (full.size() > fullBefore) {
+                return full.getLast().afterBytes();
+            }
+            Thread.sleep(100); // the log line may land a moment after jcmd returns
+        }
+        throw new IllegalStateException("no full collection in the server's GC log after GC.run");
+    }
+
+    private List<GcLog.Collection> fullCollections() throws IOException {
+        return collections().stream().filter(c -> c.kind().startsWith("Pause Full")).toList();
+    }
+
     /** Seconds since the server's JVM started, the clock of its GC log. */
     public double uptimeSeconds() {
         return Duration.between(started, Instant.now()).toMillis() / 1000.0;
-    }
-
-    public String log() throws IOException {
-        return Files.readString(log);
-    }
-
-    public boolean isAlive() {
-        return process.isAlive();
     }
 
     /** SIGTERM (the server drains and stops its embedded Redis), then force after a while. */

@@ -3,6 +3,7 @@ package app.dragnshare.benchmarks.harness;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -28,15 +29,13 @@ public final class SharerAndReceiver implements AutoCloseable {
     private final SharerConnection connection;
     private final Receiver receiver;
     private final RemoteFile remote;
-    private final Path out;
     private final Queue<String> sharerProblems;
 
-    private SharerAndReceiver(SharerConnection connection, Receiver receiver, RemoteFile remote, Path out,
+    private SharerAndReceiver(SharerConnection connection, Receiver receiver, RemoteFile remote,
                               Queue<String> sharerProblems) {
         this.connection = connection;
         this.receiver = receiver;
         this.remote = remote;
-        this.out = out;
         this.sharerProblems = sharerProblems;
     }
 
@@ -76,7 +75,7 @@ public final class SharerAndReceiver implements AutoCloseable {
         RemoteFile remote = receiverApi.listFiles(guest).stream().filter(f -> f.id().equals(fileId)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the shared file is not in the session's list"));
         Files.createDirectories(out);
-        return new SharerAndReceiver(connection, new Receiver(receiverApi, guest, keys, out), remote, out, problems);
+        return new SharerAndReceiver(connection, new Receiver(receiverApi, guest, keys, out), remote, problems);
     }
 
     /** One download, verified against {@code data} and then deleted; an exception says why it failed. */
@@ -93,15 +92,11 @@ public final class SharerAndReceiver implements AutoCloseable {
 
     /** What went wrong on the sharer's side since the last call (failed transfers, refused requests). */
     public List<String> takeSharerProblems() {
-        List<String> taken = new java.util.ArrayList<>();
+        List<String> taken = new ArrayList<>();
         for (String p; (p = sharerProblems.poll()) != null; ) {
             taken.add(p);
         }
         return taken;
-    }
-
-    public Path out() {
-        return out;
     }
 
     @Override
