@@ -1,0 +1,106 @@
+package app.dragnshare.benchmarks.harness;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import app.dragnshare.client.api.Membership;
+import app.dragnshare.client.api.RemoteFile;
+import app.dragnshare.client.api.ServerApi;
+import app.dragnshare.client.api.SharerConnection;
+import app.dragnshare.client.crypto.SessionKeys;
+import app.dragnshare.client.transfer.Chunking;
+import app.dragnshare.client.transfer.Progress;
+import app.dragnshare.client.transfer.Receiver;
+import app.dragnshare.client.transfer.Sender;
+import app.dragnshare.client.transfer.SharedFile;
+
+/**
+ * A sharer and a receiver in one session, made of the jdk-client's own classes (ServerApi,
+ * SharerConnection, Sender, Receiver: the code behind the CLI, minus its process) so that dozens
+ * of them fit in one harness JVM. Each side has its own HTTP client, as two devices would. The
+ * receiver can download the shared file again and again, each time as a new transfer.
+ */
+public final class SharerAndReceiver implements AutoCloseable {
+    private final SharerConnection connection;
+    private final Receiver receiver;
+    private final RemoteFile remote;
+    private final Queue<String> sharerProblems;
+
+    private SharerAndReceiver(SharerConnection connection, Receiver receiver, RemoteFile remote,
+                              Queue<String> sharerProblems) {
+        this.connection = connection;
+        this.receiver = receiver;
+        this.remote = remote;
+        this.sharerProblems = sharerProblems;
+    }
+
+    /** Creates a session, shares {@code data} in it over a sharer socket, and joins it as a receiver that saves into {@code out}. */
+    public static SharerAndReceiver open(URI server, TestData data, Path out) throws Exception {
+        ServerApi sharerApi = new ServerApi(server);
+        Membership host = sharerApi.createSession();
+        SessionKeys keys = SessionKeys.derive(host.sessionId(), SessionKeys.newSecret());
+        String name = data.path().getFileName().toString();
+        String fileId = sharerApi.registerFile(host, name, data.size(), "application/octet-stream");
+        Queue<String> problems = new ConcurrentLinkedQueue<>();
+        Sender sender = new Sender(keys, List.of(new SharedFile(fileId, data.path(), name, data.size())),
+                Chunking.DEFAULT_CHUNK_SIZE, new Sender.Events() {
+                    @Override
+                    public void served(SharedFile file) {
+                    }
+
+                    @Override
+                    public void failed(SharedFile file, String reason) {
+                        problems.add("sharer: transfer of " + file.name() + " failed: " + reason);
+                    }
+
+                    @Override
+                    public void refused(String reason) {
+                        problems.add("sharer: " + reason);
+                    }
+
+                    @Override
+                    public void disconnected(int code, String reason) {
+                    }
+                });
+        SharerConnection connection = SharerConnection.open(sharerApi, host.token(), sender);
+        sender.attach(connection);
+
+        ServerApi receiverApi = new ServerApi(server);
+        Membership guest = receiverApi.join(host.sessionId(), host.joinCode());
+        RemoteFile remote = receiverApi.listFiles(guest).stream().filter(f -> f.id().equals(fileId)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the shared file is not in the session's list"));
+        Files.createDirectories(out);
+        return new SharerAndReceiver(connection, new Receiver(receiverApi, guest, keys, out), remote, problems);
+    }
+
+    /** One download, verified against {@code data} and then deleted; an exception says why it failed. */
+    public void transferAndVerify(TestData data) throws Exception {
+        Path saved = receiver.download(remote, Progress.NONE);
+        try {
+            if (!data.sameAs(saved)) {
+                throw new IllegalStateException("the received " + saved + " differs from " + data.path());
+            }
+        } finally {
+            Files.deleteIfExists(saved);
+        }
+    }
+
+    /** What went wrong on the sharer's side since the last call (failed transfers, refused requests). */
+    public List<String> takeSharerProblems() {
+        List<String> taken = new ArrayList<>();
+        for (String p; (p = sharerProblems.poll()) != null; ) {
+            taken.add(p);
+        }
+        return taken;
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+}
