@@ -7,11 +7,17 @@ import { chunkCount, newTransferKeys, plainLength, TamperingError } from './cryp
 import { Progress } from './progress.js';
 
 /**
- * Plaintext bytes per chunk. The browser sends each chunk as one WebSocket frame; measured
- * page to page on this server (web/README.md), 256 KiB moved faster than 64 KiB.
+ * Plaintext bytes per chunk; measured page to page on this server (web/README.md), 256 KiB moved
+ * faster than 64 KiB.
  */
 export const CHUNK_SIZE = 256 * 1024;
 const HEADER_LENGTH = 20;
+/**
+ * Ciphertext bytes per WebSocket message. A browser sends each message as one frame, and the
+ * server unmasks frames byte by byte at a cost that grows with the frame, so a chunk goes out as
+ * several messages, each with the chunk's 20-byte header (PROTOCOL.md §6.3).
+ */
+const PART_SIZE = 16 * 1024;
 
 /** One file going to one receiver: requested → streaming → done | failed | cancelled. */
 export class Upload {
@@ -180,12 +186,15 @@ export class Sharing {
         const length = plainLength(upload.file.size, CHUNK_SIZE, index);
         const plain = await readSlice(upload.file, start, length);
         const sealed = new Uint8Array(await upload.cipher.seal(index, index === upload.chunks - 1, plain));
-        const frame = new Uint8Array(HEADER_LENGTH + sealed.length);
-        frame.set(upload.idBytes);
-        new DataView(frame.buffer).setUint32(16, index);
-        frame.set(sealed, HEADER_LENGTH);
-        if (!upload.active) return;
-        await this.#socket.sendBinary(frame);
+        for (let offset = 0; offset < sealed.length; offset += PART_SIZE) {
+          const part = sealed.subarray(offset, Math.min(offset + PART_SIZE, sealed.length));
+          const message = new Uint8Array(HEADER_LENGTH + part.length);
+          message.set(upload.idBytes);
+          new DataView(message.buffer).setUint32(16, index);
+          message.set(part, HEADER_LENGTH);
+          if (!upload.active) return;
+          await this.#socket.sendBinary(message);
+        }
         upload.nextIndex++;
         upload.progress.add(length);
         this.#onChange(upload);

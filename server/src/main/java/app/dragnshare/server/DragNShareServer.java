@@ -2,6 +2,7 @@ package app.dragnshare.server;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.logging.Logger;
 
 import io.helidon.http.Status;
@@ -37,6 +38,7 @@ import app.dragnshare.server.transfer.Relay;
 import app.dragnshare.server.transfer.RelayTap;
 import app.dragnshare.server.transfer.SharerSocket;
 import app.dragnshare.server.transfer.SocketContext;
+import app.dragnshare.server.transfer.StallWatch;
 import app.dragnshare.server.transfer.TransferSettings;
 import app.dragnshare.server.web.PageService;
 import app.dragnshare.server.web.SecurityHeaders;
@@ -56,16 +58,17 @@ public final class DragNShareServer implements AutoCloseable {
     private final WebServer webServer;
     private final OpenSockets sockets;
     private final ActiveDownloads downloads;
-    private final LivenessMarks marks;
+    /** Background loops of this instance (liveness marks, stall watch), stopped with it. */
+    private final List<AutoCloseable> housekeeping;
 
     private DragNShareServer(ServerConfig config, RedisConnection redis, WebServer webServer, OpenSockets sockets,
-                             ActiveDownloads downloads, LivenessMarks marks) {
+                             ActiveDownloads downloads, List<AutoCloseable> housekeeping) {
         this.config = config;
         this.redis = redis;
         this.webServer = webServer;
         this.sockets = sockets;
         this.downloads = downloads;
-        this.marks = marks;
+        this.housekeeping = housekeeping;
     }
 
     public static DragNShareServer start(ServerConfig config) {
@@ -97,6 +100,7 @@ public final class DragNShareServer implements AutoCloseable {
         OpenSockets sockets = new OpenSockets();
         ActiveDownloads downloads = new ActiveDownloads();
         LivenessMarks marks = new LivenessMarks(config.peerTimeout());
+        StallWatch stallWatch = new StallWatch(downloads, config.stallTimeout());
         SocketContext socketContext = new SocketContext(tokens, store, presence, inbox, relay, tap, settings, sockets, marks);
         ServerMetrics metrics = new ServerMetrics(sockets::count, downloads::count);
 
@@ -135,7 +139,7 @@ public final class DragNShareServer implements AutoCloseable {
                 .addRouting(WsRouting.builder().endpoint("/api/socket", () -> new SharerSocket(socketContext)))
                 .build()
                 .start();
-        return new DragNShareServer(config, redis, webServer, sockets, downloads, marks);
+        return new DragNShareServer(config, redis, webServer, sockets, downloads, List.of(marks, stallWatch));
     }
 
     public int port() {
@@ -180,7 +184,13 @@ public final class DragNShareServer implements AutoCloseable {
         sockets.closeAll();
         awaitQuiet(Duration.ofSeconds(5)); // streams end at their next wake-up, at most one blocking pop away
         webServer.stop();
-        marks.close();
+        for (AutoCloseable loop : housekeeping) {
+            try {
+                loop.close();
+            } catch (Exception e) {
+                LOG.fine(() -> "stopping a background loop: " + e.getMessage());
+            }
+        }
         redis.close();
         LOG.info("stopped");
     }

@@ -17,8 +17,8 @@ public final class SharerChunkIntake {
     public SharerChunkIntake(int cipherLength) {
         this.assembler = new ChunkAssembler(new ChunkAssembler.Target() {
             @Override
-            public byte[] start(String transferId, long index) {
-                return new byte[4 + cipherLength];
+            public PartialChunk start(String transferId, long index) {
+                return new PartialChunk(index, cipherLength);
             }
 
             @Override

@@ -32,7 +32,7 @@ public enum Setting {
     TRUST_FORWARDED_FOR("false", "`true` behind a reverse proxy: the client address is the last entry of X-Forwarded-For."),
     AUTH_TIMEOUT("5s", "A WebSocket must authenticate within this long after it opens."),
     OFFER_TIMEOUT("2m", "How long a download waits for the sharer to answer its request."),
-    STALL_TIMEOUT("60s", "A transfer that moves no chunk for this long fails."),
+    STALL_TIMEOUT("60s", "A transfer that moves no chunk for this long fails; so does one whose receiver takes no data for this long."),
     PEER_TIMEOUT("10s", "A transfer fails this long after the other side's server instance stops answering for it."),
     SHUTDOWN_GRACE("10s", "On shutdown, how long running transfers may take to finish before they are failed.");
 

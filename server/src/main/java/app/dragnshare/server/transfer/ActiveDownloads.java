@@ -20,6 +20,11 @@ public final class ActiveDownloads {
         streams.remove(stream);
     }
 
+    /** Ends every stream whose receiver has taken no data for {@code limitNanos} (see DownloadStream). */
+    public void abortStalledWrites(long limitNanos) {
+        streams.forEach(stream -> stream.abortIfWriteStalled(limitNanos));
+    }
+
     public int count() {
         return streams.size();
     }

@@ -5,18 +5,20 @@ import java.util.Base64;
 import io.helidon.common.buffers.BufferData;
 
 /**
- * Reassembles one binary WebSocket message, {@code transferId (16 bytes) || index (4 bytes BE) ||
- * ciphertext}, which may arrive in several parts. Once the header is in, the transfer says how
- * long the chunk must be, and the rest is copied straight into the Redis element
- * {@code index || ciphertext}: one copy, of exactly the right size.
+ * Reads one binary WebSocket message, {@code transferId (16 bytes) || index (4 bytes BE) ||
+ * ciphertext bytes}, which may itself arrive in several frames. The header names the chunk; its
+ * transfer says how long the chunk is and hands out the {@link PartialChunk} the bytes are copied
+ * into, straight into the Redis element: one copy. A chunk may span several messages, each with
+ * the same header, so senders can keep messages small (the server's WebSocket reader unmasks
+ * large frames slowly, and browsers cannot split a message into frames).
  */
 final class ChunkAssembler {
     static final int HEADER_LENGTH = 20;
 
-    /** Where assembled chunks go. */
+    /** Where chunk bytes go. */
     interface Target {
-        /** The element buffer for this chunk, index already in its first 4 bytes; null to discard the message. */
-        byte[] start(String transferId, long index) throws ProtocolException;
+        /** The chunk this message starts or continues; null to discard the message. */
+        PartialChunk start(String transferId, long index) throws ProtocolException;
 
         void complete(String transferId, byte[] element) throws ProtocolException;
     }
@@ -26,8 +28,7 @@ final class ChunkAssembler {
     private final byte[] header = new byte[HEADER_LENGTH];
     private int headerFill;
     private String transferId;
-    private byte[] element;
-    private int fill;
+    private PartialChunk chunk;
     private long discarded;
 
     ChunkAssembler(Target target, long maxMessage) {
@@ -40,20 +41,20 @@ final class ChunkAssembler {
             if (headerFill < HEADER_LENGTH) {
                 headerFill += data.read(header, headerFill, HEADER_LENGTH - headerFill);
                 if (headerFill == HEADER_LENGTH) {
-                    startChunk();
+                    startMessage();
                 }
-            } else if (element == null) {
+            } else if (chunk == null) {
                 discarded += data.available();
                 data.skip(data.available());
                 if (discarded > maxMessage) {
                     throw new ProtocolException("binary message too long");
                 }
             } else {
-                int n = Math.min(data.available(), element.length - fill);
+                int n = Math.min(data.available(), chunk.element.length - chunk.fill);
                 if (n == 0) {
-                    throw new ProtocolException("chunk longer than its transfer allows");
+                    throw new ProtocolException("chunk " + chunk.index + " longer than its transfer allows");
                 }
-                fill += data.read(element, fill, n);
+                chunk.fill += data.read(chunk.element, chunk.fill, n);
             }
         }
         if (last) {
@@ -61,11 +62,8 @@ final class ChunkAssembler {
                 if (headerFill < HEADER_LENGTH) {
                     throw new ProtocolException("binary message shorter than its 20-byte header");
                 }
-                if (element != null) {
-                    if (fill != element.length) {
-                        throw new ProtocolException("chunk shorter than its transfer requires");
-                    }
-                    target.complete(transferId, element);
+                if (chunk != null && chunk.complete()) {
+                    target.complete(transferId, chunk.element);
                 }
             } finally {
                 reset();
@@ -73,23 +71,18 @@ final class ChunkAssembler {
         }
     }
 
-    private void startChunk() throws ProtocolException {
+    private void startMessage() throws ProtocolException {
         byte[] id = new byte[16];
         System.arraycopy(header, 0, id, 0, 16);
         transferId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
         long index = ((header[16] & 0xFFL) << 24) | ((header[17] & 0xFF) << 16) | ((header[18] & 0xFF) << 8) | (header[19] & 0xFF);
-        element = target.start(transferId, index);
-        if (element != null) {
-            System.arraycopy(header, 16, element, 0, 4);
-            fill = 4;
-        }
+        chunk = target.start(transferId, index);
     }
 
     private void reset() {
         headerFill = 0;
         transferId = null;
-        element = null;
-        fill = 0;
+        chunk = null;
         discarded = 0;
     }
 }

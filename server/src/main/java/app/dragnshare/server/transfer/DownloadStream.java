@@ -29,6 +29,9 @@ final class DownloadStream {
     private final ServerMetrics metrics;
     private final LivenessMarks marks;
     private volatile boolean stopping;
+    private volatile Thread thread;
+    /** When the write in progress started (System.nanoTime), 0 when none is. */
+    private volatile long writingSince;
     /** How the transfer ended: "completed" or an error code; null while it runs. */
     private String outcome;
     private EventStreamWriter events;
@@ -49,8 +52,24 @@ final class DownloadStream {
         stopping = true;
     }
 
+    /**
+     * Ends a stream whose receiver has taken no bytes for {@code limit}: its write is still
+     * blocked (the connection is open but nobody reads, e.g. a frozen page). Interrupting a
+     * virtual thread blocked in socket I/O closes the socket, so the write fails and the stream ends.
+     */
+    void abortIfWriteStalled(long limitNanos) {
+        long since = writingSince;
+        Thread t = thread;
+        if (since != 0 && t != null && System.nanoTime() - since > limitNanos) {
+            LOG.info(() -> "download " + channel.transferId() + ": the receiver took no data for "
+                    + limitNanos / 1_000_000_000 + " s; ending it");
+            t.interrupt();
+        }
+    }
+
     void run(EventStreamWriter events) {
         this.events = events;
+        this.thread = Thread.currentThread();
         lastWrite = System.nanoTime();
         marks.hold(channel, TransferChannel.Side.RECEIVER);
         try {
@@ -191,11 +210,15 @@ final class DownloadStream {
     }
 
     private void emit(Runnable write) {
+        writingSince = System.nanoTime();
         try {
             write.run();
             lastWrite = System.nanoTime();
         } catch (RuntimeException e) {
+            Thread.interrupted(); // a stall abort interrupted us; Redis calls must not see the flag
             throw new ClientGone();
+        } finally {
+            writingSince = 0;
         }
     }
 

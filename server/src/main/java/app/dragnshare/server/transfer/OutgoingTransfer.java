@@ -43,8 +43,9 @@ final class OutgoingTransfer {
     private final AtomicLong pulled = new AtomicLong();
     private volatile long chunkSize;
     private volatile long chunks;
-    /** Next index the sharer must send; touched only by the socket's reading thread. */
+    /** Next index the sharer must send, and the chunk arriving now; touched only by the socket's reading thread. */
     private long nextChunk;
+    private PartialChunk current;
 
     OutgoingTransfer(String transferId, FileRecord file, TransferChannel channel, TransferSettings settings,
                      RelayTap tap, Link link, LivenessMarks marks) {
@@ -116,21 +117,32 @@ final class OutgoingTransfer {
         end(Failure.SHUTTING_DOWN, true);
     }
 
-    /** A chunk's header arrived; returns its element buffer (index || ciphertext) sized exactly. */
-    byte[] startChunk(long index) throws ProtocolException {
+    /**
+     * A chunk message's header arrived: the chunk it starts (which must be the next one pulled) or
+     * continues (the one in progress). Null when the transfer has ended, so the bytes are dropped.
+     */
+    PartialChunk startChunk(long index) throws ProtocolException {
         if (state.get() == State.ENDED) {
             return null; // it crossed our cancel on the way; drop it
         }
         if (state.get() != State.STREAMING) {
             throw new ProtocolException("chunk before the offer");
         }
+        if (current != null) {
+            if (index != current.index) {
+                throw new ProtocolException("chunk " + index + " while chunk " + current.index + " is incomplete");
+            }
+            return current;
+        }
         if (index != nextChunk || index >= pulled.get()) {
             throw new ProtocolException("chunk " + index + " was not requested");
         }
-        return new byte[4 + (int) TransferSettings.cipherLength(file.size(), chunkSize, chunks, index)];
+        current = new PartialChunk(index, (int) TransferSettings.cipherLength(file.size(), chunkSize, chunks, index));
+        return current;
     }
 
     void completeChunk(byte[] element) {
+        current = null;
         nextChunk++;
         try {
             // under the lock that end() takes, so no chunk is pushed after the final clean-up

@@ -109,7 +109,7 @@ final class SharerTransfers implements ChunkAssembler.Target {
     }
 
     @Override
-    public byte[] start(String transferId, long index) throws ProtocolException {
+    public PartialChunk start(String transferId, long index) throws ProtocolException {
         OutgoingTransfer transfer = find(transferId);
         return transfer == null ? null : transfer.startChunk(index);
     }

@@ -118,7 +118,10 @@ class TransferControlsTest {
 
     @Test
     void closingTheReceivingPageFailsTheDownloadInsteadOfSavingPartOfIt() throws Exception {
-        try (DragNShareServer server = TestServer.start();
+        // a closed page may leave its connection open and unread (the browser keeps it for a while):
+        // the server ends a download whose receiver takes nothing for STALL_TIMEOUT
+        try (DragNShareServer server = TestServer.start(java.util.Map.of("STALL_TIMEOUT", "5s"),
+                app.dragnshare.server.transfer.RelayTap.NONE);
              Browser sharerBrowser = Browser.start(dir.resolve("sharer"));
              Browser receiverBrowser = Browser.start(dir.resolve("receiver"))) {
             SessionPage sharer = SessionPage.share(sharerBrowser, TestServer.url(server), file);

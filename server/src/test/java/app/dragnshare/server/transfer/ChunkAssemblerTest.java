@@ -27,17 +27,23 @@ class ChunkAssemblerTest {
             this.length = length;
         }
 
+        private PartialChunk current;
+
         @Override
-        public byte[] start(String transferId, long index) throws ProtocolException {
+        public PartialChunk start(String transferId, long index) throws ProtocolException {
             if (index > 3) {
                 throw new ProtocolException("chunk " + index + " was not requested");
             }
-            return new byte[4 + length];
+            if (current == null || current.index != index) {
+                current = new PartialChunk(index, length);
+            }
+            return current;
         }
 
         @Override
         public void complete(String transferId, byte[] element) {
             completed.add(element);
+            current = null;
         }
     }
 
@@ -61,6 +67,28 @@ class ChunkAssemblerTest {
         }
         assertEquals(1, target.completed.size());
         assertArrayEquals(Arrays.copyOfRange(message, 16, message.length), target.completed.getFirst());
+    }
+
+    @Property(tries = 200)
+    void aChunkSentAsSeveralMessagesReassemblesTheSameElement(@ForAll @IntRange(min = 16, max = 5000) int cipherLength,
+                                                              @ForAll @IntRange(min = 1, max = 900) int part,
+                                                              @ForAll long seed) throws Exception {
+        byte[] ciphertext = new byte[cipherLength];
+        new Random(seed).nextBytes(ciphertext);
+        Expecting target = new Expecting(cipherLength);
+        ChunkAssembler assembler = new ChunkAssembler(target, 1 << 20);
+        for (int at = 0; at < cipherLength; at += part) {
+            int n = Math.min(part, cipherLength - at);
+            byte[] message = new byte[20 + n];
+            message[19] = 2; // every message carries the same header: chunk 2
+            System.arraycopy(ciphertext, at, message, 20, n);
+            assembler.accept(BufferData.create(message), true);
+            assertEquals(at + n == cipherLength ? 1 : 0, target.completed.size());
+        }
+        byte[] expected = new byte[4 + cipherLength];
+        expected[3] = 2;
+        System.arraycopy(ciphertext, 0, expected, 4, cipherLength);
+        assertArrayEquals(expected, target.completed.getFirst());
     }
 
     @Property(tries = 500)

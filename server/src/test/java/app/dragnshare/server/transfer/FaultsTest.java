@@ -88,6 +88,22 @@ class FaultsTest {
     }
 
     @Test
+    void aReceiverThatStopsReadingIsDroppedAfterTheStallTimeout() throws Exception {
+        try (DragNShareServer server = TestServer.start(Map.of("STALL_TIMEOUT", "3s"), RelayTap.NONE)) {
+            Path file = TestFiles.zeros(dir, "big.iso", BIG);
+            try (Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), file.toString());
+                 java.io.InputStream unread = NonReadingReceiver.open(sending.link())) {
+                assertEventually(() -> server.runningDownloads() == 1, "the download started");
+                // nothing reads the stream: once the socket buffers are full, no byte moves
+                assertEventually(() -> stderrOf(sending).contains("stopped"),
+                        "the sharer heard the receiver is gone: " + stderrOf(sending));
+                assertEventually(() -> server.activeTransfers() == 0, "the server let go of the transfer");
+                assertTrue(sending.process().isAlive(), "the sharer keeps serving");
+            }
+        }
+    }
+
+    @Test
     void sharersInstanceCrashesMidTransfer() throws Exception {
         try (ServerProcess doomed = ServerProcess.start(FAST_PEER_TIMEOUT);
              DragNShareServer survivor = TestServer.start(FAST_PEER_TIMEOUT, RelayTap.NONE)) {
@@ -184,6 +200,27 @@ class FaultsTest {
             return sending.stderrText();
         } catch (java.io.IOException e) {
             return "";
+        }
+    }
+
+    /** A receiver that asks for the first file of an invite and then never reads its stream. */
+    private static final class NonReadingReceiver {
+        static java.io.InputStream open(String link) throws Exception {
+            app.dragnshare.client.api.Invite invite = app.dragnshare.client.api.Invite.parse(link);
+            app.dragnshare.client.api.ServerApi api = new app.dragnshare.client.api.ServerApi(invite.server());
+            app.dragnshare.client.api.Membership guest = api.join(invite.sessionId(), invite.joinCode());
+            String fileId = api.listFiles(guest).getFirst().id();
+            java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+            String transferId = b64.encodeToString(new byte[16]);
+            byte[] key = new app.dragnshare.client.crypto.TransferKeys().publicKey();
+            String body = "{\"transferId\":\"" + transferId + "\",\"publicKey\":\"" + b64.encodeToString(key)
+                    + "\",\"hmac\":\"" + b64.encodeToString(invite.keys().requestMac(transferId, fileId, key)) + "\"}";
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(invite.server() + "/api/sessions/" + invite.sessionId() + "/files/" + fileId
+                                    + "/transfers"))
+                    .header("Authorization", "Bearer " + guest.token()).header("Accept", "text/event-stream")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofInputStream()).body();
         }
     }
 
