@@ -41,6 +41,7 @@ class QuickModeTest {
                 .param("queueDepth", "4")
                 .param("frameSize", "16384")
                 .param("primed", "true")
+                .shouldFailOnError(true) // a benchmark that throws fails here with its cause
                 .build()).run();
         Set<String> ran = results.stream()
                 .map(r -> r.getParams().getBenchmark().replaceAll(".*\\.jmh\\.", ""))

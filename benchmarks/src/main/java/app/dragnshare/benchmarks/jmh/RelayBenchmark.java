@@ -65,7 +65,12 @@ public class RelayBenchmark {
         String url = System.getenv("REDIS_URL");
         // the server's own code picks the Redis: REDIS_URL when set, else an embedded redis-server
         redis = RedisConnection.open(ServerConfig.from(url == null ? Map.of() : Map.of("REDIS_URL", url)));
-        channel = new Relay(redis.client(), Duration.ofMinutes(2), Duration.ofSeconds(10)).channel(Ids.random());
+        // Chunks and credits only cross while the other side is marked present (the server's rule
+        // against filling Redis for a side that left); both sides are here for the whole trial,
+        // so their marks outlive it instead of being renewed inside the measured loop.
+        channel = new Relay(redis.client(), Duration.ofMinutes(2), Duration.ofHours(1)).channel(Ids.random());
+        channel.markAlive(TransferChannel.Side.SENDER);
+        channel.markAlive(TransferChannel.Side.RECEIVER);
         element = new byte[4 + chunkSize + 16];
         ThreadLocalRandom.current().nextBytes(element);
     }
