@@ -2,8 +2,10 @@ package app.dragnshare.server.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -17,6 +19,7 @@ import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
 import app.dragnshare.server.transfer.RelayTap;
 
+import redis.clients.jedis.Jedis;
 import redis.embedded.RedisShardedCluster;
 
 /**
@@ -36,6 +39,7 @@ class RedisClusterTest {
                 .build();
         cluster.start();
         try {
+            awaitClusterOk(cluster);
             String nodes = cluster.serverPorts().stream().map(p -> "127.0.0.1:" + p).collect(Collectors.joining(","));
             Map<String, String> settings = Map.of("REDIS_CLUSTER_NODES", nodes, "REDIS_URL", "");
             try (DragNShareServer first = TestServer.start(settings, RelayTap.NONE);
@@ -60,5 +64,29 @@ class RedisClusterTest {
         } finally {
             cluster.stop();
         }
+    }
+
+    /**
+     * A new cluster answers CLUSTERDOWN until its nodes have agreed on the slots (seen in CI: the
+     * first request came too early and the server rightly answered 503). Waits, bounded, until
+     * every node says {@code cluster_state:ok}.
+     */
+    private static void awaitClusterOk(RedisShardedCluster cluster) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            boolean allOk = true;
+            for (int port : cluster.serverPorts()) {
+                try (Jedis node = new Jedis("127.0.0.1", port)) {
+                    last = port + ": " + node.clusterInfo().lines().filter(l -> l.startsWith("cluster_state")).findFirst().orElse("?");
+                    allOk &= last.trim().endsWith(":ok");
+                }
+            }
+            if (allOk) {
+                return;
+            }
+            Thread.sleep(100); // the nodes' gossip has no event to wait for
+        }
+        fail("the Redis Cluster did not reach cluster_state:ok within 30 s (last: " + last + ")");
     }
 }
