@@ -99,7 +99,7 @@ public final class DragNShareServer implements AutoCloseable {
                 config.joinAttemptsPerWindow());
         OpenSockets sockets = new OpenSockets();
         ActiveDownloads downloads = new ActiveDownloads();
-        LivenessMarks marks = new LivenessMarks(config.peerTimeout());
+        LivenessMarks marks = new LivenessMarks(jedis, config.peerTimeout());
         StallWatch stallWatch = new StallWatch(downloads, config.stallTimeout());
         SocketContext socketContext = new SocketContext(tokens, store, presence, inbox, relay, tap, settings, sockets, marks);
         ServerMetrics metrics = new ServerMetrics(sockets::count, downloads::count);

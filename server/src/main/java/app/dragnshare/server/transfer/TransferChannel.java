@@ -10,6 +10,7 @@ import jakarta.json.JsonObject;
 import app.dragnshare.server.redis.Keys;
 import app.dragnshare.server.redis.Scripts;
 
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
 import redis.clients.jedis.util.KeyValue;
@@ -116,9 +117,12 @@ public final class TransferChannel {
         redis.set(alive(side), ALIVE, SetParams.setParams().px(aliveTtlMillis));
     }
 
-    /** Extends a mark that still exists; never brings back one its side has deleted on leaving. */
-    public void renewAlive(Side side) {
-        redis.set(alive(side), ALIVE, SetParams.setParams().px(aliveTtlMillis).xx());
+    /**
+     * Queues the renewal of a mark on a pipeline (the instance renews all its marks in one round
+     * trip). Extends a mark that still exists; never brings back one its side deleted on leaving.
+     */
+    void renewAlive(AbstractPipeline pipeline, Side side) {
+        pipeline.set(alive(side), ALIVE, SetParams.setParams().px(aliveTtlMillis).xx());
     }
 
     public boolean isAlive(Side side) {
