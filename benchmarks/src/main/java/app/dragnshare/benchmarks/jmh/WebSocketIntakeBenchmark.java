@@ -28,7 +28,8 @@ import app.dragnshare.server.transfer.SharerChunkIntake;
  * with the code that runs there: Helidon's frame reader over the bytes as its plain socket hands
  * them out (copies of 8 KiB reads), Helidon's unmasking, and the server's own ChunkAssembler into
  * the Redis element. Only the socket itself is left out. {@code frameSize} is how the client
- * splits the message (the jdk-client sends 16 KiB frames); {@code copyOnly} is the floor: the same
+ * splits the message (the jdk-client sends 2 KiB frames, the page 16 KiB messages; 262164 is the
+ * whole chunk as one frame); {@code copyOnly} is the floor: the same
  * 8 KiB pieces copied into an element with no framing at all.
  *
  * <p>Score: chunks per second.
@@ -47,7 +48,7 @@ public class WebSocketIntakeBenchmark {
     /** The server's max-frame-length: MAX_CHUNK_SIZE (1 MiB) + 64 KiB. */
     private static final int MAX_FRAME = 1024 * 1024 + 64 * 1024;
 
-    @Param({"16384", "65536", "262164"})
+    @Param({"2048", "16384", "262164"})
     public int frameSize;
 
     private byte[] wire;
