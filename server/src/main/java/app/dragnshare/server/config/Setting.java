@@ -21,7 +21,7 @@ public enum Setting {
     MAX_FILES_PER_SESSION("500", "Files one session can list."),
     MAX_FILE_SIZE("1099511627776", "Largest file size in bytes that can be registered (default 1 TiB)."),
     MAX_NAME_LENGTH("255", "Longest file name, in characters."),
-    MAX_TRANSFERS_PER_INSTANCE("1000", "Downloads one server instance streams at once; more get 503 server-busy. Bounds Redis memory: instances × this × CHUNK_QUEUE_DEPTH × chunk size."),
+    MAX_TRANSFERS_PER_INSTANCE("1000", "Downloads one server instance streams at once; more get 503 server-busy. Bounds Redis memory (instances × this × CHUNK_QUEUE_DEPTH × chunk size) and the server's heap (about 2 MiB per running transfer, measured: size -Xmx with it)."),
     MAX_TRANSFERS_PER_SENDER("8", "Transfers one connected sharer serves at once; further requests wait in its inbox."),
     CHUNK_QUEUE_DEPTH("8", "Encrypted chunks of one transfer that may wait in Redis (the credits the receiver's side hands out)."),
     MAX_CHUNK_SIZE("1048576", "Largest plaintext chunk size a sharer may offer, in bytes."),
