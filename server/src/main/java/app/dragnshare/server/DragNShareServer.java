@@ -175,24 +175,36 @@ public final class DragNShareServer implements AutoCloseable {
      * then fails cleanly (receivers get an error event "shutting-down", sharers a 1001 close, on
      * which they reconnect to another instance). Then the web server and, if it is ours, Redis stop.
      */
+    /**
+     * Closes this server gracefully when the JVM is asked to exit (SIGTERM, Ctrl-C), with Redis,
+     * if it is our embedded one, kept up until the transfers have been told.
+     */
+    public void closeOnExit() {
+        redis.closedByShutdownHookWithin(config.shutdownGrace().plus(Duration.ofSeconds(30)));
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close, "shutdown"));
+    }
+
     @Override
     public void close() {
-        downloads.refuseNew();
-        sockets.drainAll();
-        awaitQuiet(config.shutdownGrace());
-        downloads.stopAll();
-        sockets.closeAll();
-        awaitQuiet(Duration.ofSeconds(5)); // streams end at their next wake-up, at most one blocking pop away
-        webServer.stop();
-        for (AutoCloseable loop : housekeeping) {
-            try {
-                loop.close();
-            } catch (Exception e) {
-                LOG.fine(() -> "stopping a background loop: " + e.getMessage());
+        try {
+            downloads.refuseNew();
+            sockets.drainAll();
+            awaitQuiet(config.shutdownGrace());
+            downloads.stopAll();
+            sockets.closeAll();
+            awaitQuiet(Duration.ofSeconds(5)); // streams end at their next wake-up, at most one blocking pop away
+            webServer.stop();
+            for (AutoCloseable loop : housekeeping) {
+                try {
+                    loop.close();
+                } catch (Exception e) {
+                    LOG.fine(() -> "stopping a background loop: " + e.getMessage());
+                }
             }
+        } finally {
+            redis.close(); // always: an embedded Redis must not outlive us
+            LOG.info("stopped");
         }
-        redis.close();
-        LOG.info("stopped");
     }
 
     private void awaitQuiet(Duration limit) {

@@ -29,7 +29,7 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        server.closeOnExit();
         String url = config.publicUrl();
         System.out.println("Drag-n-Share is running with " + server.redisDescription() + ".");
         System.out.println("Open " + (url.endsWith(":" + config.port()) ? url.replaceAll(":\\d+$", ":" + server.port()) : url)

@@ -1,14 +1,23 @@
 package app.dragnshare.server.redis;
 
+import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
+import java.io.Writer;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
 
 import app.dragnshare.server.config.ConfigException;
@@ -22,6 +31,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.util.JedisURIHelper;
+import redis.embedded.core.ExecutableProvider;
 
 /**
  * The server's Redis: the configured one (REDIS_URL or REDIS_CLUSTER_NODES), or else an
@@ -80,6 +90,15 @@ public final class RedisConnection implements AutoCloseable {
                 .clientConfig(clientConfig(null, password, 0, false)).poolConfig(pool).build();
         return new RedisConnection(client, Optional.of(embedded),
                 "embedded Redis on 127.0.0.1:" + embedded.port() + " (set REDIS_URL to use your own)");
+    }
+
+    /**
+     * The owner closes this connection from its own shutdown hook, within {@code bound}: an
+     * embedded Redis then stays up until that close (or the bound) instead of stopping as soon as
+     * the JVM begins to exit.
+     */
+    public void closedByShutdownHookWithin(Duration bound) {
+        embedded.ifPresent(e -> e.ownerClosesOnExitWithin(bound));
     }
 
     /** Wraps a client made elsewhere (tests, benchmarks). */
@@ -154,50 +173,140 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     /** A real redis-server (the binary embedded-redis ships) for when none is configured. */
+    /**
+     * A redis-server process of our own: the binary embedded-redis ships, run by us. We do not
+     * use embedded-redis's RedisServer because it always registers a shutdown hook that stops
+     * Redis the moment the JVM begins to exit, in parallel with our graceful shutdown, which still
+     * needs Redis to tell clients and clean up (seen: on SIGTERM running transfers failed with
+     * "database unreachable" instead of "shutting-down"). Our hook waits for the owner's close when
+     * the owner said it will close on exit, and stops Redis itself otherwise (tests, benchmarks)
+     * or once that close takes too long. The configuration, password included, goes in on stdin,
+     * so it is neither on a command line ({@code ps}) nor in a file.
+     */
     static final class EmbeddedRedis {
-        private final redis.embedded.RedisServer server;
-        private final int port;
+        private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+        private static final String READY = "Ready to accept connections";
 
-        private EmbeddedRedis(redis.embedded.RedisServer server, int port) {
-            this.server = server;
+        private final Process process;
+        private final int port;
+        private final CountDownLatch stopped = new CountDownLatch(1);
+        private final Thread exitHook = new Thread(this::stopAtExit, "embedded-redis-stop");
+        private volatile Duration ownerClosesWithin;
+
+        private EmbeddedRedis(Process process, int port) {
+            this.process = process;
             this.port = port;
         }
 
         static EmbeddedRedis start(String password) {
-            IOException last = null;
+            File binary;
+            try {
+                binary = ExecutableProvider.newJarResourceProvider().get();
+            } catch (IOException e) {
+                throw new IllegalStateException("could not unpack the embedded redis-server: " + e.getMessage()
+                        + " (set REDIS_URL to use an installed Redis instead)", e);
+            }
+            String why = "";
             for (int attempt = 0; attempt < 5; attempt++) {
                 int port = FreePort.find();
                 try {
-                    redis.embedded.RedisServer server = redis.embedded.RedisServer.newRedisServer()
-                            .port(port)
-                            .bind("127.0.0.1")
-                            .setting("requirepass " + password)
-                            .setting("save \"\"")
-                            .setting("appendonly no")
-                            .setting("maxclients 10000")
-                            .soutListener(line -> LOG.fine(() -> "redis: " + line))
-                            .serrListener(line -> LOG.warning(() -> "redis: " + line))
-                            .onShutdownForceStop(true)
-                            .build();
-                    server.start();
-                    return new EmbeddedRedis(server, port);
+                    Process process = new ProcessBuilder(binary.getPath(), "-").redirectErrorStream(true).start();
+                    try (Writer config = process.outputWriter(StandardCharsets.UTF_8)) {
+                        config.write(String.join("\n", "port " + port, "bind 127.0.0.1", "requirepass " + password,
+                                "save \"\"", "appendonly no", "maxclients 10000", ""));
+                    }
+                    Optional<String> failure = awaitReady(process);
+                    if (failure.isEmpty()) {
+                        EmbeddedRedis embedded = new EmbeddedRedis(process, port);
+                        Runtime.getRuntime().addShutdownHook(embedded.exitHook);
+                        return embedded;
+                    }
+                    process.destroyForcibly();
+                    why = failure.get(); // most likely the port was taken in between; try another
                 } catch (IOException e) {
-                    last = e; // most likely the port was taken in between; try another
+                    why = e.getMessage();
                 }
             }
-            throw new IllegalStateException("could not start the embedded Redis: " + last.getMessage()
-                    + " (set REDIS_URL to use an installed Redis instead)", last);
+            throw new IllegalStateException("could not start the embedded Redis: " + why
+                    + " (set REDIS_URL to use an installed Redis instead)");
+        }
+
+        /** Reads Redis's log until it is ready (empty) or has exited (what it said); logs the rest at FINE. */
+        private static Optional<String> awaitReady(Process process) {
+            CompletableFuture<Optional<String>> ready = new CompletableFuture<>();
+            Thread.ofVirtual().name("embedded-redis-log").start(() -> {
+                StringBuilder said = new StringBuilder();
+                try (BufferedReader log = process.inputReader(StandardCharsets.UTF_8)) {
+                    for (String line; (line = log.readLine()) != null; ) {
+                        String logged = line;
+                        LOG.fine(() -> "redis: " + logged);
+                        if (!ready.isDone()) {
+                            said.append(line).append('\n');
+                            if (line.contains(READY)) {
+                                ready.complete(Optional.empty());
+                            }
+                        }
+                    }
+                } catch (IOException e) {
+                    // the process ended
+                }
+                ready.complete(Optional.of("redis-server exited: " + said.toString().strip()));
+            });
+            try {
+                return ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                return Optional.of("redis-server was not ready within " + START_TIMEOUT.toSeconds() + " s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.of("interrupted while starting redis-server");
+            } catch (ExecutionException e) {
+                return Optional.of(String.valueOf(e.getCause()));
+            }
         }
 
         int port() {
             return port;
         }
 
-        void stop() {
+        void ownerClosesOnExitWithin(Duration bound) {
+            ownerClosesWithin = bound;
+        }
+
+        private void stopAtExit() {
+            Duration bound = ownerClosesWithin;
+            if (bound != null) {
+                try {
+                    stopped.await(bound.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            stop();
+        }
+
+        /** SIGTERM (Redis exits at once, having nothing to save), SIGKILL if it has not within 5 s. */
+        synchronized void stop() {
+            if (stopped.getCount() == 0) {
+                return;
+            }
+            process.destroy();
             try {
-                server.stop();
-            } catch (IOException e) {
-                LOG.warning("embedded Redis did not stop cleanly: " + e.getMessage());
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    LOG.warning("embedded Redis did not stop within 5 s; killing it");
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            } finally {
+                stopped.countDown();
+            }
+            if (Thread.currentThread() != exitHook) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(exitHook); // closed before exit: nothing left to do then
+                } catch (IllegalStateException e) {
+                    // the JVM is exiting already; the hook finds Redis stopped
+                }
             }
         }
     }

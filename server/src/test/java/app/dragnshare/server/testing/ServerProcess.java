@@ -77,6 +77,23 @@ public final class ServerProcess implements AutoCloseable {
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Asks it to stop (SIGTERM, as docker stop or Ctrl-C would) and waits up to {@code seconds}; true if it exited. */
+    public boolean stop(int seconds) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
+    /** Its child processes whose command contains {@code name} (e.g. the embedded redis-server). */
+    public java.util.List<ProcessHandle> children(String name) {
+        return process.descendants()
+                .filter(p -> p.info().command().map(c -> c.contains(name)).orElse(false))
+                .toList();
+    }
+
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     public String log() throws java.io.IOException {
         return Files.readString(log);
     }

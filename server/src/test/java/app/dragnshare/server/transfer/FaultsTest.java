@@ -167,6 +167,37 @@ class FaultsTest {
         assertEveryKeyHasATtl(TestRedis.client());
     }
 
+    /**
+     * The one-command setup (embedded Redis) stopped as a user or Docker stops it: SIGTERM. The
+     * embedded Redis must stay up while the server tells both sides, and go when it is done.
+     */
+    @Test
+    void sigtermWithTheEmbeddedRedisTellsBothSidesAndStopsRedis() throws Exception {
+        Map<String, String> embedded = Map.of("REDIS_URL", "", "SHUTDOWN_GRACE", "1s");
+        ServerProcess process = ServerProcess.start(embedded);
+        try {
+            Path file = TestFiles.zeros(dir, "big.iso", BIG);
+            Path out = dir.resolve("out");
+            try (Cli.Sending sending = Cli.send("--server", process.url().toString(), file.toString())) {
+                CompletableFuture<Cli.Result> receiving = receiveAsync(sending.link(), out);
+                awaitPartialDownload(out, process, sending);
+                java.util.List<ProcessHandle> redisBefore = process.children("redis-server");
+                assertEquals(1, redisBefore.size(), "one embedded redis-server: " + redisBefore);
+
+                assertTrue(process.stop(20), "the server exits within its grace period:\n" + process.log());
+                Cli.Result result = receiving.get(30, TimeUnit.SECONDS);
+                assertEquals(7, result.exitCode(), result.stderr());
+                assertTrue(result.stderr().contains("restarting"), "told why, not a database error: " + result.stderr());
+                assertNothingLeft(out);
+                assertEventually(() -> stderrOf(sending).contains("reconnecting"),
+                        "the sharer heard 1001 (going away) and reconnects: " + stderrOf(sending));
+                assertEventually(() -> !redisBefore.getFirst().isAlive(), "the embedded redis-server stopped with the server");
+            }
+        } finally {
+            process.close();
+        }
+    }
+
     /** Waits for the transfer to be well under way; if it is not, says what the server process logged. */
     private static void awaitPartialDownload(Path out, ServerProcess process, Cli.Sending sending) throws Exception {
         try {
