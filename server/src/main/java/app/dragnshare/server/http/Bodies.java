@@ -7,7 +7,6 @@ import io.helidon.http.Status;
 
 import io.helidon.webserver.http.ServerRequest;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -26,10 +25,10 @@ public record Bodies(JsonObject json) {
             throw ApiException.badRequest("a JSON body is required");
         }
         JsonValue value;
-        try (JsonReader reader = Json.createReader(new ByteArrayInputStream(req.content().as(byte[].class)))) {
+        try (JsonReader reader = StrictJson.reader(new ByteArrayInputStream(req.content().as(byte[].class)))) {
             value = reader.readValue();
         } catch (JsonException e) {
-            throw new ApiException(Status.BAD_REQUEST_400, "bad-json", "the request body is not valid JSON");
+            throw new ApiException(Status.BAD_REQUEST_400, "bad-json", "the request body is not valid JSON (or names a member twice)");
         }
         if (!(value instanceof JsonObject object)) {
             throw ApiException.badRequest("the body must be a JSON object");

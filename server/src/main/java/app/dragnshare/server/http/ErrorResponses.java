@@ -6,6 +6,7 @@ import java.util.logging.Logger;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.ErrorHandler;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -14,6 +15,7 @@ import jakarta.json.Json;
 import jakarta.json.JsonException;
 
 import app.dragnshare.server.redis.RedisErrors;
+import app.dragnshare.server.web.SecurityHeaders;
 
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -28,12 +30,12 @@ public final class ErrorResponses {
     }
 
     public static void register(HttpRouting.Builder routing) {
-        routing.error(ApiException.class, (req, res, e) -> send(res, e.status(), e.code(), e.getMessage()))
-                .error(JsonException.class, (req, res, e) ->
-                        send(res, Status.BAD_REQUEST_400, "bad-json", "the request body is not valid JSON"))
-                .error(RequestException.class, ErrorResponses::requestFailed)
-                .error(HttpException.class, ErrorResponses::httpException)
-                .error(JedisException.class, (req, res, e) -> {
+        routing.error(ApiException.class, withHeaders((req, res, e) -> send(res, e.status(), e.code(), e.getMessage())))
+                .error(JsonException.class, withHeaders((req, res, e) ->
+                        send(res, Status.BAD_REQUEST_400, "bad-json", "the request body is not valid JSON (or names a member twice)")))
+                .error(RequestException.class, withHeaders(ErrorResponses::requestFailed))
+                .error(HttpException.class, withHeaders(ErrorResponses::httpException))
+                .error(JedisException.class, withHeaders((req, res, e) -> {
                     if (RedisErrors.isFull(e)) {
                         LOG.warning("Redis is full (maxmemory); refusing " + req.prologue().method() + " " + req.path().path());
                         send(res, Status.SERVICE_UNAVAILABLE_503, "server-busy",
@@ -43,11 +45,21 @@ public final class ErrorResponses {
                     LOG.warning("Redis failed during " + req.prologue().method() + " " + req.path().path() + ": " + e);
                     send(res, Status.SERVICE_UNAVAILABLE_503, "unavailable",
                             "the server's database is unreachable; try again in a moment");
-                })
-                .error(Exception.class, (req, res, e) -> {
+                }))
+                .error(Exception.class, withHeaders((req, res, e) -> {
                     LOG.log(Level.SEVERE, "unexpected failure in " + req.prologue().method() + " " + req.path().path(), e);
                     send(res, Status.INTERNAL_SERVER_ERROR_500, "internal", "something went wrong on the server");
-                });
+                }));
+    }
+
+    /** Error responses carry the same security headers as every other response. */
+    private static <T extends Throwable> ErrorHandler<T> withHeaders(ErrorHandler<T> handler) {
+        return (req, res, e) -> {
+            if (!res.isSent()) {
+                SecurityHeaders.apply(req, res);
+            }
+            handler.handle(req, res, e);
+        };
     }
 
     public static void send(ServerResponse res, Status status, String code, String message) {

@@ -214,8 +214,14 @@ public final class SessionService implements HttpService {
             case ADDED -> { }
         }
         store.touch(sessionId);
-        inbox.pushAll(sessionId, store.members(sessionId), SessionEvents.FILES_CHANGED);
-        res.status(Status.CREATED_201).send(file.toJson());
+        List<MemberRecord> members = store.members(sessionId);
+        inbox.pushAll(sessionId, members, SessionEvents.FILES_CHANGED);
+        String ownerName = members.stream().filter(m -> m.id().equals(member.memberId())).map(MemberRecord::name)
+                .findFirst().orElse("");
+        res.status(Status.CREATED_201).send(Json.createObjectBuilder(file.toJson()) // the same shape as in the list
+                .add("ownerName", ownerName)
+                .add("online", presence.isOnline(sessionId, member.memberId()))
+                .build());
     }
 
     private void removeFile(ServerRequest req, ServerResponse res) {

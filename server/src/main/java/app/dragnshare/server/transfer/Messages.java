@@ -6,6 +6,8 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.spi.JsonProvider;
 
+import app.dragnshare.server.http.StrictJson;
+
 /** The JSON messages of the transfer protocol (see PROTOCOL.md), built in one place. */
 public final class Messages {
     /** Looked up once: {@code JSON.createObjectBuilder()} asks the ServiceLoader on every call, and a pull goes out per chunk. */
@@ -15,7 +17,7 @@ public final class Messages {
     }
 
     public static JsonObject parse(String json) {
-        try (JsonReader reader = JSON.createReader(new StringReader(json))) {
+        try (JsonReader reader = StrictJson.reader(new StringReader(json))) {
             return reader.readObject();
         }
     }

@@ -144,7 +144,7 @@ public final class SharerSocket implements WsListener {
         try {
             json = Messages.parse(message);
         } catch (JsonException | IllegalStateException e) {
-            throw new ProtocolException("message is not a JSON object");
+            throw new ProtocolException("message is not a JSON object (or names a member twice)");
         }
         String type = string(json, "type");
         if (member == null) {

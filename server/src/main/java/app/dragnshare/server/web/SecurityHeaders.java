@@ -5,6 +5,8 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Headers on every response: a Content-Security-Policy with no inline script and no third-party
@@ -27,6 +29,12 @@ public final class SecurityHeaders implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        apply(req, res);
+        chain.proceed();
+    }
+
+    /** Also called by the error handlers: Helidon starts an error response with fresh headers. */
+    public static void apply(ServerRequest req, ServerResponse res) {
         res.headers().set(HeaderNames.create("Content-Security-Policy"), CONTENT_SECURITY_POLICY);
         res.headers().set(HeaderNames.create("Referrer-Policy"), "no-referrer");
         res.headers().set(HeaderNames.create("X-Content-Type-Options"), "nosniff");
@@ -36,6 +44,5 @@ public final class SecurityHeaders implements Filter {
         if (req.path().path().startsWith("/api/")) {
             res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
         }
-        chain.proceed();
     }
 }

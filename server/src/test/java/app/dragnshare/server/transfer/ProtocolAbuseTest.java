@@ -61,7 +61,8 @@ class ProtocolAbuseTest {
     void malformedAndUnknownMessagesCloseWith4400() throws Exception {
         String token = sessionWithFile().get("token");
         for (String bad : new String[] {"not json", "[1,2]", "{\"type\":\"teleport\"}", "{\"type\":5}",
-                "{\"type\":\"offer\"}", "{\"type\":\"auth\",\"token\":\"again\"}"}) {
+                "{\"type\":\"offer\"}", "{\"type\":\"auth\",\"token\":\"again\"}",
+                "{\"type\":\"cancel\",\"type\":\"done\",\"transferId\":\"x\"}"}) {
             try (RawSocket socket = RawSocket.authenticated(server.port(), token)) {
                 socket.text(bad);
                 assertEquals(4400, socket.closeCode(), bad);
