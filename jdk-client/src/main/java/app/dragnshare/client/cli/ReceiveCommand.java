@@ -41,14 +41,6 @@ final class ReceiveCommand {
         Invite invite = Invite.parse(args.operands().getFirst());
         Set<String> wanted = new LinkedHashSet<>(args.operands().subList(1, args.operands().size()));
         Path folder = Path.of(args.option("out", "."));
-        try {
-            Files.createDirectories(folder);
-        } catch (IOException e) {
-            throw new CliException(ExitCode.LOCAL_IO, "cannot create the output folder " + folder + ": " + e.getMessage());
-        }
-        if (!Files.isWritable(folder)) {
-            throw new CliException(ExitCode.LOCAL_IO, "cannot write into " + folder);
-        }
 
         ServerApi api = new ServerApi(invite.server());
         Membership me = api.join(invite.sessionId(), invite.joinCode());
@@ -68,6 +60,16 @@ final class ReceiveCommand {
             throw new CliException(ExitCode.TRANSFER_FAILED, "the session \"" + me.sessionName() + "\" has no files yet");
         }
 
+        // made only now, so a refused invite leaves no empty folder behind
+        try {
+            Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new CliException(ExitCode.LOCAL_IO, "cannot create the output folder " + folder + " ("
+                    + e.getClass().getSimpleName().replace("Exception", "") + ": " + e.getMessage() + ")");
+        }
+        if (!Files.isWritable(folder)) {
+            throw new CliException(ExitCode.LOCAL_IO, "cannot write into " + folder);
+        }
         Receiver receiver = new Receiver(api, me, keys, folder);
         CliException firstFailure = null;
         for (RemoteFile file : files) {
@@ -78,7 +80,10 @@ final class ReceiveCommand {
                 CliException failure = Failures.of(e);
                 err.println("drag-n-share: " + SafeFileName.of(file.name()) + ": " + failure.getMessage());
                 if (failure.exitCode() == ExitCode.TAMPERED) {
-                    throw failure; // a tampering relay is not to be trusted with the rest either
+                    // a tampering relay is not to be trusted with the rest either; the line above said what failed
+                    throw new CliException(ExitCode.TAMPERED, "stopped, nothing more was saved. If you typed or "
+                            + "copied the link by hand, check that it is complete (everything after # is the key); "
+                            + "otherwise someone between you and the sharer altered the transfer");
                 }
                 if (firstFailure == null) {
                     firstFailure = failure;

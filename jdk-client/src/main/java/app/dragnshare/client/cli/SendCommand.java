@@ -129,6 +129,10 @@ final class SendCommand {
         }
     }
 
+    /** Why a server that refuses a reconnect may have forgotten the session, and what to do. */
+    private static final String FORGOTTEN = "A server restarted without its own Redis (REDIS_URL) and a fixed JWT_KEY "
+            + "forgets its sessions; run send again for a new link.";
+
     /** Waits until finished; when the connection drops for a passing reason, reconnects with backoff. */
     private void serve(ServerApi api, Membership me, Sender sender, BlockingQueue<Signal> signals) throws Exception {
         while (true) {
@@ -155,7 +159,9 @@ final class SendCommand {
                     break;
                 } catch (ApiException refused) {
                     if (refused.status() < 500) {
-                        throw Failures.of(refused);
+                        CliException failure = Failures.of(refused);
+                        throw new CliException(failure.exitCode(), "the server no longer knows this session ("
+                                + failure.getMessage() + "). " + FORGOTTEN);
                     }
                 } catch (UnreachableException e) {
                     if (System.nanoTime() - started > GIVE_UP_AFTER_NANOS) {

@@ -32,7 +32,11 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static ServerProcess start(Map<String, String> settings) throws Exception {
-        int port = FreePort.find();
+        return start(settings, FreePort.find());
+    }
+
+    /** On a given port, e.g. to restart a server where its clients will look for it. */
+    public static ServerProcess start(Map<String, String> settings, int port) throws Exception {
         Path log = Files.createTempFile("dns-server-", ".log");
         ProcessBuilder builder = new ProcessBuilder(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
                 Main.class.getName()))

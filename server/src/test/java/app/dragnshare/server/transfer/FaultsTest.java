@@ -198,6 +198,29 @@ class FaultsTest {
         }
     }
 
+    /**
+     * The one-command server restarted: its embedded Redis and random JWT key are new, so the
+     * session is gone. The sharer's reconnect is refused, and it says why and what to do.
+     */
+    @Test
+    void aSharerWhoseServerRestartedWithoutItsStateSaysSo() throws Exception {
+        Map<String, String> forgetful = Map.of("REDIS_URL", "", "JWT_KEY", "");
+        ServerProcess first = ServerProcess.start(forgetful);
+        int port = first.port();
+        Path file = TestFiles.random(dir, "a.bin", 1000, 3);
+        try (Cli.Sending sending = Cli.send("--server", first.url().toString(), file.toString())) {
+            assertTrue(first.stop(20), "stopped");
+            try (ServerProcess second = ServerProcess.start(forgetful, port)) {
+                assertTrue(sending.process().waitFor(60, TimeUnit.SECONDS), "the sharer gave up: " + stderrOf(sending));
+                assertEquals(5, sending.process().exitValue(), stderrOf(sending));
+                assertTrue(stderrOf(sending).contains("no longer knows this session")
+                        && stderrOf(sending).contains("run send again"), stderrOf(sending));
+            }
+        } finally {
+            first.close();
+        }
+    }
+
     /** Waits for the transfer to be well under way; if it is not, says what the server process logged. */
     private static void awaitPartialDownload(Path out, ServerProcess process, Cli.Sending sending) throws Exception {
         try {

@@ -70,4 +70,27 @@ class TamperingTest {
             }
         }
     }
+
+    /**
+     * A link whose secret was mistyped fails the same integrity checks as a tampering relay (the
+     * two cannot be told apart); the user hears both possibilities once, and nothing is saved.
+     */
+    @Test
+    void aMistypedSecretSaysToCheckTheLink() throws Exception {
+        try (DragNShareServer server = TestServer.start(Map.of(), RelayTap.NONE)) {
+            Path file = TestFiles.random(dir, "notes.txt", 10_000, 22);
+            Path out = dir.resolve("mistyped");
+            try (Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), file.toString())) {
+                String link = sending.link();
+                int at = link.length() - 10; // inside the secret, where every bit of a base64url letter counts
+                String mistyped = link.substring(0, at) + (link.charAt(at) == 'A' ? 'g' : 'A') + link.substring(at + 1);
+                Cli.Result result = Cli.run(60, "receive", mistyped, "--out", out.toString());
+                assertEquals(6, result.exitCode(), result.stderr());
+                assertTrue(result.stderr().contains("check that it is complete"), result.stderr());
+                assertEquals(1, result.stderr().split("tampering detected", -1).length - 1,
+                        "said once: " + result.stderr());
+                assertTrue(!Files.exists(out.resolve("notes.txt")), "nothing saved");
+            }
+        }
+    }
 }
