@@ -96,7 +96,8 @@ final class SendCommand {
 
             @Override
             public void failed(SharedFile file, String reason) {
-                err.println("transfer of " + file.name() + " stopped: " + reason);
+                err.println("transfer of " + file.name() + " stopped: "
+                        + (stopping ? "you stopped sharing; the receiver is told" : reason));
             }
 
             @Override
@@ -118,7 +119,10 @@ final class SendCommand {
                 + "\". Send the link above to the recipient; " + (once ? "exits after each file was downloaded once."
                 : "press Ctrl-C to stop sharing."));
         // Ctrl-C: say goodbye, so the server fails running transfers at once instead of by timeout
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> connection.close(), "stop-sharing"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            connection.close();
+        }, "stop-sharing"));
         serve(api, me, sender, signals);
     }
 
@@ -128,6 +132,9 @@ final class SendCommand {
             return code == 4410 || code == 4401 || code == 4403 || code == 4409;
         }
     }
+
+    /** Set by Ctrl-C: transfers cut off by our own goodbye are not failures to explain. */
+    private volatile boolean stopping;
 
     /** Why a server that refuses a reconnect may have forgotten the session, and what to do. */
     private static final String FORGOTTEN = "A server restarted without its own Redis (REDIS_URL) and a fixed JWT_KEY "
