@@ -72,12 +72,15 @@ public final class Tokens {
             throw new AuthException("a token is required (Authorization: Bearer <token>)", false);
         }
         SignedJwt signed;
+        Jwt jwt;
         try {
             signed = SignedJwt.parseToken(token);
+            // reading the claims can throw too (a claim of the wrong JSON type: ClassCastException)
+            jwt = signed.getJwt();
         } catch (RuntimeException e) {
             throw new AuthException("the token is malformed", false);
         }
-        String algorithm = signed.getJwt().headers().algorithm().orElse("");
+        String algorithm = jwt.headers().algorithm().orElse("");
         if (!ALGORITHM.equals(algorithm)) {
             throw new AuthException("the token's algorithm '" + algorithm + "' is not accepted", false);
         }
@@ -85,7 +88,6 @@ public final class Tokens {
         if (!signature.isValid()) {
             throw new AuthException("the token's signature is not valid", false);
         }
-        Jwt jwt = signed.getJwt();
         Instant now = clock.instant();
         Errors time = JwtValidator.builder()
                 .addExpirationValidator(b -> b.now(now).allowedTimeSkew(Duration.ZERO).mandatory(true))

@@ -129,6 +129,12 @@ class AccessTest {
         assertEquals(401, expiredReply.status(), "expired");
         assertTrue(expiredReply.json().getString("message").contains("expired"), expiredReply.body());
         assertEquals(401, http.get(path, unsigned(created.json().getString("token"))).status(), "alg none");
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String wrongTypes = b64.encodeToString("{\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + b64.encodeToString("{\"sub\":5,\"role\":\"\",\"exp\":\"soon\"}".getBytes(StandardCharsets.UTF_8)) + ".";
+        Http.Reply wrongTypesReply = http.get(path, wrongTypes);
+        assertEquals(401, wrongTypesReply.status(), "claims of the wrong JSON type (found by fuzzing: was a 500) "
+                + wrongTypesReply.body());
         assertEquals(200, http.get(path, created.json().getString("token")).status(), "the real token still works");
     }
 

@@ -5,17 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.Http;
-import app.dragnshare.server.testing.JsonFuzz;
+import app.dragnshare.server.testing.Fuzz;
 import app.dragnshare.server.testing.TestServer;
 import app.dragnshare.server.transfer.RelayTap;
 
@@ -32,7 +30,7 @@ class RestFuzzTest {
     private static String token;
     private static String fileId;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws Exception {
         server = TestServer.start(Map.of("JOIN_ATTEMPTS_PER_WINDOW", "1000000"), RelayTap.NONE);
         http = new Http(TestServer.url(server));
@@ -42,60 +40,60 @@ class RestFuzzTest {
         fileId = http.post("/api/sessions/" + sessionId + "/files", token, "{\"name\":\"a\",\"size\":1}").json().getString("id");
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() {
         server.close();
     }
 
-    @Property(tries = 250)
-    void joinBodies(@ForAll("joinBodies") String body) throws Exception {
-        assertCleanRefusalOrSuccess(http.post("/api/sessions/" + sessionId + "/join", null, body));
-    }
+    private static final List<String> FILE_NAMES = List.of("name", "size", "type");
 
-    @Property(tries = 250)
-    void fileBodies(@ForAll("fileBodies") String body) throws Exception {
-        assertCleanRefusalOrSuccess(http.post("/api/sessions/" + sessionId + "/files", token, body));
-    }
-
-    @Property(tries = 250)
-    void transferBodies(@ForAll("transferBodies") String body) throws Exception {
-        // the owner has no socket, so even a well-formed request ends in 409 owner-offline, never in a stream
-        assertCleanRefusalOrSuccess(http.post("/api/sessions/" + sessionId + "/files/" + fileId + "/transfers", token, body));
-    }
-
-    @Property(tries = 150)
-    void renameBodiesAndPathsAndTokens(@ForAll("fileBodies") String body, @ForAll("segments") String segment) throws Exception {
-        assertCleanRefusalOrSuccess(http.patch("/api/sessions/" + sessionId, token, body));
-        assertCleanRefusalOrSuccess(http.get("/api/sessions/" + segment, token));
-        assertCleanRefusalOrSuccess(http.get("/api/sessions/" + sessionId, segment));
-    }
-
-    private static void assertCleanRefusalOrSuccess(Http.Reply reply) {
-        assertTrue(reply.status() < 500, "status " + reply.status() + ": " + reply.body());
-        if (reply.status() >= 400 && reply.status() != 413) {
-            assertFalse(reply.json().getString("error", "").isEmpty(), "a JSON error: " + reply.body());
-            assertFalse(reply.json().getString("message", "").isEmpty(), "a message: " + reply.body());
+    @Test
+    void joinBodies() throws Exception {
+        Random r = Fuzz.random("rest-join");
+        for (int i = 0; i < 250; i++) {
+            String body = Fuzz.body(r, List.of("joinCode"));
+            assertCleanRefusalOrSuccess(http.post("/api/sessions/" + sessionId + "/join", null, body), body);
         }
-        assertFalse(reply.body().contains("Exception") || reply.body().contains("\tat "), "no stack trace: " + reply.body());
     }
 
-    @Provide
-    Arbitrary<String> joinBodies() {
-        return JsonFuzz.bodies(List.of("joinCode"));
+    @Test
+    void fileBodies() throws Exception {
+        Random r = Fuzz.random("rest-files");
+        for (int i = 0; i < 250; i++) {
+            String body = Fuzz.body(r, FILE_NAMES);
+            assertCleanRefusalOrSuccess(http.post("/api/sessions/" + sessionId + "/files", token, body), body);
+        }
     }
 
-    @Provide
-    Arbitrary<String> fileBodies() {
-        return JsonFuzz.bodies(List.of("name", "size", "type"));
+    @Test
+    void transferBodies() throws Exception {
+        // the owner has no socket, so even a well-formed request ends in 409 owner-offline, never in a stream
+        Random r = Fuzz.random("rest-transfers");
+        for (int i = 0; i < 250; i++) {
+            String body = Fuzz.body(r, List.of("transferId", "publicKey", "hmac"));
+            assertCleanRefusalOrSuccess(http.post("/api/sessions/" + sessionId + "/files/" + fileId + "/transfers", token, body), body);
+        }
     }
 
-    @Provide
-    Arbitrary<String> transferBodies() {
-        return JsonFuzz.bodies(List.of("transferId", "publicKey", "hmac"));
+    @Test
+    void renameBodiesAndPathsAndTokens() throws Exception {
+        Random r = Fuzz.random("rest-rename-paths-tokens");
+        for (int i = 0; i < 150; i++) {
+            String body = Fuzz.body(r, FILE_NAMES);
+            String segment = Fuzz.text(r, "abcAZ09-_.~", 1, 40);
+            assertCleanRefusalOrSuccess(http.patch("/api/sessions/" + sessionId, token, body), body);
+            assertCleanRefusalOrSuccess(http.get("/api/sessions/" + segment, token), segment);
+            assertCleanRefusalOrSuccess(http.get("/api/sessions/" + sessionId, segment), segment);
+        }
     }
 
-    @Provide
-    Arbitrary<String> segments() {
-        return net.jqwik.api.Arbitraries.strings().withChars("abcAZ09-_.~").ofMinLength(1).ofMaxLength(40);
+    private static void assertCleanRefusalOrSuccess(Http.Reply reply, String input) {
+        String context = " for " + Fuzz.show(input);
+        assertTrue(reply.status() < 500, "status " + reply.status() + ": " + reply.body() + context);
+        if (reply.status() >= 400 && reply.status() != 413) {
+            assertFalse(reply.json().getString("error", "").isEmpty(), "a JSON error: " + reply.body() + context);
+            assertFalse(reply.json().getString("message", "").isEmpty(), "a message: " + reply.body() + context);
+        }
+        assertFalse(reply.body().contains("Exception") || reply.body().contains("\tat "), "no stack trace: " + reply.body() + context);
     }
 }
