@@ -170,12 +170,6 @@ public final class DragNShareServer implements AutoCloseable {
     }
 
     /**
-     * Stops gracefully, within about SHUTDOWN_GRACE: new downloads get 503 and sockets take no new
-     * requests at once; running transfers may finish during the grace period; whatever still runs
-     * then fails cleanly (receivers get an error event "shutting-down", sharers a 1001 close, on
-     * which they reconnect to another instance). Then the web server and, if it is ours, Redis stop.
-     */
-    /**
      * Closes this server gracefully when the JVM is asked to exit (SIGTERM, Ctrl-C), with Redis,
      * if it is our embedded one, kept up until the transfers have been told.
      */
@@ -184,6 +178,12 @@ public final class DragNShareServer implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(this::close, "shutdown"));
     }
 
+    /**
+     * Stops gracefully, within about SHUTDOWN_GRACE: new downloads get 503 and sockets take no new
+     * requests at once; running transfers may finish during the grace period; whatever still runs
+     * then fails cleanly (receivers get an error event "shutting-down", sharers a 1001 close, on
+     * which they reconnect to another instance). Then the web server and, if it is ours, Redis stop.
+     */
     @Override
     public void close() {
         try {

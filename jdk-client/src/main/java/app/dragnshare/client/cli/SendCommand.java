@@ -137,8 +137,8 @@ final class SendCommand {
     private volatile boolean stopping;
 
     /** Why a server that refuses a reconnect may have forgotten the session, and what to do. */
-    private static final String FORGOTTEN = "A server restarted without its own Redis (REDIS_URL) and a fixed JWT_KEY "
-            + "forgets its sessions; run send again for a new link.";
+    private static final String FORGOTTEN = "The session may have ended, or the server restarted without its own "
+            + "Redis (REDIS_URL) and a fixed JWT_KEY, which forgets its sessions; run send again for a new link.";
 
     /** Waits until finished; when the connection drops for a passing reason, reconnects with backoff. */
     private void serve(ServerApi api, Membership me, Sender sender, BlockingQueue<Signal> signals) throws Exception {
@@ -167,7 +167,10 @@ final class SendCommand {
                 } catch (ApiException refused) {
                     if (refused.status() < 500) {
                         CliException failure = Failures.of(refused);
-                        throw new CliException(failure.exitCode(), "the server no longer knows this session ("
+                        if (refused.status() == 429) {
+                            throw failure; // too many attempts: its message says when to try again
+                        }
+                        throw new CliException(failure.exitCode(), "the server refused this session on reconnecting ("
                                 + failure.getMessage() + "). " + FORGOTTEN);
                     }
                 } catch (UnreachableException e) {

@@ -172,7 +172,6 @@ public final class RedisConnection implements AutoCloseable {
         return HexFormat.of().formatHex(bytes);
     }
 
-    /** A real redis-server (the binary embedded-redis ships) for when none is configured. */
     /**
      * A redis-server process of our own: the binary embedded-redis ships, run by us. We do not
      * use embedded-redis's RedisServer because it always registers a shutdown hook that stops
@@ -209,8 +208,9 @@ public final class RedisConnection implements AutoCloseable {
             String why = "";
             for (int attempt = 0; attempt < 5; attempt++) {
                 int port = FreePort.find();
+                Process process = null;
                 try {
-                    Process process = new ProcessBuilder(binary.getPath(), "-").redirectErrorStream(true).start();
+                    process = new ProcessBuilder(binary.getPath(), "-").redirectErrorStream(true).start();
                     try (Writer config = process.outputWriter(StandardCharsets.UTF_8)) {
                         config.write(String.join("\n", "port " + port, "bind 127.0.0.1", "requirepass " + password,
                                 "save \"\"", "appendonly no", "maxclients 10000", ""));
@@ -224,6 +224,9 @@ public final class RedisConnection implements AutoCloseable {
                     process.destroyForcibly();
                     why = failure.get(); // most likely the port was taken in between; try another
                 } catch (IOException e) {
+                    if (process != null) {
+                        process.destroyForcibly();
+                    }
                     why = e.getMessage();
                 }
             }

@@ -28,13 +28,15 @@ public final class LivenessMarks implements AutoCloseable {
     private final UnifiedJedis redis;
     private final Map<TransferChannel, TransferChannel.Side> held = new ConcurrentHashMap<>();
     private final Thread renewer;
+    /** A flag, not only the interrupt: Jedis may swallow an interrupt inside a pipeline's sync. */
+    private volatile boolean closed;
 
     public LivenessMarks(UnifiedJedis redis, Duration peerTimeout) {
         this.redis = redis;
         Duration every = peerTimeout.dividedBy(3);
         this.renewer = Thread.ofPlatform().daemon().name("liveness-marks").start(() -> {
             try {
-                while (true) {
+                while (!closed) {
                     Thread.sleep(every);
                     renewAll();
                 }
@@ -73,6 +75,7 @@ public final class LivenessMarks implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         renewer.interrupt();
     }
 }

@@ -35,7 +35,13 @@ public final class RedisKeys {
 
     /** Waits up to 10 s for {@code condition}; a bounded wait for something that happens asynchronously. */
     public static void assertEventually(BooleanSupplier condition, String message) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        assertEventually(condition, message, java.time.Duration.ofSeconds(10));
+    }
+
+    /** Waits up to {@code limit} for {@code condition}. */
+    public static void assertEventually(BooleanSupplier condition, String message, java.time.Duration limit)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, message);
             Thread.sleep(50);

@@ -77,6 +77,8 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Dies at once, as on SIGKILL or a power cut. */
     public void crash() throws InterruptedException {
+        // its embedded redis-server would outlive a SIGKILLed server (no shutdown hook runs): the test must not leak it
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }

@@ -213,7 +213,7 @@ class FaultsTest {
             try (ServerProcess second = ServerProcess.start(forgetful, port)) {
                 assertTrue(sending.process().waitFor(60, TimeUnit.SECONDS), "the sharer gave up: " + stderrOf(sending));
                 assertEquals(5, sending.process().exitValue(), stderrOf(sending));
-                assertTrue(stderrOf(sending).contains("no longer knows this session")
+                assertTrue(stderrOf(sending).contains("refused this session on reconnecting")
                         && stderrOf(sending).contains("run send again"), stderrOf(sending));
             }
         } finally {

@@ -36,7 +36,9 @@ class LivenessMarksTest {
             // scheduler has one per core) for three mark lifetimes.
             AtomicBoolean spin = new AtomicBoolean(true);
             List<Thread> spinners = new ArrayList<>();
-            for (int i = 0; i < Runtime.getRuntime().availableProcessors() + 1; i++) {
+            int carriers = Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
+                    Runtime.getRuntime().availableProcessors());
+            for (int i = 0; i < carriers + 1; i++) {
                 spinners.add(Thread.ofVirtual().start(() -> {
                     while (spin.get()) {
                         Thread.onSpinWait();

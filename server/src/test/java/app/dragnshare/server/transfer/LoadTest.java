@@ -94,7 +94,11 @@ class LoadTest {
             assertEquals(0, allOffered.getCount(), "all 100 transfers were under way at once");
             connections.forEach(SharerConnection::close);
             assertEventually(() -> a.activeTransfers() + b.activeTransfers() == 0, "every transfer ended");
-            assertEventually(() -> a.connectedSharers() + b.connectedSharers() == 0, "every sharer left");
+            // A close frame is seen at once; a client whose close did not get out in time aborts, and
+            // Helidon does not report a vanished peer: the idle socket's ping finds it, within the
+            // heartbeat (10 s) plus one blocking pop (3 s). Seen once in a loaded run: one of ten left late.
+            assertEventually(() -> a.connectedSharers() + b.connectedSharers() == 0, "every sharer left",
+                    java.time.Duration.ofSeconds(20));
             assertEventually(() -> a.redis().activeConnections() + b.redis().activeConnections() == 0,
                     "every Redis connection is back in its pool");
             assertEveryKeyHasATtl(TestRedis.client());
