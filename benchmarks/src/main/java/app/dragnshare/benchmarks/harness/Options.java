@@ -1,10 +1,13 @@
 package app.dragnshare.benchmarks.harness;
 
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+
+import app.dragnshare.client.cli.Arguments;
+import app.dragnshare.client.cli.CliException;
 
 /**
  * A harness's command line: {@code --name value} pairs and {@code --flag}s, each checked against
@@ -17,35 +20,18 @@ public final class Options {
         this.values = values;
     }
 
+    /** The CLI's own parser ({@link Arguments}); a harness takes no operands. */
     public static Options parse(String[] args, Set<String> valued, Set<String> flags) {
-        Map<String, String> values = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (flags.contains(name) && value == null) {
-                values.put(name, "true");
-            } else if (valued.contains(name)) {
-                if (value == null) {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException("--" + name + " needs a value");
-                    }
-                    value = args[++i];
-                }
-                values.put(name, value);
-            } else {
-                throw new IllegalArgumentException("unknown option --" + name + " (known: " + valued + " and flags " + flags + ")");
-            }
+        Arguments parsed;
+        try {
+            parsed = Arguments.parse(List.of(args), valued, flags);
+        } catch (CliException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (known: " + valued + " and flags " + flags + ")");
         }
-        return new Options(values);
+        if (!parsed.operands().isEmpty()) {
+            throw new IllegalArgumentException("unexpected argument '" + parsed.operands().getFirst() + "'");
+        }
+        return new Options(parsed.options());
     }
 
     public boolean flag(String name) {

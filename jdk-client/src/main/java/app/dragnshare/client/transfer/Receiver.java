@@ -195,6 +195,7 @@ public final class Receiver {
         private final long chunks;
         private final ChunkCipher cipher;
         private final byte[] plain;
+        private final byte[] ciphertext;
         private long next;
         private long written;
 
@@ -205,6 +206,7 @@ public final class Receiver {
             this.chunks = chunks;
             this.cipher = cipher;
             this.plain = new byte[chunkSize];
+            this.ciphertext = new byte[chunkSize + ChunkCipher.TAG_LENGTH];
         }
 
         int chunk(ServerEvent event, FileChannel out) throws TamperingException, IOException {
@@ -214,17 +216,22 @@ public final class Receiver {
             if (!Long.toString(next).equals(event.id())) {
                 throw new TamperingException("chunk " + event.id() + " arrived where chunk " + next + " belongs");
             }
-            byte[] ciphertext;
+            byte[] data = event.data();
+            // decoded into one buffer for the whole download: no allocation per chunk
+            if (data.length > 4 * ((ciphertext.length + 2) / 3)) {
+                throw new TamperingException("chunk " + next + " has the wrong length");
+            }
+            int length;
             try {
-                ciphertext = BASE64.decode(event.data());
+                length = BASE64.decode(data, ciphertext);
             } catch (IllegalArgumentException e) {
                 throw new TamperingException("chunk " + next + " is not valid base64");
             }
             int expected = Chunking.plainLength(size, chunkSize, next);
-            if (ciphertext.length != expected + ChunkCipher.TAG_LENGTH) {
+            if (length != expected + ChunkCipher.TAG_LENGTH) {
                 throw new TamperingException("chunk " + next + " has the wrong length");
             }
-            int n = cipher.open(next, next == chunks - 1, ciphertext, 0, ciphertext.length, plain, 0);
+            int n = cipher.open(next, next == chunks - 1, ciphertext, 0, length, plain, 0);
             ByteBuffer buffer = ByteBuffer.wrap(plain, 0, n);
             while (buffer.hasRemaining()) {
                 out.write(buffer);

@@ -1,5 +1,6 @@
 package app.dragnshare.server.transfer;
 
+import java.util.Arrays;
 import java.util.Base64;
 
 import io.helidon.common.buffers.BufferData;
@@ -25,7 +26,11 @@ final class ChunkAssembler {
 
     private final Target target;
     private final long maxMessage;
+    private static final Base64.Encoder ID = Base64.getUrlEncoder().withoutPadding();
+
     private final byte[] header = new byte[HEADER_LENGTH];
+    private final byte[] lastIdBytes = new byte[16];
+    private String lastId;
     private int headerFill;
     private String transferId;
     private PartialChunk chunk;
@@ -72,9 +77,12 @@ final class ChunkAssembler {
     }
 
     private void startMessage() throws ProtocolException {
-        byte[] id = new byte[16];
-        System.arraycopy(header, 0, id, 0, 16);
-        transferId = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        // the page sends each chunk as several messages with the same header: encode the id once
+        if (lastId == null || !Arrays.equals(header, 0, 16, lastIdBytes, 0, 16)) {
+            System.arraycopy(header, 0, lastIdBytes, 0, 16);
+            lastId = ID.encodeToString(lastIdBytes);
+        }
+        transferId = lastId;
         long index = ((header[16] & 0xFFL) << 24) | ((header[17] & 0xFF) << 16) | ((header[18] & 0xFF) << 8) | (header[19] & 0xFF);
         chunk = target.start(transferId, index);
     }
