@@ -93,10 +93,10 @@ public final class DragNShareServer implements AutoCloseable {
         Tokens tokens = new Tokens(config.jwtKey(), config.tokenTtl(), clock);
         SessionStore store = new SessionStore(jedis, config.sessionIdleTtl(), clock);
         Presence presence = new Presence(jedis, PRESENCE_TTL);
-        Inbox inbox = new Inbox(jedis, config.offerTimeout().plus(Duration.ofSeconds(30)));
+        Inbox inbox = new Inbox(jedis, config.offerTimeout().plus(Duration.ofSeconds(30)), config.maxWaitingRequests());
         Relay relay = new Relay(jedis, TRANSFER_KEY_TTL, config.peerTimeout());
         RateLimits rateLimits = new RateLimits(jedis, config.rateWindow(), config.sessionsPerWindow(),
-                config.joinAttemptsPerWindow());
+                config.joinAttemptsPerWindow(), config.joinSessionsPerWindow());
         OpenSockets sockets = new OpenSockets();
         ActiveDownloads downloads = new ActiveDownloads();
         LivenessMarks marks = new LivenessMarks(jedis, config.peerTimeout());

@@ -46,6 +46,8 @@ public record ServerConfig(
         Duration stallTimeout,
         Duration peerTimeout,
         Duration shutdownGrace,
+        int joinSessionsPerWindow,
+        int maxWaitingRequests,
         List<String> warnings) {
 
     public static final int MIN_JWT_KEY_BYTES = 32;
@@ -133,6 +135,8 @@ public record ServerConfig(
                 r.duration(Setting.STALL_TIMEOUT),
                 r.duration(Setting.PEER_TIMEOUT),
                 r.duration(Setting.SHUTDOWN_GRACE),
+                r.integer(Setting.JOIN_SESSIONS_PER_WINDOW, 1, 10_000),
+                r.integer(Setting.MAX_WAITING_REQUESTS, 1, 100_000),
                 List.copyOf(warnings));
     }
 

@@ -11,18 +11,27 @@ import app.dragnshare.server.redis.Scripts;
 
 import redis.clients.jedis.UnifiedJedis;
 
-/** Counters in Redis (so they hold across instances) for session creation and failed joins per client address. */
+/**
+ * Counters in Redis (so they hold across instances) for session creation and failed joins per
+ * client address. Failed joins are kept per address as one bounded hash (session id to failures):
+ * a guesser gets few tries per session and few sessions per window, and joins on sessions that do
+ * not exist cost no key of their own. Sessions that exist and sessions that do not are counted
+ * alike, so the limits cannot tell which ones exist.
+ */
 public final class RateLimits {
     private final UnifiedJedis redis;
     private final Duration window;
     private final int sessionsPerWindow;
     private final int failedJoinsPerWindow;
+    private final int joinSessionsPerWindow;
 
-    public RateLimits(UnifiedJedis redis, Duration window, int sessionsPerWindow, int failedJoinsPerWindow) {
+    public RateLimits(UnifiedJedis redis, Duration window, int sessionsPerWindow, int failedJoinsPerWindow,
+                      int joinSessionsPerWindow) {
         this.redis = redis;
         this.window = window;
         this.sessionsPerWindow = sessionsPerWindow;
         this.failedJoinsPerWindow = failedJoinsPerWindow;
+        this.joinSessionsPerWindow = joinSessionsPerWindow;
     }
 
     public void countSessionCreation(String address) {
@@ -32,16 +41,20 @@ public final class RateLimits {
         }
     }
 
-    /** Refuses a join attempt when this address already failed too often on this session. */
+    /**
+     * Refuses a join attempt when this address already failed too often on this session, or
+     * failed on too many sessions; checked before the code, so a refused attempt learns nothing.
+     */
     public void checkJoin(String sessionId, String address) {
-        String count = redis.get(Keys.joinAttempts(sessionId, address));
-        if (count != null && Long.parseLong(count) >= failedJoinsPerWindow) {
+        if (Scripts.JOIN_ALLOWED.runForLong(redis, List.of(Keys.joinFailures(address)), sessionId,
+                Integer.toString(failedJoinsPerWindow), Integer.toString(joinSessionsPerWindow)) == 0) {
             throw tooMany("too many wrong join codes from your address; try again in " + minutes());
         }
     }
 
     public void countFailedJoin(String sessionId, String address) {
-        Scripts.COUNT_IN_WINDOW.run(redis, List.of(Keys.joinAttempts(sessionId, address)), windowMillis());
+        Scripts.COUNT_JOIN_FAILURE.run(redis, List.of(Keys.joinFailures(address)), windowMillis(), sessionId,
+                Integer.toString(joinSessionsPerWindow));
     }
 
     private String windowMillis() {

@@ -111,7 +111,7 @@ public final class SessionService implements HttpService {
         }
         store.touch(sessionId);
         metrics.memberJoined();
-        inbox.pushAll(sessionId, store.members(sessionId), SessionEvents.MEMBERS_CHANGED);
+        inbox.pushEvent(sessionId, store.members(sessionId), SessionEvents.MEMBERS_CHANGED);
         res.status(Status.CREATED_201).send(Json.createObjectBuilder()
                 .add("sessionId", sessionId)
                 .add("name", session.name())
@@ -160,7 +160,7 @@ public final class SessionService implements HttpService {
         if (!store.update(sessionId, "name", name)) {
             throw ended();
         }
-        inbox.pushAll(sessionId, store.members(sessionId), SessionEvents.SESSION_CHANGED);
+        inbox.pushEvent(sessionId, store.members(sessionId), SessionEvents.SESSION_CHANGED);
         res.send(Json.createObjectBuilder().add("sessionId", sessionId).add("name", name).build());
     }
 
@@ -180,7 +180,7 @@ public final class SessionService implements HttpService {
         auth.host(req, sessionId);
         existing(sessionId);
         List<MemberRecord> members = store.delete(sessionId);
-        inbox.pushAll(sessionId, members, SessionEvents.ENDED);
+        inbox.pushEvent(sessionId, members, SessionEvents.ENDED);
         res.status(Status.NO_CONTENT_204).send();
     }
 
@@ -215,7 +215,7 @@ public final class SessionService implements HttpService {
         }
         store.touch(sessionId);
         List<MemberRecord> members = store.members(sessionId);
-        inbox.pushAll(sessionId, members, SessionEvents.FILES_CHANGED);
+        inbox.pushEvent(sessionId, members, SessionEvents.FILES_CHANGED);
         String ownerName = members.stream().filter(m -> m.id().equals(member.memberId())).map(MemberRecord::name)
                 .findFirst().orElse("");
         res.status(Status.CREATED_201).send(Json.createObjectBuilder(file.toJson()) // the same shape as in the list
@@ -234,7 +234,7 @@ public final class SessionService implements HttpService {
             throw ApiException.forbidden("only the file's owner or the host can remove it");
         }
         store.removeFile(sessionId, fileId);
-        inbox.pushAll(sessionId, store.members(sessionId), SessionEvents.FILES_CHANGED);
+        inbox.pushEvent(sessionId, store.members(sessionId), SessionEvents.FILES_CHANGED);
         res.status(Status.NO_CONTENT_204).send();
     }
 

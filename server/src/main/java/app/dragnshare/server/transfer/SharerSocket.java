@@ -352,7 +352,7 @@ public final class SharerSocket implements WsListener {
 
     /** Tells the session's other members that this one came online or went offline (their pages show it). */
     private void announcePresence(Member who) {
-        context.inbox().pushAll(who.sessionId(), context.store().members(who.sessionId()).stream()
+        context.inbox().pushEvent(who.sessionId(), context.store().members(who.sessionId()).stream()
                 .filter(m -> !m.id().equals(who.memberId())).toList(), SessionEvents.MEMBERS_CHANGED);
     }
 
