@@ -76,14 +76,44 @@ class RestFuzzTest {
     }
 
     @Test
+    void createBodiesNeverLeaveAnUnprintableName() throws Exception {
+        Random r = Fuzz.random("rest-create");
+        for (int i = 0; i < 250; i++) {
+            String body = r.nextBoolean() ? Fuzz.body(r, List.of("name")) : "{\"name\":" + Fuzz.quote(Fuzz.text(r, 90)) + "}";
+            Http.Reply reply = http.post("/api/sessions", null, body);
+            assertCleanRefusalOrSuccess(reply, body);
+            if (reply.status() == 201) {
+                assertPrintable(reply.json().getString("name"), body);
+            }
+        }
+    }
+
+    @Test
     void renameBodiesAndPathsAndTokens() throws Exception {
         Random r = Fuzz.random("rest-rename-paths-tokens");
         for (int i = 0; i < 150; i++) {
             String body = Fuzz.body(r, FILE_NAMES);
             String segment = Fuzz.text(r, "abcAZ09-_.~", 1, 40);
-            assertCleanRefusalOrSuccess(http.patch("/api/sessions/" + sessionId, token, body), body);
+            Http.Reply renamed = http.patch("/api/sessions/" + sessionId, token, body);
+            assertCleanRefusalOrSuccess(renamed, body);
+            if (renamed.status() == 200) {
+                assertPrintable(renamed.json().getString("name"), body);
+            }
             assertCleanRefusalOrSuccess(http.get("/api/sessions/" + segment, token), segment);
             assertCleanRefusalOrSuccess(http.get("/api/sessions/" + sessionId, segment), segment);
+        }
+    }
+
+    /** No control, text-direction or lone surrogate character: what clients print and show is safe (PROTOCOL.md §5.1). */
+    private static void assertPrintable(String name, String input) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean paired = Character.isSurrogate(c) && i + 1 < name.length()
+                    && Character.isHighSurrogate(c) && Character.isLowSurrogate(name.charAt(i + 1));
+            boolean bad = c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)
+                    || c == 0x200e || c == 0x200f || (Character.isSurrogate(c) && !paired);
+            assertFalse(bad, "the name " + Fuzz.show(name) + " was accepted for " + Fuzz.show(input));
+            i += paired ? 1 : 0;
         }
     }
 
