@@ -115,7 +115,7 @@ class BoundedRedisTest {
     @Test
     void aRequestBeyondTheInboxCapIsRefusedWithAClearError() throws Exception {
         try (DragNShareServer server = TestServer.start(Map.of("MAX_WAITING_REQUESTS", "2", "MAX_TRANSFERS_PER_SENDER", "1",
-                "OFFER_TIMEOUT", "10s"), RelayTap.NONE)) {
+                "OFFER_TIMEOUT", "60s"), RelayTap.NONE)) { // the sharer never answers; nothing may time out meanwhile
             Http http = new Http(TestServer.url(server));
             JsonObject created = http.post("/api/sessions", null, "{}").json();
             String id = created.getString("sessionId");
@@ -135,7 +135,8 @@ class BoundedRedisTest {
                             HttpResponse.BodyHandlers.discarding()));
                 }
                 assertEquals("request", sharer.next().getString("type"));
-                assertEventually(() -> TestRedis.client().llen(inbox) == 2, "two requests wait in the sharer's inbox");
+                assertEventually(() -> TestRedis.client().llen(inbox) == 2,
+                        "two requests wait in the sharer's inbox", java.time.Duration.ofSeconds(30));
 
                 String transferId = randomId();
                 Http.Reply refused = http.post(transfers, guest, downloadBody(transferId), Map.of("Accept", "text/event-stream"));
