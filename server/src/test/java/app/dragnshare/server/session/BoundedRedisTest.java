@@ -62,6 +62,29 @@ class BoundedRedisTest {
     }
 
     @Test
+    void addressesOfOneIpv6SubnetAreCountedAsOne() throws Exception {
+        try (DragNShareServer server = TestServer.start(Map.of("TRUST_FORWARDED_FOR", "true"), RelayTap.NONE)) {
+            Http http = new Http(TestServer.url(server));
+            String subnet = String.format("2001:db8:%x:%x", RANDOM.nextInt(0x10000), RANDOM.nextInt(0x10000));
+            int refused = 0;
+            for (int i = 0; i < 60; i++) { // a client that holds a /64 uses a new address for every try
+                String address = subnet + String.format(":%x:%x:%x:%x", RANDOM.nextInt(0x10000), RANDOM.nextInt(0x10000),
+                        RANDOM.nextInt(0x10000), RANDOM.nextInt(0x10000));
+                Http.Reply reply = http.post("/api/sessions/" + randomId() + "/join", null, "{\"joinCode\":\"WRONGWRONG12\"}",
+                        Map.of("X-Forwarded-For", address));
+                refused += reply.status() == 429 ? 1 : 0;
+            }
+            assertEquals(10, refused, "the subnet is limited as one client after 50 sessions");
+            String[] groups = subnet.split(":");
+            String counted = String.format("%04x:%04x:%04x:%04x::/64", Integer.parseInt(groups[0], 16),
+                    Integer.parseInt(groups[1], 16), Integer.parseInt(groups[2], 16), Integer.parseInt(groups[3], 16));
+            assertEquals(List.of("dns:rate:{" + counted + "}:join-failures"), keys("dns:rate:{" + counted + "}*"));
+            assertEquals(403, http.post("/api/sessions/" + randomId() + "/join", null, "{\"joinCode\":\"WRONGWRONG12\"}",
+                    Map.of("X-Forwarded-For", "2001:db8:ffff:ffff::1")).status(), "another /64 is not limited");
+        }
+    }
+
+    @Test
     void aHostTogglingAFileLeavesAnOfflineMembersInboxSmallAndLetsItExpire() throws Exception {
         try (DragNShareServer server = TestServer.start()) {
             Http http = new Http(TestServer.url(server));
