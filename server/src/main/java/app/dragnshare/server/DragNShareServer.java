@@ -3,6 +3,7 @@ package app.dragnshare.server;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
 
 import io.helidon.http.Status;
@@ -30,6 +31,7 @@ import app.dragnshare.server.session.Presence;
 import app.dragnshare.server.session.RateLimits;
 import app.dragnshare.server.session.SessionService;
 import app.dragnshare.server.session.SessionStore;
+import app.dragnshare.server.sharer.SharerUpkeep;
 import app.dragnshare.server.transfer.ActiveDownloads;
 import app.dragnshare.server.transfer.DownloadService;
 import app.dragnshare.server.transfer.LivenessMarks;
@@ -41,6 +43,7 @@ import app.dragnshare.server.transfer.SocketContext;
 import app.dragnshare.server.transfer.StallWatch;
 import app.dragnshare.server.transfer.TransferSettings;
 import app.dragnshare.server.web.PageService;
+import app.dragnshare.server.wakeup.Wakeups;
 import app.dragnshare.server.web.SecurityHeaders;
 
 /**
@@ -93,15 +96,20 @@ public final class DragNShareServer implements AutoCloseable {
         Tokens tokens = new Tokens(config.jwtKey(), config.tokenTtl(), clock);
         SessionStore store = new SessionStore(jedis, config.sessionIdleTtl(), clock);
         Presence presence = new Presence(jedis, PRESENCE_TTL);
-        Inbox inbox = new Inbox(jedis, config.offerTimeout().plus(Duration.ofSeconds(30)), config.maxWaitingRequests());
-        Relay relay = new Relay(jedis, TRANSFER_KEY_TTL, config.peerTimeout());
+        Wakeups wakeups = new Wakeups(redis);
+        Inbox inbox = new Inbox(jedis, wakeups, config.offerTimeout().plus(Duration.ofSeconds(30)), config.maxWaitingRequests());
+        SharerUpkeep upkeep = new SharerUpkeep(jedis, presence, inbox, store);
+        awaitSubscribed(wakeups);
+        // transfers use a pool of their own, so they cannot starve sessions, sharers or the REST API
+        Relay relay = new Relay(redis.transfers(), wakeups, TRANSFER_KEY_TTL, config.peerTimeout());
         RateLimits rateLimits = new RateLimits(jedis, config.rateWindow(), config.sessionsPerWindow(),
                 config.joinAttemptsPerWindow(), config.joinSessionsPerWindow());
         OpenSockets sockets = new OpenSockets();
         ActiveDownloads downloads = new ActiveDownloads();
-        LivenessMarks marks = new LivenessMarks(jedis, config.peerTimeout());
+        LivenessMarks marks = new LivenessMarks(redis.transfers(), config.peerTimeout());
         StallWatch stallWatch = new StallWatch(downloads, config.stallTimeout());
-        SocketContext socketContext = new SocketContext(tokens, store, presence, inbox, relay, tap, settings, sockets, marks);
+        SocketContext socketContext = new SocketContext(tokens, store, presence, inbox, relay, tap, settings, sockets, marks,
+                wakeups, upkeep, new Semaphore(config.maxTransfersPerInstance()));
         ServerMetrics metrics = new ServerMetrics(sockets::count, downloads::count);
 
         HttpRouting.Builder routing = HttpRouting.builder()
@@ -139,7 +147,18 @@ public final class DragNShareServer implements AutoCloseable {
                 .addRouting(WsRouting.builder().endpoint("/api/socket", () -> new SharerSocket(socketContext)))
                 .build()
                 .start();
-        return new DragNShareServer(config, redis, webServer, sockets, downloads, List.of(marks, stallWatch));
+        return new DragNShareServer(config, redis, webServer, sockets, downloads, List.of(marks, stallWatch, upkeep, wakeups));
+    }
+
+    /** Until the wake-up subscriptions stand, a push could go unheard for a second (the re-check would catch it). */
+    private static void awaitSubscribed(Wakeups wakeups) {
+        try {
+            if (!wakeups.awaitSubscribed(Duration.ofSeconds(5))) {
+                LOG.warning("wake-up subscriptions not made within 5 s; sharers rely on the re-check until they are");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public int port() {

@@ -48,6 +48,7 @@ public record ServerConfig(
         Duration shutdownGrace,
         int joinSessionsPerWindow,
         int maxWaitingRequests,
+        int redisTransferPoolSize,
         List<String> warnings) {
 
     public static final int MIN_JWT_KEY_BYTES = 32;
@@ -137,7 +138,22 @@ public record ServerConfig(
                 r.duration(Setting.SHUTDOWN_GRACE),
                 r.integer(Setting.JOIN_SESSIONS_PER_WINDOW, 1, 10_000),
                 r.integer(Setting.MAX_WAITING_REQUESTS, 1, 100_000),
+                transferPoolSize(r),
                 List.copyOf(warnings));
+    }
+
+    /** Every running transfer end may block on one connection: both ends of MAX_TRANSFERS_PER_INSTANCE, plus short pushes. */
+    private static int transferPoolSize(Reader r) {
+        int least = 2 * r.integer(Setting.MAX_TRANSFERS_PER_INSTANCE, 1, 1_000_000) + 16;
+        if (r.optional(Setting.REDIS_TRANSFER_POOL_SIZE).isEmpty()) {
+            return least;
+        }
+        int size = r.integer(Setting.REDIS_TRANSFER_POOL_SIZE, 1, 10_000_000);
+        if (size < least) {
+            throw new ConfigException("REDIS_TRANSFER_POOL_SIZE must be at least 2 × MAX_TRANSFERS_PER_INSTANCE + 16 = "
+                    + least + " (each running transfer end blocks on one connection), not " + size);
+        }
+        return size;
     }
 
     /** Parses each kind of value, naming the variable in every error. */

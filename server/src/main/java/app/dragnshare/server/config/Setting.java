@@ -13,7 +13,7 @@ public enum Setting {
     REDIS_URL("", "`redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. Unset: an embedded Redis starts on a loopback port with a random password."),
     REDIS_CLUSTER_NODES("", "Comma-separated `host:port` seeds of a Redis Cluster; used instead of REDIS_URL when set."),
     DATABASE_PASSWORD("", "Redis password, for a REDIS_URL (or cluster) that does not carry one."),
-    REDIS_POOL_SIZE("512", "Most Redis connections one server instance opens. Each connected sharer and each transfer end holds one while it waits."),
+    REDIS_POOL_SIZE("64", "Redis connections one instance opens for sessions, joins, sharer inboxes, presence and wake-ups. Nothing holds one while it waits (idle sharers wait on one shared pub/sub connection), so this does not grow with connected sharers; each open connection costs the instance a socket and Redis about 20 KB."),
     JWT_KEY("", "HS256 key for member tokens (at least 32 bytes). Unset: a random key per start, so tokens die with a restart and instances cannot share them."),
     TOKEN_TTL("24h", "How long a member token is valid."),
     SESSION_IDLE_TTL("30m", "A session with no member connected and no request expires after this long; all its keys go with it."),
@@ -36,7 +36,8 @@ public enum Setting {
     PEER_TIMEOUT("10s", "A transfer fails this long after the other side's server instance stops answering for it."),
     SHUTDOWN_GRACE("10s", "On shutdown, how long running transfers may take to finish before they are failed."),
     JOIN_SESSIONS_PER_WINDOW("50", "Different sessions one client address may fail to join per RATE_WINDOW; then its joins get 429 until the window ends. Bounds what an address's failed joins keep in Redis."),
-    MAX_WAITING_REQUESTS("64", "Download requests that may wait in one sharer's inbox; one more gets 503 sharer-busy (clients retry).");
+    MAX_WAITING_REQUESTS("64", "Download requests that may wait in one sharer's inbox; one more gets 503 sharer-busy (clients retry)."),
+    REDIS_TRANSFER_POOL_SIZE("", "Redis connections one instance may open for running and pending transfers, apart from REDIS_POOL_SIZE so transfers cannot starve sharers or the REST API. Each running transfer end blocks on one; at least 2 × MAX_TRANSFERS_PER_INSTANCE + 16 (the default), so a transfer never waits for one. Opened only while used: idle, it costs nothing.");
 
     private final String defaultValue;
     private final String description;

@@ -26,6 +26,8 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class ErrorResponses {
     private static final Logger LOG = Logger.getLogger(ErrorResponses.class.getName());
 
+    private static final String RETRY_AFTER_SECONDS = "5";
+
     private ErrorResponses() {
     }
 
@@ -65,6 +67,9 @@ public final class ErrorResponses {
     public static void send(ServerResponse res, Status status, String code, String message) {
         if (res.isSent()) {
             return; // a stream was already under way; its own error event told the client
+        }
+        if (status.code() == 503) {
+            res.header("Retry-After", RETRY_AFTER_SECONDS); // busy or briefly unavailable: clients come back, not at once
         }
         res.status(status).send(Json.createObjectBuilder().add("error", code).add("message", message).build());
     }

@@ -31,6 +31,11 @@ public final class Keys {
         return session(sessionId) + ":inbox:" + memberId;
     }
 
+    /** Pub/sub channel of one server instance's wake-ups ("all": every instance's); the braces give it its own slot. */
+    public static String wakeChannel(String instanceId) {
+        return "dns:wake:{" + instanceId + "}";
+    }
+
     /** String: the id of the member's current socket connection, while it is connected. */
     public static String online(String sessionId, String memberId) {
         return session(sessionId) + ":online:" + memberId;

@@ -42,20 +42,76 @@ public final class RedisConnection implements AutoCloseable {
     /** Longest BLPOP/BLMOVE timeout the server uses; the socket waits this plus a margin, so a dead Redis is noticed. */
     public static final Duration MAX_BLOCK = Duration.ofSeconds(3);
 
+    private final String instanceId;
     private final UnifiedJedis client;
+    private final UnifiedJedis transfers;
+    private final UnifiedJedis subscriber;
+    private final boolean cluster;
     private final Optional<EmbeddedRedis> embedded;
     private final String description;
 
-    private RedisConnection(UnifiedJedis client, Optional<EmbeddedRedis> embedded, String description) {
-        this.client = client;
+    private RedisConnection(String instanceId, Clients clients, boolean cluster, Optional<EmbeddedRedis> embedded,
+                            String description) {
+        this.instanceId = instanceId;
+        this.client = clients.general();
+        this.transfers = clients.transfers();
+        this.subscriber = clients.subscriber();
+        this.cluster = cluster;
         this.embedded = embedded;
         this.description = description;
     }
 
+    /** The three clients of one instance, each with its own pool (see {@link #open}). */
+    private record Clients(UnifiedJedis general, UnifiedJedis transfers, UnifiedJedis subscriber) {
+    }
+
+    /**
+     * Opens the instance's three pools, so none can starve another: REDIS_POOL_SIZE for sessions,
+     * inboxes, presence and wake-ups; REDIS_TRANSFER_POOL_SIZE for transfers (blocking pops);
+     * two connections for the pub/sub subscriptions. Every connection is named
+     * {@code drag-n-share-<instance id>} (CLIENT LIST shows whose it is).
+     */
     public static RedisConnection open(ServerConfig config) {
+        String instanceId = randomId(6);
+        String name = "drag-n-share-" + instanceId;
+        if (!config.redisClusterNodes().isEmpty()) {
+            Set<HostAndPort> nodes = new LinkedHashSet<>();
+            for (String node : config.redisClusterNodes()) {
+                nodes.add(HostAndPort.from(node));
+            }
+            JedisClientConfig clientConfig = clientConfig(name, null, config.redisPassword().orElse(null), 0, false);
+            Clients clients = clients(config, pool -> RedisClusterClient.builder().nodes(nodes).clientConfig(clientConfig)
+                    .poolConfig(pool).build());
+            return new RedisConnection(instanceId, clients, true, Optional.empty(), "Redis Cluster " + nodes);
+        }
+        if (config.redisUrl().isPresent()) {
+            URI uri = parse(config.redisUrl().get());
+            String password = Optional.ofNullable(JedisURIHelper.getPassword(uri)).or(config::redisPassword).orElse(null);
+            JedisClientConfig clientConfig = clientConfig(name, JedisURIHelper.getUser(uri), password,
+                    JedisURIHelper.getDBIndex(uri), JedisURIHelper.isRedisSSLScheme(uri));
+            Clients clients = clients(config, pool -> RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(uri))
+                    .clientConfig(clientConfig).poolConfig(pool).build());
+            return new RedisConnection(instanceId, clients, false, Optional.empty(),
+                    "Redis at " + uri.getHost() + ":" + JedisURIHelper.getHostAndPort(uri).getPort());
+        }
+        String password = randomId(24);
+        EmbeddedRedis embedded = EmbeddedRedis.start(password);
+        JedisClientConfig clientConfig = clientConfig(name, null, password, 0, false);
+        Clients clients = clients(config, pool -> RedisClient.builder().hostAndPort("127.0.0.1", embedded.port())
+                .clientConfig(clientConfig).poolConfig(pool).build());
+        return new RedisConnection(instanceId, clients, false, Optional.of(embedded),
+                "embedded Redis on 127.0.0.1:" + embedded.port() + " (set REDIS_URL to use your own)");
+    }
+
+    private static Clients clients(ServerConfig config, java.util.function.Function<ConnectionPoolConfig, UnifiedJedis> build) {
+        return new Clients(build.apply(pool(config.redisPoolSize())), build.apply(pool(config.redisTransferPoolSize())),
+                build.apply(pool(2)));
+    }
+
+    private static ConnectionPoolConfig pool(int size) {
         ConnectionPoolConfig pool = new ConnectionPoolConfig();
-        pool.setMaxTotal(config.redisPoolSize());
-        pool.setMaxIdle(Math.min(64, config.redisPoolSize()));
+        pool.setMaxTotal(size);
+        pool.setMaxIdle(Math.min(16, size)); // a burst's extra connections close when they come back
         pool.setMinIdle(0);
         pool.setMaxWait(Duration.ofSeconds(5));
         // every second, PING idle connections and drop dead ones: after a Redis restart the pool
@@ -64,32 +120,7 @@ public final class RedisConnection implements AutoCloseable {
         pool.setNumTestsPerEvictionRun(-1);
         pool.setTimeBetweenEvictionRuns(Duration.ofSeconds(1));
         pool.setJmxEnabled(false);
-
-        if (!config.redisClusterNodes().isEmpty()) {
-            Set<HostAndPort> nodes = new LinkedHashSet<>();
-            for (String node : config.redisClusterNodes()) {
-                nodes.add(HostAndPort.from(node));
-            }
-            JedisClientConfig clientConfig = clientConfig(null, config.redisPassword().orElse(null), 0, false);
-            UnifiedJedis client = RedisClusterClient.builder().nodes(nodes).clientConfig(clientConfig).poolConfig(pool).build();
-            return new RedisConnection(client, Optional.empty(), "Redis Cluster " + nodes);
-        }
-        if (config.redisUrl().isPresent()) {
-            URI uri = parse(config.redisUrl().get());
-            String password = Optional.ofNullable(JedisURIHelper.getPassword(uri)).or(config::redisPassword).orElse(null);
-            JedisClientConfig clientConfig = clientConfig(JedisURIHelper.getUser(uri), password,
-                    JedisURIHelper.getDBIndex(uri), JedisURIHelper.isRedisSSLScheme(uri));
-            UnifiedJedis client = RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(uri))
-                    .clientConfig(clientConfig).poolConfig(pool).build();
-            return new RedisConnection(client, Optional.empty(),
-                    "Redis at " + uri.getHost() + ":" + JedisURIHelper.getHostAndPort(uri).getPort());
-        }
-        String password = randomPassword();
-        EmbeddedRedis embedded = EmbeddedRedis.start(password);
-        UnifiedJedis client = RedisClient.builder().hostAndPort("127.0.0.1", embedded.port())
-                .clientConfig(clientConfig(null, password, 0, false)).poolConfig(pool).build();
-        return new RedisConnection(client, Optional.of(embedded),
-                "embedded Redis on 127.0.0.1:" + embedded.port() + " (set REDIS_URL to use your own)");
+        return pool;
     }
 
     /**
@@ -101,22 +132,40 @@ public final class RedisConnection implements AutoCloseable {
         embedded.ifPresent(e -> e.ownerClosesOnExitWithin(bound));
     }
 
-    /** Wraps a client made elsewhere (tests, benchmarks). */
-    public static RedisConnection of(UnifiedJedis client, String description) {
-        return new RedisConnection(client, Optional.empty(), description);
+    /** Names this instance in Redis: its connections' client name and its wake-up channel. */
+    public String instanceId() {
+        return instanceId;
     }
 
+    /** For sessions, inboxes, presence and wake-ups: short commands, nothing that blocks. */
     public UnifiedJedis client() {
         return client;
+    }
+
+    /** For transfers: their blocking pops, pushes and liveness marks. */
+    public UnifiedJedis transfers() {
+        return transfers;
+    }
+
+    /** For the pub/sub subscriptions only (each holds a connection for as long as it lasts). */
+    public UnifiedJedis subscriber() {
+        return subscriber;
+    }
+
+    public boolean isCluster() {
+        return cluster;
     }
 
     public String description() {
         return description;
     }
 
-    /** Connections borrowed from the pool right now (-1 for a cluster, whose pools are per node). */
+    /** Connections borrowed from the general and transfer pools right now (-1 for a cluster, whose pools are per node). */
     public int activeConnections() {
-        return client instanceof RedisClient single ? single.getPool().getNumActive() : -1;
+        if (client instanceof RedisClient general && transfers instanceof RedisClient transfer) {
+            return general.getPool().getNumActive() + transfer.getPool().getNumActive();
+        }
+        return -1;
     }
 
     /** True when Redis answers PING. */
@@ -132,18 +181,20 @@ public final class RedisConnection implements AutoCloseable {
     public void close() {
         try {
             client.close();
+            transfers.close();
+            subscriber.close();
         } finally {
             embedded.ifPresent(EmbeddedRedis::stop);
         }
     }
 
-    private static JedisClientConfig clientConfig(String user, String password, int database, boolean ssl) {
+    private static JedisClientConfig clientConfig(String name, String user, String password, int database, boolean ssl) {
         return DefaultJedisClientConfig.builder()
                 .user(user)
                 .password(password)
                 .database(database)
                 .ssl(ssl)
-                .clientName("drag-n-share")
+                .clientName(name)
                 .connectionTimeoutMillis(2_000)
                 .socketTimeoutMillis(5_000)
                 .blockingSocketTimeoutMillis((int) MAX_BLOCK.toMillis() + 5_000)
@@ -166,8 +217,8 @@ public final class RedisConnection implements AutoCloseable {
         return url.replaceAll("//[^@/]*@", "//***@");
     }
 
-    private static String randomPassword() {
-        byte[] bytes = new byte[24];
+    private static String randomId(int length) {
+        byte[] bytes = new byte[length];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }

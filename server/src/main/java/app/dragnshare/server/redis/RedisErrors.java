@@ -18,4 +18,9 @@ public final class RedisErrors {
         return e instanceof JedisDataException && message != null
                 && (message.startsWith("OOM") || message.contains("-OOM command not allowed"));
     }
+
+    /** True when every connection of the pool was in use for the whole wait: this instance is busy, Redis is fine. */
+    public static boolean isPoolExhausted(JedisException e) {
+        return e.getCause() instanceof java.util.NoSuchElementException;
+    }
 }

@@ -6,6 +6,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
@@ -46,6 +48,11 @@ public final class Script {
     /** Runs and reads an integer reply. */
     public long runForLong(UnifiedJedis redis, List<String> keys, String... args) {
         return ((Number) run(redis, keys, args)).longValue();
+    }
+
+    /** Queues a run on a pipeline (by its source: a pipeline cannot fall back from EVALSHA; Redis caches the compiled script). */
+    public Response<Object> queue(AbstractPipeline pipeline, List<String> keys, String... args) {
+        return pipeline.eval(source, keys, List.of(args));
     }
 
     @Override

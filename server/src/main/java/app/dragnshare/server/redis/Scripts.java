@@ -20,24 +20,26 @@ public final class Scripts {
      * Queues the session event ARGV[2] in inbox KEYS[1] unless the same event is already waiting
      * there (the page refreshes everything on any one of them, so one pending copy says it all).
      * A new list gets the TTL ARGV[1] ms; an existing one is renewed only while its member is
-     * connected (KEYS[2], the presence key exists), so events never keep an absent member's inbox
-     * alive. Returns the new length, or 0 when coalesced.
+     * connected (KEYS[2], the presence key, exists), so events never keep an absent member's inbox
+     * alive. Returns {new length or 0 when coalesced, the member's connection id or ""}: whom to wake.
      */
     public static final Script PUSH_EVENT = new Script("""
-            if redis.call('LPOS', KEYS[1], ARGV[2]) then return 0 end
+            local owner = redis.call('GET', KEYS[2]) or ''
+            if redis.call('LPOS', KEYS[1], ARGV[2]) then return {0, owner} end
             local n = redis.call('RPUSH', KEYS[1], ARGV[2])
-            if n == 1 or redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-            return n""");
+            if n == 1 or owner ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+            return {n, owner}""");
 
     /**
      * Queues the download request ARGV[2] in inbox KEYS[1] unless it already holds ARGV[3]
-     * entries; TTL as for {@link #PUSH_EVENT}. Returns the new length, or -1 when full.
+     * entries; TTL as for {@link #PUSH_EVENT}. Returns {new length or -1 when full, connection id or ""}.
      */
     public static final Script PUSH_REQUEST = new Script("""
-            if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
+            local owner = redis.call('GET', KEYS[2]) or ''
+            if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[3]) then return {-1, owner} end
             local n = redis.call('RPUSH', KEYS[1], ARGV[2])
-            if n == 1 or redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-            return n""");
+            if n == 1 or owner ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+            return {n, owner}""");
 
     /**
      * Reads one client address's failed-join record KEYS[1] (a hash: session id to failures):
@@ -94,8 +96,15 @@ public final class Scripts {
             redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1])
             return old""");
 
-    /** PEXPIRE KEYS[1] ARGV[1] if it holds ARGV[2]; returns 1 if it still did. */
-    public static final Script REFRESH_IF_EQUAL = new Script("""
-            if redis.call('GET', KEYS[1]) == ARGV[2] then return redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-            return 0""");
+    /**
+     * Renews presence KEYS[1] for connection ARGV[2] (TTL ARGV[1] ms): 1 when it held ARGV[2] or
+     * had lapsed (then it is set again: a connection that is still open is still the member's),
+     * 0 when another connection holds it, -1 when session KEYS[2] is gone (nothing is set then).
+     */
+    public static final Script RENEW_PRESENCE = new Script("""
+            local owner = redis.call('GET', KEYS[1])
+            if owner and owner ~= ARGV[2] then return 0 end
+            if not owner and redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
+            redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1])
+            return 1""");
 }

@@ -1,6 +1,8 @@
 package app.dragnshare.server.session;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -9,24 +11,29 @@ import jakarta.json.JsonObject;
 import app.dragnshare.server.redis.Keys;
 import app.dragnshare.server.redis.Script;
 import app.dragnshare.server.redis.Scripts;
+import app.dragnshare.server.wakeup.Wakeups;
 
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.util.KeyValue;
 
 /**
  * A member's inbox: the list in Redis where download requests and session events wait until
- * that member's socket (on whichever instance it is connected) takes them with a blocking pop.
- * It stays small whatever other members do: an event already waiting is not queued again, at
- * most {@code maxRequests} entries are queued, and only a connected member's inbox has its TTL
- * renewed, so an absent member's inbox lapses at its first TTL.
+ * that member's socket (on whichever instance it is connected) takes them. A push wakes the
+ * socket through {@link Wakeups}, and the socket pops without blocking, so a waiting socket holds
+ * no Redis connection. It stays small whatever other members do: an event already waiting is not
+ * queued again, at most {@code maxRequests} entries are queued, and only a connected member's
+ * inbox has its TTL renewed, so an absent member's inbox lapses at its first TTL.
  */
 public final class Inbox {
     private final UnifiedJedis redis;
+    private final Wakeups wakeups;
     private final Duration ttl;
     private final int maxRequests;
 
-    public Inbox(UnifiedJedis redis, Duration ttl, int maxRequests) {
+    public Inbox(UnifiedJedis redis, Wakeups wakeups, Duration ttl, int maxRequests) {
         this.redis = redis;
+        this.wakeups = wakeups;
         this.ttl = ttl;
         this.maxRequests = maxRequests;
     }
@@ -40,23 +47,62 @@ public final class Inbox {
         return push(Scripts.PUSH_REQUEST, sessionId, memberId, request.toString(), Integer.toString(maxRequests)) > 0;
     }
 
-    /** Tells every listed member about a change their page shows (once, however many changes wait). */
+    /**
+     * Tells every listed member about a change their page shows (once, however many changes
+     * wait), in one pipelined round trip: a session of many members costs one connection borrow.
+     */
     public void pushEvent(String sessionId, List<MemberRecord> members, JsonObject event) {
-        for (MemberRecord member : members) {
-            push(Scripts.PUSH_EVENT, sessionId, member.id(), event.toString());
+        List<Response<Object>> answers = new ArrayList<>(members.size());
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            for (MemberRecord member : members) {
+                answers.add(Scripts.PUSH_EVENT.queue(pipeline, keys(sessionId, member.id()), ttlMillis(), event.toString()));
+            }
+            pipeline.sync();
         }
+        List<String> owners = new ArrayList<>();
+        for (Response<Object> answer : answers) {
+            List<?> pushed = (List<?>) answer.get();
+            if (((Number) pushed.get(0)).longValue() > 0) {
+                owners.add(text(pushed.get(1)));
+            }
+        }
+        wakeups.wakeAll(owners.stream().filter(owner -> !owner.isEmpty()).toList());
     }
 
-    /** Blocks up to {@code timeout} for the next message. */
-    public Optional<JsonObject> take(String sessionId, String memberId, Duration timeout) {
-        KeyValue<String, String> popped = redis.blpop(timeout.toMillis() / 1000.0, Keys.inbox(sessionId, memberId));
-        return popped == null ? Optional.empty() : Optional.of(SessionStore.parse(popped.getValue()));
+    /** The next message, if one waits; never blocks. */
+    public Optional<JsonObject> poll(String sessionId, String memberId) {
+        return Optional.ofNullable(redis.lpop(Keys.inbox(sessionId, memberId))).map(SessionStore::parse);
     }
 
+    /** Queues a look at how many messages wait (for the periodic re-check of all idle sockets in one round trip). */
+    public Response<Long> waiting(AbstractPipeline pipeline, String sessionId, String memberId) {
+        return pipeline.llen(Keys.inbox(sessionId, memberId));
+    }
+
+    /** Runs a push script and wakes the member's socket, wherever it is connected, when something was queued. */
     private long push(Script script, String sessionId, String memberId, String... args) {
         String[] all = new String[args.length + 1];
-        all[0] = Long.toString(ttl.toMillis());
+        all[0] = ttlMillis();
         System.arraycopy(args, 0, all, 1, args.length);
-        return script.runForLong(redis, List.of(Keys.inbox(sessionId, memberId), Keys.online(sessionId, memberId)), all);
+        List<?> answer = (List<?>) script.run(redis, keys(sessionId, memberId), all);
+        long length = ((Number) answer.get(0)).longValue();
+        String owner = text(answer.get(1));
+        if (length > 0 && !owner.isEmpty()) {
+            wakeups.wake(owner);
+        }
+        return length;
+    }
+
+    private String ttlMillis() {
+        return Long.toString(ttl.toMillis());
+    }
+
+    private static List<String> keys(String sessionId, String memberId) {
+        return List.of(Keys.inbox(sessionId, memberId), Keys.online(sessionId, memberId));
+    }
+
+    /** A script's string reply: bytes when run by EVALSHA on byte arguments, a String from a pipeline's EVAL. */
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
     }
 }

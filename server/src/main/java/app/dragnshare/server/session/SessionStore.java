@@ -16,6 +16,8 @@ import app.dragnshare.server.redis.Keys;
 import app.dragnshare.server.redis.Script;
 import app.dragnshare.server.redis.Scripts;
 
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -125,6 +127,12 @@ public final class SessionStore {
     public boolean touch(String sessionId) {
         return Scripts.TOUCH.runForLong(redis,
                 List.of(Keys.session(sessionId), Keys.files(sessionId), Keys.members(sessionId)), ttlMillis()) > 0;
+    }
+
+    /** Queues {@link #touch} on a pipeline; its answer is 0 when the session no longer exists. */
+    public Response<Object> touch(AbstractPipeline pipeline, String sessionId) {
+        return Scripts.TOUCH.queue(pipeline, List.of(Keys.session(sessionId), Keys.files(sessionId), Keys.members(sessionId)),
+                ttlMillis());
     }
 
     public long now() {

@@ -70,9 +70,19 @@ public final class DownloadService implements HttpService {
         if (!active.accepting()) {
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "shutting-down", Failure.SHUTTING_DOWN.message());
         }
-        if (active.count() >= settings.maxTransfersPerInstance()) {
+        if (!active.tryAdmit(settings.maxTransfersPerInstance())) {
+            // each running download holds a connection of the transfer pool: past the limit, refuse (Retry-After) rather than queue
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, Failure.SERVER_BUSY.code(), Failure.SERVER_BUSY.message());
         }
+        try {
+            admitted(res, sessionId, fileId, member, transferId, publicKey, hmac);
+        } finally {
+            active.leave();
+        }
+    }
+
+    private void admitted(ServerResponse res, String sessionId, String fileId, Member member, String transferId,
+                          String publicKey, String hmac) {
         FileRecord file = store.file(sessionId, fileId)
                 .orElseThrow(() -> ApiException.notFound("file-not-found", "no such file in this session"));
         if (!presence.isOnline(sessionId, file.ownerId())) {

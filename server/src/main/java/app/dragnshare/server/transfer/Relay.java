@@ -2,6 +2,8 @@ package app.dragnshare.server.transfer;
 
 import java.time.Duration;
 
+import app.dragnshare.server.wakeup.Wakeups;
+
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -10,6 +12,7 @@ import redis.clients.jedis.UnifiedJedis;
  */
 public final class Relay {
     private final UnifiedJedis redis;
+    private final Wakeups wakeups;
     private final Duration keyTtl;
     private final Duration aliveTtl;
 
@@ -17,14 +20,15 @@ public final class Relay {
      * @param keyTtl   lifetime of a transfer's lists, renewed on every push
      * @param aliveTtl lifetime of a side's "still here" mark; the other side gives up once it lapses
      */
-    public Relay(UnifiedJedis redis, Duration keyTtl, Duration aliveTtl) {
+    public Relay(UnifiedJedis redis, Wakeups wakeups, Duration keyTtl, Duration aliveTtl) {
         this.redis = redis;
+        this.wakeups = wakeups;
         this.keyTtl = keyTtl;
         this.aliveTtl = aliveTtl;
     }
 
     public TransferChannel channel(String transferId) {
-        return new TransferChannel(redis, transferId, keyTtl, aliveTtl);
+        return new TransferChannel(redis, wakeups, transferId, keyTtl, aliveTtl);
     }
 
     /** How often a side renews its mark: well inside its TTL. */

@@ -3,6 +3,8 @@ package app.dragnshare.server.transfer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -18,17 +20,19 @@ import jakarta.json.JsonString;
 
 import app.dragnshare.server.auth.AuthException;
 import app.dragnshare.server.auth.Member;
-import app.dragnshare.server.http.Ids;
 import app.dragnshare.server.redis.RedisErrors;
 import app.dragnshare.server.session.SessionEvents;
+import app.dragnshare.server.sharer.SharerUpkeep;
 
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * The WebSocket of one sharer (a page or a CLI that holds files). It authenticates with its first
- * message, then a virtual thread takes download requests and session events from the member's
- * inbox in Redis (blocking pops) and forwards them; the sharer answers with offers and binary
- * chunk frames. One instance per connection.
+ * message; from then on, whenever it is woken (a push into the member's inbox, a freed transfer
+ * slot, the upkeep's re-check), a virtual thread pops download requests and session events from
+ * the inbox without blocking and forwards them; the sharer answers with offers and binary chunk
+ * frames. While idle it holds no thread and no Redis connection: {@link SharerUpkeep} renews its
+ * presence and pings it. One instance per connection.
  */
 public final class SharerSocket implements WsListener {
     private static final Logger LOG = Logger.getLogger(SharerSocket.class.getName());
@@ -40,7 +44,11 @@ public final class SharerSocket implements WsListener {
     static final int SESSION_ENDED = 4410;
 
     private final SocketContext context;
-    private final String connectionId = Ids.random();
+    private static final int IDLE = 0;
+    private static final int TAKING = 1;
+    private static final int AGAIN = 2;
+
+    private final String connectionId;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final SharerTransfers transfers;
     private final ChunkAssembler assembler;
@@ -50,10 +58,17 @@ public final class SharerSocket implements WsListener {
     private volatile boolean closed;
     /** Set when the server stops: take no new requests, let running transfers finish. */
     private volatile boolean draining;
+    /** Set when the first message arrives: the auth timeout is about sending it, not about how long we take to check it. */
+    private volatile boolean authReceived;
+    private volatile ScheduledFuture<?> authTimer;
+    /** Whether a thread is taking from the inbox (IDLE, TAKING) and whether it must look once more (AGAIN). */
+    private final AtomicInteger taking = new AtomicInteger(IDLE);
+    private final Upkept upkept = new Upkept();
 
     public SharerSocket(SocketContext context) {
         this.context = context;
-        this.transfers = new SharerTransfers(context, this::send);
+        this.connectionId = context.wakeups().newConnectionId();
+        this.transfers = new SharerTransfers(context, this::send, this::slotFreed);
         this.assembler = new ChunkAssembler(transfers,
                 context.settings().maxChunkSize() + ChunkAssembler.HEADER_LENGTH + 16L);
     }
@@ -62,13 +77,8 @@ public final class SharerSocket implements WsListener {
     public void onOpen(WsSession session) {
         this.ws = session;
         context.sockets().add(this);
-        Thread.ofVirtual().name("socket-auth-timer").start(() -> {
-            try {
-                Thread.sleep(context.settings().authTimeout());
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (member == null && !closed) {
+        authTimer = context.upkeep().after(context.settings().authTimeout(), () -> {
+            if (!authReceived && !closed) {
                 close(UNAUTHORIZED, "authenticate within " + context.settings().authTimeout().toSeconds() + " s");
             }
         });
@@ -152,6 +162,8 @@ public final class SharerSocket implements WsListener {
                 close(UNAUTHORIZED, "the first message must be {\"type\":\"auth\",\"token\":...}");
                 return;
             }
+            authReceived = true;
+            authTimer.cancel(false);
             authenticate(string(json, "token"));
             return;
         }
@@ -190,84 +202,79 @@ public final class SharerSocket implements WsListener {
         }
         context.presence().claim(who.sessionId(), who.memberId(), connectionId);
         member = who;
+        context.wakeups().register(connectionId, this::wake);
+        context.upkeep().add(upkept);
+        if (closed) { // it closed while we authenticated: shutdown() may have run before the two lines above
+            context.upkeep().remove(upkept);
+            context.wakeups().unregister(connectionId);
+            return;
+        }
         send(Messages.ready(who.sessionId(), who.memberId()));
         announcePresence(who);
-        Thread.ofVirtual().name("socket-inbox-" + who.memberId()).start(this::takeFromInbox);
+        wake(); // whatever waited for the member before it connected
+    }
+
+    /** Something may wait in the inbox: take it on a virtual thread, unless one is taking already (then it looks again). */
+    private void wake() {
+        if (taking.getAndUpdate(state -> state == IDLE ? TAKING : AGAIN) == IDLE) {
+            Thread.ofVirtual().name("socket-inbox").start(this::takeWhileWoken);
+        }
+    }
+
+    private void takeWhileWoken() {
+        do {
+            taking.set(TAKING);
+            takeWaiting();
+        } while (!taking.compareAndSet(TAKING, IDLE));
     }
 
     /**
-     * The member's inbox loop: a blocking pop with a short timeout, so between messages it can
-     * renew the member's presence, keep the session alive and ping the client. It takes a request
-     * only while a transfer slot is free; the others wait in Redis.
+     * Pops inbox messages without blocking while a transfer slot is free (of this sharer and of
+     * the instance: requests beyond either wait in Redis) and hands each on.
      */
-    private void takeFromInbox() {
+    private void takeWaiting() {
         Member me = member;
-        TransferSettings settings = context.settings();
-        Duration presenceRefresh = context.presence().ttl().dividedBy(3);
-        long lastPresence = System.nanoTime();
-        long lastTouch = System.nanoTime();
-        long lastPing = System.nanoTime();
         try {
-            while (!closed) {
-                boolean slot = !draining && transfers.reserveSlot(settings.block());
-                if (draining) {
-                    Thread.sleep(settings.block()); // only presence and pings until the server closes us
+            while (!closed && !draining && transfers.tryReserveSlot()) {
+                if (!context.outgoing().tryAcquire()) {
+                    transfers.releaseSlot();
+                    return; // the instance serves its maximum: the upkeep's re-check looks again
                 }
-                Optional<JsonObject> message = Optional.empty();
+                boolean started = false;
                 try {
-                    if (slot) {
-                        message = context.inbox().take(me.sessionId(), me.memberId(), settings.block());
+                    Optional<JsonObject> message = context.inbox().poll(me.sessionId(), me.memberId());
+                    if (message.isEmpty()) {
+                        return;
                     }
-                    long now = System.nanoTime();
-                    if (now - lastPresence > presenceRefresh.toNanos()) {
-                        lastPresence = now;
-                        if (!context.presence().renew(me.sessionId(), me.memberId(), connectionId)) {
-                            close(REPLACED, "this member connected again elsewhere");
-                            return;
-                        }
-                    }
-                    if (now - lastTouch > Duration.ofSeconds(60).toNanos()) {
-                        lastTouch = now;
-                        if (!context.store().touch(me.sessionId())) {
-                            close(SESSION_ENDED, "this session has ended");
-                            return;
-                        }
-                    }
-                    // Helidon does not tell a listener when its peer vanishes; a failing ping does.
-                    // While transfers run, ping at every wake-up so their receivers hear within seconds.
-                    long pingEvery = transfers.count() == 0 ? settings.heartbeat().toNanos() : settings.block().toNanos();
-                    if (now - lastPing > pingEvery) {
-                        lastPing = now;
-                        ping();
-                    }
-                    if (message.isPresent() && !closed) {
-                        slot = !dispatch(me, message.get()); // a started transfer keeps its slot
-                    }
-                } catch (JedisException e) {
-                    if (!RedisErrors.isFull(e)) {
-                        throw e;
-                    }
-                    // Redis is full: writes fail until memory comes back; the socket stays, waits, tries again
-                    LOG.warning("Redis is full (maxmemory); sharer " + me.memberId() + " waits");
-                    Thread.sleep(settings.block());
+                    started = dispatch(me, message.get()); // a started transfer keeps its slot and permit
                 } finally {
-                    if (slot) {
+                    if (!started) {
                         transfers.releaseSlot();
+                        context.outgoing().release();
                     }
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (JedisException e) {
             if (closed) {
                 return; // the socket closed while this loop waited in Redis (e.g. at shutdown)
             }
+            if (RedisErrors.isFull(e) || RedisErrors.isPoolExhausted(e)) {
+                // Redis is full, or this instance busy: the socket stays, the upkeep's re-check tries again
+                LOG.warning("sharer " + me.memberId() + " waits: " + e.getMessage());
+                return;
+            }
             LOG.log(Level.WARNING, "sharer " + me.memberId() + " lost Redis", e);
             close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "inbox loop of sharer " + me.memberId() + " failed", e);
+            LOG.log(Level.SEVERE, "inbox of sharer " + me.memberId() + " failed", e);
             close(WsCloseCodes.UNEXPECTED_CONDITION, "server error; reconnect shortly");
         }
+    }
+
+    /** A transfer of this socket ended: its instance permit goes back, and a request that waited may start. */
+    private void slotFreed() {
+        context.outgoing().release();
+        wake();
     }
 
     /** Handles one inbox message; true when it started a transfer (which then owns a slot). */
@@ -338,6 +345,12 @@ public final class SharerSocket implements WsListener {
         }
         closed = true;
         context.sockets().remove(this);
+        context.upkeep().remove(upkept);
+        context.wakeups().unregister(connectionId);
+        ScheduledFuture<?> timer = authTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         transfers.sharerGone();
         Member me = member;
         if (me != null) {
@@ -354,6 +367,57 @@ public final class SharerSocket implements WsListener {
     private void announcePresence(Member who) {
         context.inbox().pushEvent(who.sessionId(), context.store().members(who.sessionId()).stream()
                 .filter(m -> !m.id().equals(who.memberId())).toList(), SessionEvents.MEMBERS_CHANGED);
+    }
+
+    /** What the instance's {@link SharerUpkeep} sees of this socket. */
+    private final class Upkept implements SharerUpkeep.Sharer {
+        @Override
+        public String sessionId() {
+            return member.sessionId();
+        }
+
+        @Override
+        public String memberId() {
+            return member.memberId();
+        }
+
+        @Override
+        public String connectionId() {
+            return connectionId;
+        }
+
+        @Override
+        public boolean wantsRequests() {
+            return !closed && !draining && transfers.count() < context.settings().maxTransfersPerSender()
+                    && context.outgoing().availablePermits() > 0;
+        }
+
+        @Override
+        public void wake() {
+            SharerSocket.this.wake();
+        }
+
+        @Override
+        public Duration heartbeat() {
+            // Helidon does not tell a listener when its peer vanishes; a failing ping does.
+            // While transfers run, ping more often so their receivers hear within seconds.
+            return transfers.count() == 0 ? context.settings().heartbeat() : context.settings().block();
+        }
+
+        @Override
+        public void ping() {
+            SharerSocket.this.ping();
+        }
+
+        @Override
+        public void replaced() {
+            close(REPLACED, "this member connected again elsewhere");
+        }
+
+        @Override
+        public void sessionEnded() {
+            close(SESSION_ENDED, "this session has ended");
+        }
     }
 
     private static String string(JsonObject json, String name) throws ProtocolException {

@@ -1,6 +1,5 @@
 package app.dragnshare.server.transfer;
 
-import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,7 +8,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import jakarta.json.JsonObject;
@@ -28,6 +26,7 @@ final class SharerTransfers implements ChunkAssembler.Target {
 
     private final SocketContext context;
     private final Consumer<JsonObject> send;
+    private final Runnable slotFreed;
     private final Semaphore slots;
     private final Map<String, OutgoingTransfer> running = new ConcurrentHashMap<>();
     private final Set<String> recentlyEnded = Collections.synchronizedSet(Collections.newSetFromMap(
@@ -38,15 +37,17 @@ final class SharerTransfers implements ChunkAssembler.Target {
                 }
             }));
 
-    SharerTransfers(SocketContext context, Consumer<JsonObject> send) {
+    /** {@code slotFreed} runs when a started transfer ends and gives its slot back. */
+    SharerTransfers(SocketContext context, Consumer<JsonObject> send, Runnable slotFreed) {
         this.context = context;
         this.send = send;
+        this.slotFreed = slotFreed;
         this.slots = new Semaphore(context.settings().maxTransfersPerSender());
     }
 
-    /** Waits up to {@code timeout} for a free slot. */
-    boolean reserveSlot(Duration timeout) throws InterruptedException {
-        return slots.tryAcquire(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    /** Takes a free slot, if there is one; never waits. */
+    boolean tryReserveSlot() {
+        return slots.tryAcquire();
     }
 
     void releaseSlot() {
@@ -133,6 +134,7 @@ final class SharerTransfers implements ChunkAssembler.Target {
             recentlyEnded.add(transfer.transferId());
             if (running.remove(transfer.transferId()) != null) {
                 slots.release();
+                slotFreed.run();
             }
         }
     }

@@ -1,11 +1,18 @@
 package app.dragnshare.server.transfer;
 
+import java.util.concurrent.Semaphore;
+
 import app.dragnshare.server.auth.Tokens;
 import app.dragnshare.server.session.Inbox;
 import app.dragnshare.server.session.Presence;
 import app.dragnshare.server.session.SessionStore;
+import app.dragnshare.server.sharer.SharerUpkeep;
+import app.dragnshare.server.wakeup.Wakeups;
 
-/** What every sharer socket of this server instance shares. */
+/**
+ * What every sharer socket of this server instance shares; {@code outgoing} holds one permit per
+ * transfer this instance's sockets may serve at once (MAX_TRANSFERS_PER_INSTANCE).
+ */
 public record SocketContext(Tokens tokens,
                             SessionStore store,
                             Presence presence,
@@ -14,5 +21,8 @@ public record SocketContext(Tokens tokens,
                             RelayTap tap,
                             TransferSettings settings,
                             OpenSockets sockets,
-                            LivenessMarks marks) {
+                            LivenessMarks marks,
+                            Wakeups wakeups,
+                            SharerUpkeep upkeep,
+                            Semaphore outgoing) {
 }

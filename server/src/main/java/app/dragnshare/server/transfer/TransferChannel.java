@@ -9,6 +9,7 @@ import jakarta.json.JsonObject;
 
 import app.dragnshare.server.redis.Keys;
 import app.dragnshare.server.redis.Scripts;
+import app.dragnshare.server.wakeup.Wakeups;
 
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.UnifiedJedis;
@@ -26,7 +27,9 @@ import redis.clients.jedis.util.KeyValue;
  * <li>{@code sender-alive}/{@code receiver-alive}: short-lived marks each side renews while it
  *     lives, so the other side notices a crashed instance.</li>
  * </ul>
- * Every wait is a blocking pop; nothing polls.
+ * A running transfer's waits are blocking pops. The receiver's wait for the offer (a pending
+ * download, which may last minutes) holds no connection: a push to {@code to-receiver} wakes it
+ * through {@link Wakeups}, and it pops without blocking.
  */
 public final class TransferChannel {
     /** What a blocking wait returned. */
@@ -51,13 +54,15 @@ public final class TransferChannel {
     private static final byte[] ALIVE = {'1'};
 
     private final UnifiedJedis redis;
+    private final Wakeups wakeups;
     private final String transferId;
     private final Keys.Transfer keys;
     private final byte[] keyTtlMillis;
     private final long aliveTtlMillis;
 
-    TransferChannel(UnifiedJedis redis, String transferId, Duration keyTtl, Duration aliveTtl) {
+    TransferChannel(UnifiedJedis redis, Wakeups wakeups, String transferId, Duration keyTtl, Duration aliveTtl) {
         this.redis = redis;
+        this.wakeups = wakeups;
         this.transferId = transferId;
         this.keys = Keys.Transfer.of(transferId);
         this.keyTtlMillis = Long.toString(keyTtl.toMillis()).getBytes(StandardCharsets.US_ASCII);
@@ -76,6 +81,7 @@ public final class TransferChannel {
     /** The offer or an error for the receiver's side; dropped if that side has already left. */
     public void toReceiver(JsonObject message) {
         push(keys.toReceiver(), keys.receiverAlive(), json(message));
+        wakeups.wakeAnywhere(offerTopic()); // the receiver's instance is not known here
     }
 
     /** "done" or "cancel" for the sharer's side; dropped if that side has already left. */
@@ -93,9 +99,20 @@ public final class TransferChannel {
         push(keys.credits(), keys.senderAlive(), credits);
     }
 
-    /** The receiver's wait for the offer (or an error). */
+    /** The receiver's wait for the offer (or an error), without holding a connection while it waits. */
     public Signal awaitOffer(Duration timeout) {
-        return await(timeout, keys.toReceiver());
+        try {
+            byte[] message = wakeups.await(offerTopic(), timeout, () -> redis.lpop(keys.toReceiver()));
+            return message == null ? Timeout.INSTANCE
+                    : new Control(Messages.parse(new String(message, StandardCharsets.UTF_8)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Timeout.INSTANCE;
+        }
+    }
+
+    private String offerTopic() {
+        return "offer:" + transferId;
     }
 
     /** The receiver's wait for the next chunk; control messages come first. */

@@ -24,7 +24,7 @@ class LivenessMarksTest {
 
     @Test
     void heldMarksAreRenewedWhileEveryVirtualThreadCarrierIsBusyAndLapseOnceReleased() throws Exception {
-        Relay relay = new Relay(TestRedis.client(), Duration.ofMinutes(1), PEER_TIMEOUT);
+        Relay relay = new Relay(TestRedis.client(), null, Duration.ofMinutes(1), PEER_TIMEOUT); // no offers here: no wake-ups
         List<TransferChannel> channels = new ArrayList<>();
         try (LivenessMarks marks = new LivenessMarks(TestRedis.client(), PEER_TIMEOUT)) {
             for (int i = 0; i < 200; i++) {
