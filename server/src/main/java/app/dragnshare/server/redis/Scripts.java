@@ -20,19 +20,19 @@ public final class Scripts {
      * Queues the session event ARGV[2] in inbox KEYS[1] unless the same event is already waiting
      * there (the page refreshes everything on any one of them, so one pending copy says it all).
      * A new list gets the TTL ARGV[1] ms; an existing one is renewed only while its member is
-     * connected (KEYS[2], the presence key, exists), so events never keep an absent member's inbox
-     * alive. Returns {new length or 0 when coalesced, the member's connection id or ""}: whom to wake.
+     * connected (KEYS[2], the presence key exists), so events never keep an absent member's inbox
+     * alive. Returns the new length, or 0 when coalesced.
      */
     public static final Script PUSH_EVENT = new Script("""
-            local owner = redis.call('GET', KEYS[2]) or ''
-            if redis.call('LPOS', KEYS[1], ARGV[2]) then return {0, owner} end
+            if redis.call('LPOS', KEYS[1], ARGV[2]) then return 0 end
             local n = redis.call('RPUSH', KEYS[1], ARGV[2])
-            if n == 1 or owner ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-            return {n, owner}""");
+            if n == 1 or redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+            return n""");
 
     /**
      * Queues the download request ARGV[2] in inbox KEYS[1] unless it already holds ARGV[3]
-     * entries; TTL as for {@link #PUSH_EVENT}. Returns {new length or -1 when full, connection id or ""}.
+     * entries; TTL as for {@link #PUSH_EVENT}. Returns {new length or -1 when full, the member's
+     * connection id (KEYS[2], the presence key) or ""}: whom to wake.
      */
     public static final Script PUSH_REQUEST = new Script("""
             local owner = redis.call('GET', KEYS[2]) or ''

@@ -2,7 +2,6 @@ package app.dragnshare.server.session;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,7 +18,7 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * A member's inbox: the list in Redis where download requests and session events wait until
- * that member's socket (on whichever instance it is connected) takes them. A push wakes the
+ * that member's socket (on whichever instance it is connected) takes them. A request wakes the
  * socket through {@link Wakeups}, and the socket pops without blocking, so a waiting socket holds
  * no Redis connection. It stays small whatever other members do: an event already waiting is not
  * queued again, at most {@code maxRequests} entries are queued, and only a connected member's
@@ -49,24 +48,17 @@ public final class Inbox {
 
     /**
      * Tells every listed member about a change their page shows (once, however many changes
-     * wait), in one pipelined round trip: a session of many members costs one connection borrow.
+     * wait), in one pipelined round trip. Wakes nobody: sockets find events at the upkeep's
+     * re-check (within a second), so a burst of changes (a session of fifty connecting at once:
+     * 50 x 49 events) costs each socket one pop a second, not one wake-up and pop per event.
      */
     public void pushEvent(String sessionId, List<MemberRecord> members, JsonObject event) {
-        List<Response<Object>> answers = new ArrayList<>(members.size());
         try (AbstractPipeline pipeline = redis.pipelined()) {
             for (MemberRecord member : members) {
-                answers.add(Scripts.PUSH_EVENT.queue(pipeline, keys(sessionId, member.id()), ttlMillis(), event.toString()));
+                Scripts.PUSH_EVENT.queue(pipeline, keys(sessionId, member.id()), ttlMillis(), event.toString());
             }
             pipeline.sync();
         }
-        List<String> owners = new ArrayList<>();
-        for (Response<Object> answer : answers) {
-            List<?> pushed = (List<?>) answer.get();
-            if (((Number) pushed.get(0)).longValue() > 0) {
-                owners.add(text(pushed.get(1)));
-            }
-        }
-        wakeups.wakeAll(owners.stream().filter(owner -> !owner.isEmpty()).toList());
     }
 
     /** The next message, if one waits; never blocks. */

@@ -15,7 +15,6 @@ import app.dragnshare.server.http.Ids;
 import app.dragnshare.server.redis.Keys;
 import app.dragnshare.server.redis.RedisConnection;
 
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.JedisShardedPubSub;
 import redis.clients.jedis.RedisClusterClient;
@@ -79,25 +78,6 @@ public final class Wakeups implements AutoCloseable {
         int dot = connectionId.indexOf('.');
         if (dot > 0) {
             publish(Keys.wakeChannel(connectionId.substring(0, dot)), connectionId);
-        }
-    }
-
-    /** {@link #wake} for many, in one pipelined round trip (plain pub/sub; sharded channels go one by one). */
-    public void wakeAll(List<String> connectionIds) {
-        if (sharded || connectionIds.size() < 2) {
-            connectionIds.forEach(this::wake);
-            return;
-        }
-        try (AbstractPipeline pipeline = publisher.pipelined()) {
-            for (String connectionId : connectionIds) {
-                int dot = connectionId.indexOf('.');
-                if (dot > 0) {
-                    pipeline.publish(Keys.wakeChannel(connectionId.substring(0, dot)), connectionId);
-                }
-            }
-            pipeline.sync();
-        } catch (JedisException e) {
-            LOG.fine(() -> "wake-ups not sent (the waiters look again within " + RECHECK.toSeconds() + " s): " + e.getMessage());
         }
     }
 

@@ -26,7 +26,7 @@ class BurstConnectTest {
         try (DragNShareServer server = TestServer.start(
                 Map.of("MAX_MEMBERS_PER_SESSION", Integer.toString(MEMBERS)), RelayTap.NONE);
              SharerCrowd crowd = new SharerCrowd(message -> { })) {
-            List<String> tokens = SharerCrowd.memberTokens(TestServer.url(server), MEMBERS);
+            List<String> tokens = SharerCrowd.members(TestServer.url(server), MEMBERS).tokens();
             crowd.openAll(server.port(), tokens);
             long settle = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < settle && crowd.ready() + closed(crowd) < MEMBERS) {

@@ -29,22 +29,12 @@ public final class SharerCrowd implements AutoCloseable {
         this.onText = onText;
     }
 
-    /** Creates {@code count} sessions on the server, each with its host as a distinct member; returns their tokens. */
-    public static List<String> hostTokens(URI server, int count) throws Exception {
-        Http http = new Http(server);
-        List<String> tokens = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            Http.Reply created = http.post("/api/sessions", null, "{}");
-            if (created.status() != 201) {
-                throw new AssertionError("creating session " + i + ": " + created.status() + " " + created.body());
-            }
-            tokens.add(created.json().getString("token"));
-        }
-        return tokens;
+    /** A session and its members' tokens, the host's first. */
+    public record Members(String sessionId, List<String> tokens) {
     }
 
-    /** Creates one session on the server and joins it until it has {@code count} members; returns their tokens. */
-    public static List<String> memberTokens(URI server, int count) throws Exception {
+    /** Creates one session on the server and joins it until it has {@code count} members. */
+    public static Members members(URI server, int count) throws Exception {
         Http http = new Http(server);
         Http.Reply created = http.post("/api/sessions", null, "{}");
         String sessionId = created.json().getString("sessionId");
@@ -58,7 +48,7 @@ public final class SharerCrowd implements AutoCloseable {
             }
             tokens.add(joined.json().getString("token"));
         }
-        return tokens;
+        return new Members(sessionId, tokens);
     }
 
     /** Opens one socket per token, all at once (the handshakes run concurrently), and authenticates each. */

@@ -1,0 +1,117 @@
+package app.dragnshare.server.sharer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import app.dragnshare.server.DragNShareServer;
+import app.dragnshare.server.testing.Cli;
+import app.dragnshare.server.testing.Http;
+import app.dragnshare.server.testing.RedisClients;
+import app.dragnshare.server.testing.SharerCrowd;
+import app.dragnshare.server.testing.TestFiles;
+import app.dragnshare.server.testing.TestServer;
+import app.dragnshare.server.transfer.RelayTap;
+
+/**
+ * A thousand idle sharer sockets and two hundred pending downloads on one instance: its Redis
+ * connections (CLIENT LIST, by the instance's client name) stay within 64 all along, every
+ * sharer hears its download request, and a real transfer still completes.
+ */
+class IdleSharersTest {
+    private static final int SESSIONS = 20;
+    private static final int MEMBERS_EACH = 50;
+    private static final int PENDING = 200;
+    private static final int MAX_CONNECTIONS = 64;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void thousandIdleSharersAndTwoHundredPendingDownloadsOnABoundedNumberOfConnections() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        try (DragNShareServer server = TestServer.start(Map.of("REDIS_POOL_SIZE", "32"), RelayTap.NONE);
+             SharerCrowd crowd = new SharerCrowd(text -> {
+                 if (text.contains("\"type\":\"request\"")) {
+                     requests.incrementAndGet();
+                 }
+             });
+             RedisClients.Sampler connections = RedisClients.sample("drag-n-share-" + server.redis().instanceId());
+             HttpClient downloads = HttpClient.newHttpClient()) {
+            URI url = TestServer.url(server);
+            Http http = new Http(url);
+            List<SharerCrowd.Members> sessions = new ArrayList<>();
+            for (int s = 0; s < SESSIONS; s++) {
+                sessions.add(SharerCrowd.members(url, MEMBERS_EACH));
+            }
+            crowd.openAll(server.port(), sessions.stream().flatMap(m -> m.tokens().stream()).toList());
+            awaitTrue(() -> crowd.ready() == SESSIONS * MEMBERS_EACH, "every sharer is ready: " + crowd.ready());
+
+            // member i of a session downloads a file of member i+1, who never answers: the download stays pending
+            List<CompletableFuture<HttpResponse<Void>>> pending = new ArrayList<>();
+            for (int d = 0; d < PENDING; d++) {
+                SharerCrowd.Members session = sessions.get(d % SESSIONS);
+                int member = d / SESSIONS;
+                String fileId = http.post("/api/sessions/" + session.sessionId() + "/files", session.tokens().get(member + 1),
+                        "{\"name\":\"f" + d + ".bin\",\"size\":1000}").json().getString("id");
+                pending.add(downloads.sendAsync(HttpRequest.newBuilder(
+                                url.resolve("/api/sessions/" + session.sessionId() + "/files/" + fileId + "/transfers"))
+                        .header("Authorization", "Bearer " + session.tokens().get(member))
+                        .header("Accept", "text/event-stream").header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(downloadBody())).build(), HttpResponse.BodyHandlers.discarding()));
+            }
+            awaitTrue(() -> requests.get() == PENDING, "every sharer heard its request: " + requests.get());
+            assertEquals(PENDING, server.runningDownloads(), "every download is pending on the instance");
+
+            Path file = TestFiles.random(dir, "while-busy.bin", 3_000_000, 7);
+            try (Cli.Sending sending = Cli.send("--server", url.toString(), "--once", file.toString())) {
+                Cli.Result result = Cli.run(60, "receive", sending.link(), "--out", dir.resolve("out").toString());
+                assertEquals(0, result.exitCode(), result.stderr());
+                assertTrue(TestFiles.sameBytes(file, dir.resolve("out").resolve("while-busy.bin")));
+            }
+            assertEquals(PENDING, server.runningDownloads(), "the pending downloads are still waiting");
+            assertEquals(Map.of(), Map.copyOf(crowd.closes()), "no sharer socket was closed");
+            System.out.println("IdleSharersTest: at most " + connections.max() + " Redis connections of the instance in "
+                    + connections.samples() + " samples");
+            assertTrue(connections.max() <= MAX_CONNECTIONS, "the instance had " + connections.max()
+                    + " Redis connections at most (samples: " + connections.samples() + ")");
+            pending.forEach(p -> p.cancel(true));
+        }
+    }
+
+    private static String downloadBody() {
+        return "{\"transferId\":\"" + random(16) + "\",\"publicKey\":\"" + random(65) + "\",\"hmac\":\"" + random(32) + "\"}";
+    }
+
+    private static String random(int length) {
+        byte[] bytes = new byte[length];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
