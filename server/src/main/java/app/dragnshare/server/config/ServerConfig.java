@@ -138,20 +138,23 @@ public record ServerConfig(
                 r.duration(Setting.SHUTDOWN_GRACE),
                 r.integer(Setting.JOIN_SESSIONS_PER_WINDOW, 1, 10_000),
                 r.integer(Setting.MAX_WAITING_REQUESTS, 1, 100_000),
-                transferPoolSize(r),
+                transferPoolSize(r, warnings),
                 List.copyOf(warnings));
     }
 
-    /** Every running transfer end may block on one connection: both ends of MAX_TRANSFERS_PER_INSTANCE, plus short pushes. */
-    private static int transferPoolSize(Reader r) {
-        int least = 2 * r.integer(Setting.MAX_TRANSFERS_PER_INSTANCE, 1, 1_000_000) + 16;
+    /**
+     * Every running transfer end may block on one connection: both ends of MAX_TRANSFERS_PER_INSTANCE,
+     * plus short pushes. Fewer is allowed (pending downloads hold none), with a warning.
+     */
+    private static int transferPoolSize(Reader r, List<String> warnings) {
+        int safe = 2 * r.integer(Setting.MAX_TRANSFERS_PER_INSTANCE, 1, 1_000_000) + 16;
         if (r.optional(Setting.REDIS_TRANSFER_POOL_SIZE).isEmpty()) {
-            return least;
+            return safe;
         }
-        int size = r.integer(Setting.REDIS_TRANSFER_POOL_SIZE, 1, 10_000_000);
-        if (size < least) {
-            throw new ConfigException("REDIS_TRANSFER_POOL_SIZE must be at least 2 × MAX_TRANSFERS_PER_INSTANCE + 16 = "
-                    + least + " (each running transfer end blocks on one connection), not " + size);
+        int size = r.integer(Setting.REDIS_TRANSFER_POOL_SIZE, 4, 10_000_000);
+        if (size < safe) {
+            warnings.add("REDIS_TRANSFER_POOL_SIZE=" + size + " is below 2 × MAX_TRANSFERS_PER_INSTANCE + 16 = " + safe
+                    + ": when more transfer ends run at once than it has connections, they wait for one (up to 5 s) and may fail");
         }
         return size;
     }

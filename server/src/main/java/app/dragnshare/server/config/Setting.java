@@ -37,7 +37,7 @@ public enum Setting {
     SHUTDOWN_GRACE("10s", "On shutdown, how long running transfers may take to finish before they are failed."),
     JOIN_SESSIONS_PER_WINDOW("50", "Different sessions one client address may fail to join per RATE_WINDOW; then its joins get 429 until the window ends. Bounds what an address's failed joins keep in Redis."),
     MAX_WAITING_REQUESTS("64", "Download requests that may wait in one sharer's inbox; one more gets 503 sharer-busy (clients retry)."),
-    REDIS_TRANSFER_POOL_SIZE("", "Redis connections one instance may open for running and pending transfers, apart from REDIS_POOL_SIZE so transfers cannot starve sharers or the REST API. Each running transfer end blocks on one; at least 2 × MAX_TRANSFERS_PER_INSTANCE + 16 (the default), so a transfer never waits for one. Opened only while used: idle, it costs nothing.");
+    REDIS_TRANSFER_POOL_SIZE("", "Redis connections one instance may open for running and pending transfers, apart from REDIS_POOL_SIZE so transfers cannot starve sharers or the REST API. Each running transfer end blocks on one; pending downloads hold none while they wait. The default, 2 × MAX_TRANSFERS_PER_INSTANCE + 16, means a transfer never waits for one; less is allowed (with a startup warning) when few transfers run at once. Opened only while used: idle, it costs nothing.");
 
     private final String defaultValue;
     private final String description;

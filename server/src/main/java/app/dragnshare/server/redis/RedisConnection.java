@@ -114,6 +114,7 @@ public final class RedisConnection implements AutoCloseable {
         pool.setMaxIdle(Math.min(16, size)); // a burst's extra connections close when they come back
         pool.setMinIdle(0);
         pool.setMaxWait(Duration.ofSeconds(5));
+        pool.setFairness(true); // first come, first served: in a burst no caller waits past maxWait while later ones get through
         // every second, PING idle connections and drop dead ones: after a Redis restart the pool
         // heals by itself instead of failing one request per stale connection
         pool.setTestWhileIdle(true);

@@ -42,6 +42,8 @@ public final class SharerSocket implements WsListener {
     static final int FORBIDDEN = 4403;
     static final int REPLACED = 4409;
     static final int SESSION_ENDED = 4410;
+    /** RFC 6455's "try again later": this instance was too busy to answer in time. */
+    static final int TRY_AGAIN_LATER = 1013;
 
     private final SocketContext context;
     private static final int IDLE = 0;
@@ -102,7 +104,11 @@ public final class SharerSocket implements WsListener {
             close(BAD_MESSAGE, e.getMessage());
         } catch (JedisException e) {
             LOG.warning("Redis failed on a socket message: " + e.getMessage());
-            close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+            if (RedisErrors.isPoolExhausted(e)) {
+                close(TRY_AGAIN_LATER, "server busy; reconnect shortly");
+            } else {
+                close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+            }
         }
     }
 

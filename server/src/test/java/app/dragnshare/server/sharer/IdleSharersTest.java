@@ -46,7 +46,9 @@ class IdleSharersTest {
     @Test
     void thousandIdleSharersAndTwoHundredPendingDownloadsOnABoundedNumberOfConnections() throws Exception {
         AtomicInteger requests = new AtomicInteger();
-        try (DragNShareServer server = TestServer.start(Map.of("REDIS_POOL_SIZE", "32"), RelayTap.NONE);
+        try (DragNShareServer server = TestServer.start(Map.of(
+                // 32 + 24 + the two subscriptions: 58 at most; the 200 pending downloads hold none while they wait
+                "REDIS_POOL_SIZE", "32", "REDIS_TRANSFER_POOL_SIZE", "24", "MAX_TRANSFERS_PER_INSTANCE", "250"), RelayTap.NONE);
              SharerCrowd crowd = new SharerCrowd(text -> {
                  if (text.contains("\"type\":\"request\"")) {
                      requests.incrementAndGet();
@@ -60,8 +62,10 @@ class IdleSharersTest {
             for (int s = 0; s < SESSIONS; s++) {
                 sessions.add(SharerCrowd.members(url, MEMBERS_EACH));
             }
-            crowd.openAll(server.port(), sessions.stream().flatMap(m -> m.tokens().stream()).toList());
-            awaitTrue(() -> crowd.ready() == SESSIONS * MEMBERS_EACH, "every sharer is ready: " + crowd.ready());
+            // tabs open over time, not all in one instant (BurstConnectTest covers a burst)
+            crowd.openInWaves(server.port(), sessions.stream().flatMap(m -> m.tokens().stream()).toList(), 100);
+            awaitTrue(() -> crowd.ready() == SESSIONS * MEMBERS_EACH, () -> "every sharer is ready: " + crowd.ready()
+                    + ", closed: " + crowd.closes());
 
             // member i of a session downloads a file of member i+1, who never answers: the download stays pending
             List<CompletableFuture<HttpResponse<Void>>> pending = new ArrayList<>();
@@ -76,7 +80,7 @@ class IdleSharersTest {
                         .header("Accept", "text/event-stream").header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(downloadBody())).build(), HttpResponse.BodyHandlers.discarding()));
             }
-            awaitTrue(() -> requests.get() == PENDING, "every sharer heard its request: " + requests.get());
+            awaitTrue(() -> requests.get() == PENDING, () -> "every sharer heard its request: " + requests.get());
             assertEquals(PENDING, server.runningDownloads(), "every download is pending on the instance");
 
             Path file = TestFiles.random(dir, "while-busy.bin", 3_000_000, 7);
@@ -105,11 +109,12 @@ class IdleSharersTest {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what)
+            throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s: " + what);
+                throw new AssertionError("not within 30 s: " + what.get());
             }
             Thread.sleep(50);
         }

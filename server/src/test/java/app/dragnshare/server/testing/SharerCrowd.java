@@ -51,6 +51,20 @@ public final class SharerCrowd implements AutoCloseable {
         return new Members(sessionId, tokens);
     }
 
+    /**
+     * Opens one socket per token, {@code wave} at a time (a wave's handshakes run concurrently),
+     * each authenticating as it opens; the next wave starts once this one is ready (or 60 s passed).
+     */
+    public void openInWaves(int port, List<String> tokens, int wave) throws Exception {
+        for (int from = 0; from < tokens.size(); from += wave) {
+            openAll(port, tokens.subList(from, Math.min(tokens.size(), from + wave)));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (ready.get() < Math.min(tokens.size(), from + wave) && closes.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+    }
+
     /** Opens one socket per token, all at once (the handshakes run concurrently), and authenticates each. */
     public void openAll(int port, List<String> tokens) throws Exception {
         URI uri = URI.create("ws://127.0.0.1:" + port + "/api/socket");
