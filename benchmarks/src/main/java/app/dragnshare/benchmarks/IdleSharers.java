@@ -37,7 +37,7 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  *
  * <pre>
  * java -Xmx3g -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.IdleSharers [--sharers 10000]
- *      [--pending 700] [--max-transfers 500] [--latency-samples 300] [--server-heap 1g]
+ *      [--pending 700] [--max-transfers 1000] [--latency-samples 300] [--server-heap 1g]
  *      [--server-settings NAME=VALUE,...] [--dir DIR] [--quick]
  * </pre>
  */
@@ -56,7 +56,7 @@ public final class IdleSharers {
         boolean quick = o.flag("quick");
         int sharers = o.integer("sharers", quick ? 300 : 10_000);
         int pending = o.integer("pending", quick ? 60 : 700);
-        int maxTransfers = o.integer("max-transfers", quick ? 40 : 500);
+        int maxTransfers = o.integer("max-transfers", quick ? 40 : 1000);
         int samples = o.integer("latency-samples", quick ? 30 : 300);
         if (sharers < 2 * pending + 2 * samples) {
             throw new IllegalArgumentException("--sharers must be at least 2 × (pending + latency-samples)");
@@ -130,11 +130,14 @@ public final class IdleSharers {
                             + "%d requests reached their sharer", pending, seconds(t), busy, withRetryAfter, pending - busy,
                     heard.size() - idle.size()));
             List<Double> reads = rest(sockets, url, members);
+            int before = heard.size();
             List<Double> during = latencies(sockets, url, members, sharers - 1 - 2 * samples, Math.min(50, samples), sent, heard);
-            out.println(format("while they wait: request → sharer p50 %.1f ms, p99 %.1f ms; REST GET p50 %.1f ms, p99 %.1f ms; "
+            long refused = during.stream().filter(d -> d.isInfinite()).count();
+            out.println(format("while they wait: %d more downloads: %d reached their sharer (p50 %.1f ms, p99 of those %.1f ms), "
+                            + "%d refused (the instance is at its limit); REST GET p50 %.1f ms, p99 %.1f ms; "
                             + "sockets closed by the server: %s; Redis connections of the instance: %d",
-                    pct(during, 50), pct(during, 99), pct(reads, 50), pct(reads, 99),
-                    sockets.closes(), connections(redis)));
+                    during.size(), heard.size() - before, pct(finite(during), 50), pct(finite(during), 99), refused,
+                    pct(reads, 50), pct(reads, 99), sockets.closes(), connections(redis)));
             downloads.forEach(d -> d.cancel(true));
             out.println("load average after: " + Machine.loadAverage());
             dir.succeeded();
@@ -152,7 +155,7 @@ public final class IdleSharers {
             download(sockets, url, members, owner, owner - 1, transferId, sent);
             Thread.sleep(10);
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!heard.keySet().containsAll(ids) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
@@ -226,6 +229,10 @@ public final class IdleSharers {
         p.waitFor(60, TimeUnit.SECONDS);
         out.println("server heap histogram, top 20 (jcmd GC.class_histogram):");
         lines.stream().skip(1).limit(22).forEach(l -> out.println("  " + l));
+    }
+
+    private static List<Double> finite(List<Double> sorted) {
+        return sorted.stream().filter(d -> !d.isInfinite()).toList();
     }
 
     private static double pct(List<Double> sorted, int p) {

@@ -106,7 +106,8 @@ public final class IdleSockets implements AutoCloseable {
     @Override
     public void close() {
         sockets.forEach(WebSocket::abort);
-        client.close();
+        client.shutdownNow(); // pending downloads may still be open: do not wait for them
+
     }
 
     private final class Listener implements WebSocket.Listener {

@@ -68,7 +68,8 @@ public class RelayBenchmark {
         // Chunks and credits only cross while the other side is marked present (the server's rule
         // against filling Redis for a side that left); both sides are here for the whole trial,
         // so their marks outlive it instead of being renewed inside the measured loop.
-        channel = new Relay(redis.client(), Duration.ofMinutes(2), Duration.ofHours(1)).channel(Ids.random());
+        channel = new Relay(redis.transfers(), null, Duration.ofMinutes(2), Duration.ofHours(1)) // no offers: no wake-ups
+                .channel(Ids.random());
         channel.markAlive(TransferChannel.Side.SENDER);
         channel.markAlive(TransferChannel.Side.RECEIVER);
         element = new byte[4 + chunkSize + 16];
