@@ -6,9 +6,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
@@ -69,12 +70,19 @@ public final class SharerUpkeep implements AutoCloseable {
     private final Inbox inbox;
     private final SessionStore store;
     private final Map<String, Entry> sharers = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+    /**
+     * Authentications that may run at once (each makes a few Redis calls and tells the session's
+     * other members). A reconnect storm of thousands of sockets then waits its turn here, first
+     * come first served, instead of all waiting for a pooled connection and timing out.
+     */
+    private final Semaphore authentications = new Semaphore(16, true);
+    private final ScheduledExecutorService timer = new ScheduledThreadPoolExecutor(1,
             Thread.ofPlatform().daemon().name("sharer-upkeep").factory());
     private long lastRenewal = System.nanoTime();
     private long lastTouch = System.nanoTime();
 
     public SharerUpkeep(UnifiedJedis redis, Presence presence, Inbox inbox, SessionStore store) {
+        ((ScheduledThreadPoolExecutor) timer).setRemoveOnCancelPolicy(true); // cancelled auth timers leave at once
         this.redis = redis;
         this.presence = presence;
         this.inbox = inbox;
@@ -92,6 +100,22 @@ public final class SharerUpkeep implements AutoCloseable {
 
     public int count() {
         return sharers.size();
+    }
+
+    /**
+     * Runs {@code authentication} when its turn comes (within {@code wait}); false when it did
+     * not come in time (nothing ran).
+     */
+    public boolean authenticate(Duration wait, Runnable authentication) throws InterruptedException {
+        if (!authentications.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        try {
+            authentication.run();
+            return true;
+        } finally {
+            authentications.release();
+        }
     }
 
     /** Runs {@code task} on a virtual thread after {@code delay}, without a thread waiting meanwhile (e.g. the auth timeout). */

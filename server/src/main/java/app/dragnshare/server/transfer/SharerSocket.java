@@ -44,6 +44,8 @@ public final class SharerSocket implements WsListener {
     static final int SESSION_ENDED = 4410;
     /** RFC 6455's "try again later": this instance was too busy to answer in time. */
     static final int TRY_AGAIN_LATER = 1013;
+    /** Longest an auth message waits for its turn in a reconnect storm before the client is told to come back. */
+    private static final Duration AUTH_QUEUE_LIMIT = Duration.ofSeconds(60);
 
     private final SocketContext context;
     private static final int IDLE = 0;
@@ -169,8 +171,20 @@ public final class SharerSocket implements WsListener {
                 return;
             }
             authReceived = true;
-            authTimer.cancel(false);
-            authenticate(string(json, "token"));
+            ScheduledFuture<?> timer = authTimer;
+            if (timer != null) {
+                timer.cancel(false);
+                authTimer = null; // a cancelled timer would hold ~100 bytes per socket for nothing
+            }
+            String token = string(json, "token");
+            try {
+                if (!context.upkeep().authenticate(AUTH_QUEUE_LIMIT, () -> authenticate(token))) {
+                    close(TRY_AGAIN_LATER, "server busy; reconnect shortly");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close(TRY_AGAIN_LATER, "server busy; reconnect shortly");
+            }
             return;
         }
         if ("auth".equals(type)) {
