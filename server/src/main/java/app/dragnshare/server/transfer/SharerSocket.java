@@ -38,6 +38,8 @@ public final class SharerSocket implements WsListener {
     static final int FORBIDDEN = 4403;
     static final int REPLACED = 4409;
     static final int SESSION_ENDED = 4410;
+    /** RFC 6455 §5.5: control frames carry at most 125 bytes. */
+    private static final int MAX_CONTROL_PAYLOAD = 125;
 
     private final SocketContext context;
     private final String connectionId = Ids.random();
@@ -109,6 +111,31 @@ public final class SharerSocket implements WsListener {
         } catch (JedisException e) {
             LOG.warning("Redis failed while relaying a chunk: " + e.getMessage());
             close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+        }
+    }
+
+    /**
+     * RFC 6455 §5.5.2: a Ping MUST be answered with a Pong carrying its payload (Helidon leaves
+     * that to the listener), so clients that watch for pongs keep their connection.
+     */
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        if (buffer.available() > MAX_CONTROL_PAYLOAD) {
+            close(WsCloseCodes.PROTOCOL_ERROR, "a ping carries at most 125 bytes");
+            return;
+        }
+        byte[] payload = new byte[buffer.available()];
+        buffer.read(payload);
+        sendLock.lock(); // WsSession.send is not thread-safe in Helidon 4.2: one frame at a time
+        try {
+            if (!closed) {
+                session.pong(BufferData.create(payload));
+            }
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "pong failed, socket closing: " + e.getMessage());
+            shutdown();
+        } finally {
+            sendLock.unlock();
         }
     }
 
