@@ -19,6 +19,7 @@ import jakarta.json.JsonString;
 import app.dragnshare.server.auth.AuthException;
 import app.dragnshare.server.auth.Member;
 import app.dragnshare.server.http.Ids;
+import app.dragnshare.server.http.StrictJson;
 import app.dragnshare.server.redis.RedisErrors;
 import app.dragnshare.server.session.SessionEvents;
 
@@ -92,9 +93,8 @@ public final class SharerSocket implements WsListener {
             handleText(message);
         } catch (ProtocolException e) {
             close(BAD_MESSAGE, e.getMessage());
-        } catch (JedisException e) {
-            LOG.warning("Redis failed on a socket message: " + e.getMessage());
-            close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+        } catch (RuntimeException e) {
+            serverFailed(e, "a socket message");
         }
     }
 
@@ -108,9 +108,8 @@ public final class SharerSocket implements WsListener {
             assembler.accept(buffer, last);
         } catch (ProtocolException e) {
             close(BAD_MESSAGE, e.getMessage());
-        } catch (JedisException e) {
-            LOG.warning("Redis failed while relaying a chunk: " + e.getMessage());
-            close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+        } catch (RuntimeException e) {
+            serverFailed(e, "a chunk");
         }
     }
 
@@ -136,6 +135,24 @@ public final class SharerSocket implements WsListener {
             shutdown();
         } finally {
             sendLock.unlock();
+        }
+    }
+
+    /**
+     * Something failed on the server while it handled a message: Redis (1011, "lost its database",
+     * as PROTOCOL.md says, or 1013 when it is full) or a bug (1011 with a plain reason: Helidon would
+     * otherwise close with the exception's own message).
+     */
+    private void serverFailed(RuntimeException e, String handling) {
+        if (e instanceof JedisException redisFailure && RedisErrors.isFull(redisFailure)) {
+            LOG.warning("Redis is full (maxmemory) while handling " + handling + "; the sharer is told to retry");
+            close(WsCloseCodes.TRY_AGAIN_LATER, "the server is at capacity; reconnect shortly");
+        } else if (e instanceof JedisException) {
+            LOG.warning("Redis failed while handling " + handling + ": " + e.getMessage());
+            close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+        } else {
+            LOG.log(Level.SEVERE, "handling " + handling + " failed", e);
+            close(WsCloseCodes.UNEXPECTED_CONDITION, "server error; reconnect shortly");
         }
     }
 
@@ -170,8 +187,8 @@ public final class SharerSocket implements WsListener {
         JsonObject json;
         try {
             json = Messages.parse(message);
-        } catch (JsonException | IllegalStateException e) {
-            throw new ProtocolException("message is not a JSON object (or names a member twice)");
+        } catch (JsonException e) {
+            throw new ProtocolException("not a JSON object (" + StrictJson.RULES + ")");
         }
         String type = string(json, "type");
         if (member == null) {
