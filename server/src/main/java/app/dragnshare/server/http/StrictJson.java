@@ -57,7 +57,7 @@ public final class StrictJson {
             throw e;
         } catch (RuntimeException e) {
             // the parser's limits, or an IllegalStateException for a value of the wrong kind (readObject of [1])
-            throw new JsonException(e.getMessage());
+            throw new JsonException(e.getMessage(), e);
         }
     }
 }
