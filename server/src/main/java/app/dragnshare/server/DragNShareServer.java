@@ -19,8 +19,10 @@ import jakarta.json.Json;
 import app.dragnshare.server.auth.Authenticator;
 import app.dragnshare.server.auth.Tokens;
 import app.dragnshare.server.config.ServerConfig;
+import app.dragnshare.server.http.AbortedRequests;
 import app.dragnshare.server.http.ApiException;
 import app.dragnshare.server.http.ErrorResponses;
+import app.dragnshare.server.http.HelidonRefusals;
 import app.dragnshare.server.metrics.ServerMetrics;
 import app.dragnshare.server.redis.RedisConnection;
 import app.dragnshare.server.redis.RedisHealthCheck;
@@ -119,12 +121,14 @@ public final class DragNShareServer implements AutoCloseable {
                 })
                 .register("/", new PageService());
         ErrorResponses.register(routing);
+        AbortedRequests.quietHelidonsLog();
 
         WebServer webServer = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
                 .maxPayloadSize(config.maxRequestBytes())
+                .directHandlers(HelidonRefusals.all())
                 .addProtocol(WsConfig.builder()
                         .name("websocket")
                         .maxFrameLength(config.maxChunkSize() + 64 * 1024)

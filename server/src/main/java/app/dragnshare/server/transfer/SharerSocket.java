@@ -19,6 +19,7 @@ import jakarta.json.JsonString;
 import app.dragnshare.server.auth.AuthException;
 import app.dragnshare.server.auth.Member;
 import app.dragnshare.server.http.Ids;
+import app.dragnshare.server.http.StrictJson;
 import app.dragnshare.server.redis.RedisErrors;
 import app.dragnshare.server.session.SessionEvents;
 
@@ -38,6 +39,8 @@ public final class SharerSocket implements WsListener {
     static final int FORBIDDEN = 4403;
     static final int REPLACED = 4409;
     static final int SESSION_ENDED = 4410;
+    /** RFC 6455 §5.5: control frames carry at most 125 bytes. */
+    private static final int MAX_CONTROL_PAYLOAD = 125;
 
     private final SocketContext context;
     private final String connectionId = Ids.random();
@@ -90,9 +93,8 @@ public final class SharerSocket implements WsListener {
             handleText(message);
         } catch (ProtocolException e) {
             close(BAD_MESSAGE, e.getMessage());
-        } catch (JedisException e) {
-            LOG.warning("Redis failed on a socket message: " + e.getMessage());
-            close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+        } catch (RuntimeException e) {
+            serverFailed(e, "a socket message");
         }
     }
 
@@ -106,9 +108,51 @@ public final class SharerSocket implements WsListener {
             assembler.accept(buffer, last);
         } catch (ProtocolException e) {
             close(BAD_MESSAGE, e.getMessage());
-        } catch (JedisException e) {
-            LOG.warning("Redis failed while relaying a chunk: " + e.getMessage());
+        } catch (RuntimeException e) {
+            serverFailed(e, "a chunk");
+        }
+    }
+
+    /**
+     * RFC 6455 §5.5.2: a Ping MUST be answered with a Pong carrying its payload (Helidon leaves
+     * that to the listener), so clients that watch for pongs keep their connection.
+     */
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        if (buffer.available() > MAX_CONTROL_PAYLOAD) {
+            close(WsCloseCodes.PROTOCOL_ERROR, "a ping carries at most 125 bytes");
+            return;
+        }
+        byte[] payload = new byte[buffer.available()];
+        buffer.read(payload);
+        sendLock.lock(); // WsSession.send is not thread-safe in Helidon 4.2: one frame at a time
+        try {
+            if (!closed) {
+                session.pong(BufferData.create(payload));
+            }
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "pong failed, socket closing: " + e.getMessage());
+            shutdown();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    /**
+     * Something failed on the server while it handled a message: Redis (1011, "lost its database",
+     * as PROTOCOL.md says, or 1013 when it is full) or a bug (1011 with a plain reason: Helidon would
+     * otherwise close with the exception's own message).
+     */
+    private void serverFailed(RuntimeException e, String handling) {
+        if (e instanceof JedisException redisFailure && RedisErrors.isFull(redisFailure)) {
+            LOG.warning("Redis is full (maxmemory) while handling " + handling + "; the sharer is told to retry");
+            close(WsCloseCodes.TRY_AGAIN_LATER, "the server is at capacity; reconnect shortly");
+        } else if (e instanceof JedisException) {
+            LOG.warning("Redis failed while handling " + handling + ": " + e.getMessage());
             close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+        } else {
+            LOG.log(Level.SEVERE, "handling " + handling + " failed", e);
+            close(WsCloseCodes.UNEXPECTED_CONDITION, "server error; reconnect shortly");
         }
     }
 
@@ -143,8 +187,8 @@ public final class SharerSocket implements WsListener {
         JsonObject json;
         try {
             json = Messages.parse(message);
-        } catch (JsonException | IllegalStateException e) {
-            throw new ProtocolException("message is not a JSON object (or names a member twice)");
+        } catch (JsonException e) {
+            throw new ProtocolException("not a JSON object (" + StrictJson.RULES + ")");
         }
         String type = string(json, "type");
         if (member == null) {
