@@ -19,7 +19,7 @@ class TerminalTextTest {
         assertEquals("^[[2J^[[Hx.txt", TerminalText.visible("\u001b[2J\u001b[Hx.txt")); // clears the screen
         assertEquals("a^Mb^Jc^Id", TerminalText.visible("a\rb\nc\td")); // overwrites or fakes a line
         assertEquals("^@^A^_^?", TerminalText.visible("\0\u0001\u001f\u007f"));
-        assertEquals("M-^[[2JM-^EM-^@M-^_", TerminalText.visible("\u009b2J\u0085\u0080\u009f")); // 8-bit CSI, NEL
+        assertEquals("M-^[2JM-^EM-^@M-^_", TerminalText.visible("\u009b2J\u0085\u0080\u009f")); // 8-bit CSI, NEL
         assertEquals("invoice<U+202E>fdp.exe", TerminalText.visible("invoice\u202Efdp.exe"));
         assertEquals("<U+2066><U+2069><U+200E><U+200F><U+061C>", TerminalText.visible("\u2066\u2069\u200E\u200F\u061C"));
         assertEquals("a<U+2028>b<U+2029>", TerminalText.visible("a\u2028b\u2029"));
