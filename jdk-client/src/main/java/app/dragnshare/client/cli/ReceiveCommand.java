@@ -56,7 +56,8 @@ final class ReceiveCommand {
             }
         }
         if (files.isEmpty()) {
-            throw new CliException(ExitCode.TRANSFER_FAILED, "the session \"" + TerminalText.visible(me.sessionName()) + "\" has no files yet");
+            throw new CliException(ExitCode.TRANSFER_FAILED,
+                    "the session \"" + TerminalText.visible(me.sessionName()) + "\" has no files yet");
         }
 
         // made only now, so a refused invite leaves no empty folder behind

@@ -121,8 +121,8 @@ final class SendCommand {
         sender.attach(connection);
         out.println(invite.link());
         out.flush();
-        err.println("Sharing " + files.size() + (files.size() == 1 ? " file" : " files") + " in \"" + TerminalText.visible(me.sessionName())
-                + "\". Send the link above to the recipient; " + (once ? "exits after each file was downloaded once."
+        err.println("Sharing " + files.size() + (files.size() == 1 ? " file" : " files") + " in \""
+                + TerminalText.visible(me.sessionName()) + "\". Send the link above to the recipient; " + (once ? "exits after each file was downloaded once."
                 : "press Ctrl-C to stop sharing."));
         // Ctrl-C: say goodbye, so the server fails running transfers at once instead of by timeout
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
