@@ -212,7 +212,7 @@ public final class SharerSocket implements WsListener {
         switch (type) {
             case "offer" -> transfer.offer(json);
             case "decline" -> transfer.decline(json.getString("code", "declined"));
-            default -> transfer.cancelledBySharer();
+            default -> transfer.cancelledBySharer(json.getString("code", ""));
         }
     }
 
