@@ -1,7 +1,10 @@
 package app.dragnshare.server.listener;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -68,11 +71,21 @@ public final class GuardedSelector implements ServerConnectionSelector {
         return new Guarded(connection, ctx, address);
     }
 
-    /** The TCP peer's address, written the same way for every connection from it. */
+    /**
+     * The TCP peer's address, written the same way for every connection from it. An IPv6 peer
+     * counts by its /64 network: one subscriber usually holds a whole /64 and could pick a fresh
+     * address for every connection.
+     */
     private static String addressOf(ConnectionContext ctx) {
         return ctx.remotePeer().address() instanceof InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress()
+                ? slotKey(a.getAddress())
                 : ctx.remotePeer().host();
+    }
+
+    static String slotKey(InetAddress address) {
+        return address instanceof Inet6Address v6
+                ? HexFormat.of().formatHex(v6.getAddress(), 0, 8) + "::/64"
+                : address.getHostAddress();
     }
 
     private void logRefusal(String address) {

@@ -61,6 +61,10 @@ class ListenerTest {
                 assertTrue(TestFiles.sameBytes(file, dir.resolve("out").resolve(file.getFileName().toString())));
             }
             assertFalse(server.log().contains("terminating now"), "the listener died:\n" + tail(server.log()));
+            // under 256 descriptors the 10000 default cannot hold: the server sized the cap down and said so
+            String lowered = server.log().lines().filter(l -> l.contains("MAX_CONNECTIONS lowered")).findFirst().orElse("");
+            assertFalse(lowered.isEmpty(), "no warning that MAX_CONNECTIONS was lowered:\n" + tail(server.log()));
+            System.out.println(lowered);
         }
     }
 
@@ -106,6 +110,15 @@ class ListenerTest {
         assertTrue(lowered.warning().orElseThrow().contains("ulimit -n"), lowered.warning().orElseThrow());
         ConfigException tooFew = assertThrows(ConfigException.class, () -> DescriptorBudget.of(10_000, 512, 600, 100));
         assertTrue(tooFew.getMessage().contains("REDIS_POOL_SIZE"), tooFew.getMessage());
+    }
+
+    @Test
+    void anIpv6ClientCountsByItsSlash64() throws Exception {
+        assertEquals("203.0.113.7", GuardedSelector.slotKey(InetAddress.getByName("203.0.113.7")));
+        assertEquals(GuardedSelector.slotKey(InetAddress.getByName("2001:db8::1")),
+                GuardedSelector.slotKey(InetAddress.getByName("2001:db8::ffff:2")));
+        assertFalse(GuardedSelector.slotKey(InetAddress.getByName("2001:db8::1"))
+                .equals(GuardedSelector.slotKey(InetAddress.getByName("2001:db8:0:1::1"))));
     }
 
     @Test
