@@ -46,10 +46,15 @@ public final class ConnectionGuards implements AutoCloseable {
         var http1Selector = new Http1ConnectionProvider().create(server.name(), http1, ProtocolConfigs.create(List.of(websocket)));
         server.protocolsDiscoverServices(false)
                 .addProtocol(websocket)
-                .addConnectionSelector(new GuardedSelector(http1Selector, slots, deadlines))
+                .addConnectionSelector(new GuardedSelector(http1Selector, slots, deadlines, evictAbove(budget.connections())))
                 .maxTcpConnections(budget.connections())
                 .idleConnectionTimeout(config.idleTimeout())
                 .idleConnectionPeriod(IDLE_CHECK_EVERY);
+    }
+
+    /** Room is made from 90% of the cap on, so the last tenth stays free for clients that send their request at once. */
+    static int evictAbove(int maxConnections) {
+        return maxConnections - Math.max(1, maxConnections / 10);
     }
 
     public ListenerHealthCheck healthCheck(ListenerWatchdog watchdog) {

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 import io.helidon.common.buffers.BufferData;
@@ -18,7 +19,8 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
 /**
  * The listener's only connection selector: wraps Helidon's HTTP/1.1 selector so that every
  * accepted connection first takes a slot of its client address ({@link AddressSlots}) and starts
- * its header clock ({@link HeaderDeadlines}). Being the only one matters: with a single selector
+ * its header clock ({@link HeaderDeadlines}); when the listener is nearly full, it makes room by
+ * closing the connection that has waited longest for a request head. Being the only one matters: with a single selector
  * Helidon hands over the connection as soon as it is accepted, before a byte arrives, so idle
  * connections are seen too.
  */
@@ -29,12 +31,20 @@ public final class GuardedSelector implements ServerConnectionSelector {
     private final ServerConnectionSelector http1;
     private final AddressSlots slots;
     private final HeaderDeadlines deadlines;
+    private final int evictAbove;
+    private final AtomicInteger open = new AtomicInteger();
     private volatile long lastRefusalLog = System.nanoTime() - REFUSAL_LOG_EVERY;
 
-    public GuardedSelector(ServerConnectionSelector http1, AddressSlots slots, HeaderDeadlines deadlines) {
+    /**
+     * @param evictAbove with more connections open than this, each new one closes the connection
+     *                   that has waited longest for its first request head (keep it below the
+     *                   listener's hard cap, or new connections wait unaccepted instead)
+     */
+    public GuardedSelector(ServerConnectionSelector http1, AddressSlots slots, HeaderDeadlines deadlines, int evictAbove) {
         this.http1 = http1;
         this.slots = slots;
         this.deadlines = deadlines;
+        this.evictAbove = evictAbove;
     }
 
     @Override
@@ -67,6 +77,9 @@ public final class GuardedSelector implements ServerConnectionSelector {
             deadlines.ended(ctx);
             slots.release(address);
             throw e;
+        }
+        if (open.incrementAndGet() > evictAbove) {
+            deadlines.closeLongestWaiting();
         }
         return new Guarded(connection, ctx, address);
     }
@@ -115,6 +128,7 @@ public final class GuardedSelector implements ServerConnectionSelector {
             try {
                 delegate.handle(limit);
             } finally {
+                open.decrementAndGet();
                 deadlines.ended(ctx);
                 slots.release(address);
             }

@@ -2,7 +2,9 @@ package app.dragnshare.server.listener;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
@@ -27,7 +29,10 @@ public final class HeaderDeadlines implements Http1ConnectionListener, AutoClose
     private final long timeoutNanos;
     /** Deadline (System.nanoTime) per connection still waiting for a request head; NONE while a request runs. */
     private final Map<ConnectionContext, Long> deadlines = new ConcurrentHashMap<>();
+    /** Connections in the order they were accepted; those no longer waiting for their first head are dropped lazily. */
+    private final Queue<ConnectionContext> arrivals = new ConcurrentLinkedQueue<>();
     private final AtomicLong closed = new AtomicLong();
+    private final AtomicLong evicted = new AtomicLong();
     private final Thread sweeper;
 
     public HeaderDeadlines(Duration timeout) {
@@ -48,6 +53,25 @@ public final class HeaderDeadlines implements Http1ConnectionListener, AutoClose
     /** A connection was accepted: its first request head is due within the timeout. */
     void accepted(ConnectionContext ctx) {
         deadlines.put(ctx, System.nanoTime() + timeoutNanos);
+        arrivals.add(ctx);
+    }
+
+    /**
+     * Closes the connection that has waited longest for its first request head, to make room
+     * when the listener is nearly full: a flood of silent connections then only ever delays a
+     * real client by the time it takes to send its request, not by HEADER_TIMEOUT per round.
+     * False if no connection is waiting.
+     */
+    boolean closeLongestWaiting() {
+        for (ConnectionContext ctx; (ctx = arrivals.poll()) != null; ) {
+            Long deadline = deadlines.get(ctx);
+            if (deadline != null && deadline != NONE && deadlines.remove(ctx, deadline)) {
+                evicted.incrementAndGet();
+                close(ctx, "the listener is nearly full and it has waited longest for a request head");
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The connection ended. */
@@ -71,18 +95,36 @@ public final class HeaderDeadlines implements Http1ConnectionListener, AutoClose
         return closed.get();
     }
 
+    /** Connections closed since start to make room, while they waited for their first request head. */
+    public long evicted() {
+        return evicted.get();
+    }
+
     private void closeLate(long now) {
         deadlines.forEach((ctx, deadline) -> {
             if (deadline != NONE && now - deadline > 0 && deadlines.remove(ctx, deadline)) {
                 closed.incrementAndGet();
-                LOG.fine(() -> "closing a connection from " + ctx.remotePeer().host() + ": no request head within the header timeout");
-                try {
-                    ctx.serverSocket().close(); // its reader fails at once, and Helidon cleans up as for any broken connection
-                } catch (RuntimeException e) {
-                    LOG.fine(() -> "closing a late connection: " + e.getMessage());
-                }
+                close(ctx, "no request head within the header timeout");
             }
         });
+        // the oldest arrivals are gone or past their first head within one timeout: this keeps the queue that short
+        for (ConnectionContext head; (head = arrivals.peek()) != null && !waitingForFirstHead(head); ) {
+            arrivals.remove(head);
+        }
+    }
+
+    private boolean waitingForFirstHead(ConnectionContext ctx) {
+        Long deadline = deadlines.get(ctx);
+        return deadline != null && deadline != NONE;
+    }
+
+    private static void close(ConnectionContext ctx, String why) {
+        LOG.fine(() -> "closing a connection from " + ctx.remotePeer().host() + ": " + why);
+        try {
+            ctx.serverSocket().close(); // its reader fails at once, and Helidon cleans up as for any broken connection
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "closing a connection: " + e.getMessage());
+        }
     }
 
     @Override

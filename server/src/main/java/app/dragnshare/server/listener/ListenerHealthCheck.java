@@ -31,6 +31,7 @@ public record ListenerHealthCheck(ListenerWatchdog watchdog, int maxConnections,
                 .detail("maxConnectionsPerAddress", slots.perAddress())
                 .detail("refusedOverAddressCap", slots.refused())
                 .detail("closedForHeaderTimeout", deadlines.closed())
+                .detail("closedToMakeRoom", deadlines.evicted())
                 .build();
     }
 }

@@ -49,6 +49,12 @@ class ListenerTest {
             // 400 silent and 100 dribbling connections from five addresses, held for 8 s: twice the descriptors there are
             try (ConnectionFlood flood = ConnectionFlood.open(server.port(), 5, 400, 100, Duration.ofSeconds(1))) {
                 System.out.println("flood: " + flood.opened() + " connections opened, " + flood.failedConnects() + " not");
+                long asked = System.nanoTime();
+                Http.Reply info = new Http(server.url()).get("/api/info", null);
+                long millis = (System.nanoTime() - asked) / 1_000_000;
+                System.out.println("during the flood: /api/info answered " + info.status() + " in " + millis + " ms");
+                assertEquals(200, info.status());
+                assertTrue(millis < 5_000, "a real client waited " + millis + " ms behind the flood");
                 Thread.sleep(8_000);
                 assertTrue(flood.closedByServer() > 0, "the server closed none of the flood's connections");
             }
