@@ -1,12 +1,8 @@
 package app.dragnshare.server;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.logging.Logger;
 
 import io.helidon.http.Status;
@@ -27,6 +23,7 @@ import app.dragnshare.server.http.ApiException;
 import app.dragnshare.server.http.ErrorResponses;
 import app.dragnshare.server.listener.ConnectionGuards;
 import app.dragnshare.server.listener.ListenerWatchdog;
+import app.dragnshare.server.listener.PortCheck;
 import app.dragnshare.server.metrics.ServerMetrics;
 import app.dragnshare.server.redis.RedisConnection;
 import app.dragnshare.server.redis.RedisHealthCheck;
@@ -68,7 +65,7 @@ public final class DragNShareServer implements AutoCloseable {
     private final OpenSockets sockets;
     private final ActiveDownloads downloads;
     private final ListenerWatchdog watchdog;
-    /** Background loops of this instance (liveness marks, stall watch), stopped with it. */
+    /** Background loops of this instance (liveness marks, stall watch, header deadlines, watchdog), stopped with it. */
     private final List<AutoCloseable> housekeeping;
 
     private DragNShareServer(ServerConfig config, RedisConnection redis, WebServer webServer, OpenSockets sockets,
@@ -99,6 +96,7 @@ public final class DragNShareServer implements AutoCloseable {
     }
 
     private static DragNShareServer start(ServerConfig config, RedisConnection redis, RelayTap tap) {
+        ConnectionGuards guards = new ConnectionGuards(config); // first: it may refuse to start (too few descriptors)
         var jedis = redis.client();
         Clock clock = Clock.systemUTC();
         TransferSettings settings = TransferSettings.from(config);
@@ -132,7 +130,6 @@ public final class DragNShareServer implements AutoCloseable {
                 .register("/", new PageService());
         ErrorResponses.register(routing);
 
-        ConnectionGuards guards = new ConnectionGuards(config);
         ListenerWatchdog watchdog = new ListenerWatchdog(config.host(), LISTENER_PROBE_EVERY);
         List<AutoCloseable> housekeeping = List.of(marks, stallWatch, guards, watchdog);
         var server = WebServer.builder()
@@ -158,7 +155,8 @@ public final class DragNShareServer implements AutoCloseable {
                 .start();
         if (!webServer.isRunning()) { // Helidon logs a failed bind and returns a stopped server
             stopAll(housekeeping);
-            throw new IllegalStateException(whyStopped(config));
+            throw new IllegalStateException(PortCheck.problem(config.host(), config.port())
+                    .orElse("the web server did not start on " + config.host() + ":" + config.port() + " (see the log above)"));
         }
         watchdog.start(webServer.port(), webServer::isRunning);
         return new DragNShareServer(config, redis, webServer, sockets, downloads, watchdog, housekeeping);
@@ -166,25 +164,9 @@ public final class DragNShareServer implements AutoCloseable {
 
     private static void checkPortIsFree(ServerConfig config) {
         if (config.port() != 0) {
-            whyNotListening(config).ifPresent(why -> {
+            PortCheck.problem(config.host(), config.port()).ifPresent(why -> {
                 throw new IllegalStateException(why);
             });
-        }
-    }
-
-    /** One line on why the port cannot be listened on, from the operating system itself. */
-    private static String whyStopped(ServerConfig config) {
-        return whyNotListening(config).orElse("the web server did not start on " + config.host() + ":" + config.port()
-                + " (see the log above)");
-    }
-
-    private static Optional<String> whyNotListening(ServerConfig config) {
-        try (ServerSocket probe = new ServerSocket()) {
-            probe.bind(new InetSocketAddress(config.host(), config.port()));
-            return Optional.empty();
-        } catch (IOException e) {
-            return Optional.of("cannot listen on port " + config.port() + " (" + config.host() + ":" + config.port() + "): "
-                    + e.getMessage() + ". Another program may be using it: stop it or set PORT to a free port.");
         }
     }
 
