@@ -36,7 +36,11 @@ public enum Setting {
     PEER_TIMEOUT("10s", "A transfer fails this long after the other side's server instance stops answering for it."),
     SHUTDOWN_GRACE("10s", "On shutdown, how long running transfers may take to finish before they are failed."),
     JOIN_SESSIONS_PER_WINDOW("50", "Different sessions one client address may fail to join per RATE_WINDOW; then its joins get 429 until the window ends. Bounds what an address's failed joins keep in Redis."),
-    MAX_WAITING_REQUESTS("64", "Download requests that may wait in one sharer's inbox; one more gets 503 sharer-busy (clients retry).");
+    MAX_WAITING_REQUESTS("64", "Download requests that may wait in one sharer's inbox; one more gets 503 sharer-busy (clients retry)."),
+    HEADER_TIMEOUT("10s", "A connection must deliver a whole request head (request line and headers) within this long after it is accepted, or after the request line on a kept-alive connection; otherwise it is closed. Does not apply to a WebSocket once open."),
+    IDLE_TIMEOUT("60s", "A connection with no request running is closed after this long without one; a WebSocket after this long without a frame from its client (clients answer the server's pings, sent every 10 s). At least 20s."),
+    MAX_CONNECTIONS("10000", "Most TCP connections one instance holds at once; more wait in the kernel's accept queue. From 90% of it on, each new connection closes the one that has waited longest for its request head. Lowered at startup to what the process's descriptor limit (`ulimit -n`) leaves after REDIS_POOL_SIZE and a reserve, with a warning."),
+    MAX_CONNECTIONS_PER_ADDRESS("100", "Most TCP connections one client address (an IPv6 one: its /64 network) holds at once; more are closed as soon as they are accepted. Behind a reverse proxy every client shares the proxy's address: set it to MAX_CONNECTIONS there and cap clients in the proxy.");
 
     private final String defaultValue;
     private final String description;
