@@ -209,7 +209,7 @@ function describe(e) {
     case 'declined':
       return 'The sharer declined this download.';
     case 'tampered':
-      return `${TAMPERED}the sharer saw your request altered on the way and refused it. Nothing was saved.`;
+      return `${TAMPERED}the sharer saw the transfer altered on the way and stopped it. Nothing was saved.`;
     case 'cancelled':
       return 'The sharer cancelled this transfer.';
     case 'timeout':

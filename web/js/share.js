@@ -26,21 +26,32 @@ export class Upload {
   message = '';
   #pulls = [];
   #wake = null;
+  #expected = 0; // the index the next pull must name
 
   constructor({ id, fileId, file, name, receiverId, cipher, chunks }) {
     Object.assign(this, { id, fileId, file, name, receiverId, cipher, chunks });
     this.progress = new Progress(file.size);
     this.idBytes = fromBase64Url(id);
-    this.nextIndex = 0;
   }
 
   get active() {
     return this.state === 'streaming';
   }
 
+  /**
+   * Queues a pulled index; false (and nothing queued) unless it is the next one due. Serving an
+   * index twice would encrypt it again under the same key and nonce (PROTOCOL.md §6.1).
+   */
   pulled(index) {
+    if (index !== this.#expected || index >= this.chunks) return false;
+    this.#expected++;
     this.#pulls.push(index);
     this.#wakeUp();
+    return true;
+  }
+
+  get expected() {
+    return this.#expected;
   }
 
   /** The next pulled index, or null once the transfer ended. */
@@ -100,7 +111,7 @@ export class Sharing {
         this.#answer(message).catch((e) => this.#onWarning(`A download request failed: ${e.message}`));
         return true;
       case 'pull':
-        if (upload && Number.isSafeInteger(message.index)) upload.pulled(message.index);
+        if (upload && upload.active && !upload.pulled(message.index)) this.#pulledOutOfTurn(upload, message.index);
         return true;
       case 'done':
         this.#end(upload, 'done');
@@ -126,6 +137,20 @@ export class Sharing {
       // the socket is gone; the server fails the transfer by itself
     }
     this.#end(upload, 'cancelled', message);
+  }
+
+  /** A repeated or out-of-order pull: the relay is tampering; stop before anything is read or sealed. */
+  #pulledOutOfTurn(upload, index) {
+    try {
+      this.#socket.send({ type: 'cancel', transferId: upload.id, code: 'tampered' });
+    } catch {
+      // the socket is gone; the server fails the transfer by itself
+    }
+    const asked = Number.isSafeInteger(index) ? `chunk ${index}` : 'a chunk without a valid index';
+    const text = `The connection was tampered with: the server asked for ${asked} of “${upload.name}” where chunk `
+      + `${upload.expected} was due. The transfer was stopped, so no chunk is sent twice.`;
+    this.#end(upload, 'failed', text);
+    this.#onWarning(text);
   }
 
   /** The socket closed: the server failed every running upload towards its receiver. */
@@ -178,10 +203,8 @@ export class Sharing {
   /** Reads, seals and sends each pulled chunk in order; the server's credits bound how many are asked for. */
   async #send(upload) {
     try {
+      // pulled() let through only the next index due, so each index is sealed once
       for (let index = await upload.nextPull(); index !== null; index = await upload.nextPull()) {
-        if (index !== upload.nextIndex || index >= upload.chunks) {
-          throw new Error(`the server asked for chunk ${index} where ${upload.nextIndex} was due`);
-        }
         const start = index * CHUNK_SIZE;
         const length = plainLength(upload.file.size, CHUNK_SIZE, index);
         const plain = await readSlice(upload.file, start, length);
@@ -195,7 +218,6 @@ export class Sharing {
           if (!upload.active) return;
           await this.#socket.sendBinary(message);
         }
-        upload.nextIndex++;
         upload.progress.add(length);
         this.#onChange(upload);
       }

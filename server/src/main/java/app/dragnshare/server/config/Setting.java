@@ -28,13 +28,19 @@ public enum Setting {
     MAX_REQUEST_BYTES("65536", "Largest REST request body and WebSocket text message, in bytes."),
     JOIN_ATTEMPTS_PER_WINDOW("10", "Failed join attempts one client address may make on one session per RATE_WINDOW."),
     SESSIONS_PER_WINDOW("30", "Sessions one client address may create per RATE_WINDOW."),
-    RATE_WINDOW("10m", "The window of the two rate limits above."),
+    RATE_WINDOW("10m", "The window of the rate limits above and of JOIN_SESSIONS_PER_WINDOW."),
     TRUST_FORWARDED_FOR("false", "`true` behind a reverse proxy: the client address is the last entry of X-Forwarded-For."),
     AUTH_TIMEOUT("5s", "A WebSocket must authenticate within this long after it opens."),
     OFFER_TIMEOUT("2m", "How long a download waits for the sharer to answer its request."),
     STALL_TIMEOUT("60s", "A transfer that moves no chunk for this long fails; so does one whose receiver takes no data for this long."),
     PEER_TIMEOUT("10s", "A transfer fails this long after the other side's server instance stops answering for it."),
-    SHUTDOWN_GRACE("10s", "On shutdown, how long running transfers may take to finish before they are failed.");
+    SHUTDOWN_GRACE("10s", "On shutdown, how long running transfers may take to finish before they are failed."),
+    JOIN_SESSIONS_PER_WINDOW("50", "Different sessions one client address may fail to join per RATE_WINDOW; then its joins get 429 until the window ends. Bounds what an address's failed joins keep in Redis."),
+    MAX_WAITING_REQUESTS("64", "Download requests that may wait in one sharer's inbox; one more gets 503 sharer-busy (clients retry)."),
+    HEADER_TIMEOUT("10s", "A connection must deliver a whole request head (request line and headers) within this long after it is accepted, or after the request line on a kept-alive connection; otherwise it is closed. Does not apply to a WebSocket once open."),
+    IDLE_TIMEOUT("60s", "A connection with no request running is closed after this long without one; a WebSocket after this long without a frame from its client (clients answer the server's pings, sent every 10 s). At least 20s."),
+    MAX_CONNECTIONS("10000", "Most TCP connections one instance holds at once; more wait in the kernel's accept queue. From 90% of it on, each new connection closes the one that has waited longest for its request head. Lowered at startup to what the process's descriptor limit (`ulimit -n`) leaves after REDIS_POOL_SIZE and a reserve, with a warning."),
+    MAX_CONNECTIONS_PER_ADDRESS("100", "Most TCP connections one client address (an IPv6 one: its /64 network) holds at once; more are closed as soon as they are accepted. Behind a reverse proxy every client shares the proxy's address: set it to MAX_CONNECTIONS there and cap clients in the proxy.");
 
     private final String defaultValue;
     private final String description;

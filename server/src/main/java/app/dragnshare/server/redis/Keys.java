@@ -36,9 +36,12 @@ public final class Keys {
         return session(sessionId) + ":online:" + memberId;
     }
 
-    /** Counter of failed join attempts from one address. */
-    public static String joinAttempts(String sessionId, String address) {
-        return session(sessionId) + ":join-failures:" + address;
+    /**
+     * Hash: session id to failed join attempts from one address, for a bounded number of sessions.
+     * Keyed by address only, so joins on sessions that do not exist cost no key per session.
+     */
+    public static String joinFailures(String address) {
+        return "dns:rate:{" + address + "}:join-failures";
     }
 
     /** Counter of sessions created from one address. */

@@ -5,12 +5,6 @@ public final class Scripts {
     private Scripts() {
     }
 
-    /** RPUSH ARGV[2..] onto KEYS[1] and set its TTL to ARGV[1] ms; returns the new length. */
-    public static final Script PUSH = new Script("""
-            local n = redis.call('RPUSH', KEYS[1], unpack(ARGV, 2))
-            redis.call('PEXPIRE', KEYS[1], ARGV[1])
-            return n""");
-
     /**
      * RPUSH ARGV[2..] onto KEYS[1] with TTL ARGV[1] ms, but only while KEYS[2] (the other side's
      * liveness mark) exists; returns the new length, or -1 when the other side is gone. Atomic,
@@ -20,6 +14,53 @@ public final class Scripts {
             if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
             local n = redis.call('RPUSH', KEYS[1], unpack(ARGV, 2))
             redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return n""");
+
+    /**
+     * Queues the session event ARGV[2] in inbox KEYS[1] unless the same event is already waiting
+     * there (the page refreshes everything on any one of them, so one pending copy says it all).
+     * A new list gets the TTL ARGV[1] ms; an existing one is renewed only while its member is
+     * connected (KEYS[2], the presence key exists), so events never keep an absent member's inbox
+     * alive. Returns the new length, or 0 when coalesced.
+     */
+    public static final Script PUSH_EVENT = new Script("""
+            if redis.call('LPOS', KEYS[1], ARGV[2]) then return 0 end
+            local n = redis.call('RPUSH', KEYS[1], ARGV[2])
+            if n == 1 or redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+            return n""");
+
+    /**
+     * Queues the download request ARGV[2] in inbox KEYS[1] unless it already holds ARGV[3]
+     * entries; TTL as for {@link #PUSH_EVENT}. Returns the new length, or -1 when full.
+     */
+    public static final Script PUSH_REQUEST = new Script("""
+            if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
+            local n = redis.call('RPUSH', KEYS[1], ARGV[2])
+            if n == 1 or redis.call('EXISTS', KEYS[2]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+            return n""");
+
+    /**
+     * Reads one client address's failed-join record KEYS[1] (a hash: session id to failures):
+     * 1 when a join on session ARGV[1] may be tried, 0 when this address failed ARGV[2] times on
+     * it, or failed on ARGV[3] other sessions already. Reads only, so it never creates a key.
+     */
+    public static final Script JOIN_ALLOWED = new Script("""
+            local failures = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+            if failures >= tonumber(ARGV[2]) then return 0 end
+            if failures == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+            return 1""");
+
+    /**
+     * Counts a failed join on session ARGV[2] in the address's record KEYS[1], which holds at most
+     * ARGV[3] sessions (a full record counts nothing new: JOIN_ALLOWED refuses those sessions). The
+     * record's first failure starts its window of ARGV[1] ms. Returns the session's failures.
+     */
+    public static final Script COUNT_JOIN_FAILURE = new Script("""
+            if redis.call('HEXISTS', KEYS[1], ARGV[2]) == 0 and redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
+              return 0
+            end
+            local n = redis.call('HINCRBY', KEYS[1], ARGV[2], 1)
+            if redis.call('PTTL', KEYS[1]) < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
             return n""");
 
     /** INCR KEYS[1]; the first increment starts a window of ARGV[1] ms. Returns the count. */

@@ -7,6 +7,7 @@ import java.util.Optional;
 import jakarta.json.JsonObject;
 
 import app.dragnshare.server.redis.Keys;
+import app.dragnshare.server.redis.Script;
 import app.dragnshare.server.redis.Scripts;
 
 import redis.clients.jedis.UnifiedJedis;
@@ -15,24 +16,34 @@ import redis.clients.jedis.util.KeyValue;
 /**
  * A member's inbox: the list in Redis where download requests and session events wait until
  * that member's socket (on whichever instance it is connected) takes them with a blocking pop.
+ * It stays small whatever other members do: an event already waiting is not queued again, at
+ * most {@code maxRequests} entries are queued, and only a connected member's inbox has its TTL
+ * renewed, so an absent member's inbox lapses at its first TTL.
  */
 public final class Inbox {
     private final UnifiedJedis redis;
     private final Duration ttl;
+    private final int maxRequests;
 
-    public Inbox(UnifiedJedis redis, Duration ttl) {
+    public Inbox(UnifiedJedis redis, Duration ttl, int maxRequests) {
         this.redis = redis;
         this.ttl = ttl;
+        this.maxRequests = maxRequests;
     }
 
-    public void push(String sessionId, String memberId, JsonObject message) {
-        Scripts.PUSH.run(redis, List.of(Keys.inbox(sessionId, memberId)), Long.toString(ttl.toMillis()), message.toString());
+    public int maxRequests() {
+        return maxRequests;
     }
 
-    /** Tells every listed member; used for events that change what their page shows. */
-    public void pushAll(String sessionId, List<MemberRecord> members, JsonObject message) {
+    /** Queues a download request for the file's owner; false when its inbox is full (nothing was queued). */
+    public boolean pushRequest(String sessionId, String memberId, JsonObject request) {
+        return push(Scripts.PUSH_REQUEST, sessionId, memberId, request.toString(), Integer.toString(maxRequests)) > 0;
+    }
+
+    /** Tells every listed member about a change their page shows (once, however many changes wait). */
+    public void pushEvent(String sessionId, List<MemberRecord> members, JsonObject event) {
         for (MemberRecord member : members) {
-            push(sessionId, member.id(), message);
+            push(Scripts.PUSH_EVENT, sessionId, member.id(), event.toString());
         }
     }
 
@@ -40,5 +51,12 @@ public final class Inbox {
     public Optional<JsonObject> take(String sessionId, String memberId, Duration timeout) {
         KeyValue<String, String> popped = redis.blpop(timeout.toMillis() / 1000.0, Keys.inbox(sessionId, memberId));
         return popped == null ? Optional.empty() : Optional.of(SessionStore.parse(popped.getValue()));
+    }
+
+    private long push(Script script, String sessionId, String memberId, String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = Long.toString(ttl.toMillis());
+        System.arraycopy(args, 0, all, 1, args.length);
+        return script.runForLong(redis, List.of(Keys.inbox(sessionId, memberId), Keys.online(sessionId, memberId)), all);
     }
 }

@@ -38,7 +38,7 @@ public final class SessionService implements HttpService {
     private final ClientAddress clientAddress;
     private final ServerConfig config;
     private final ServerMetrics metrics;
-    private final FriendlyNames names = new FriendlyNames();
+    private final FriendlyNames friendlyNames = new FriendlyNames();
     private final JoinCodes joinCodes = new JoinCodes();
 
     public SessionService(SessionStore store, Presence presence, Inbox inbox, Tokens tokens, RateLimits rateLimits,
@@ -69,13 +69,14 @@ public final class SessionService implements HttpService {
 
     private void create(ServerRequest req, ServerResponse res) {
         String name = req.content().hasEntity()
-                ? Bodies.of(req).optionalString("name", 80, "").strip()
+                ? Bodies.of(req).optionalString("name", 1024, "")
                 : "";
+        name = name.isBlank() ? friendlyNames.next() : Names.sessionName(name); // none given: a friendly random one
         rateLimits.countSessionCreation(clientAddress.of(req));
         long now = store.now();
-        SessionRecord session = new SessionRecord(Ids.random(), name.isEmpty() ? names.next() : name,
+        SessionRecord session = new SessionRecord(Ids.random(), name,
                 joinCodes.next(), Ids.random(), now);
-        MemberRecord host = new MemberRecord(session.hostId(), names.next(), Role.HOST, now);
+        MemberRecord host = new MemberRecord(session.hostId(), friendlyNames.next(), Role.HOST, now);
         store.create(session, host);
         metrics.sessionCreated();
         Member member = new Member(session.id(), host.id(), Role.HOST);
@@ -102,7 +103,7 @@ public final class SessionService implements HttpService {
             throw new ApiException(Status.FORBIDDEN_403, "invalid-invite",
                     "this invite is not valid: the session ended or its join code was changed; ask for a new link");
         }
-        MemberRecord guest = new MemberRecord(Ids.random(), names.next(), Role.GUEST, store.now());
+        MemberRecord guest = new MemberRecord(Ids.random(), friendlyNames.next(), Role.GUEST, store.now());
         switch (store.addMember(sessionId, guest, config.maxMembersPerSession())) {
             case FULL -> throw ApiException.conflict("session-full",
                     "this session already has " + config.maxMembersPerSession() + " members");
@@ -111,7 +112,7 @@ public final class SessionService implements HttpService {
         }
         store.touch(sessionId);
         metrics.memberJoined();
-        inbox.pushAll(sessionId, store.members(sessionId), SessionEvents.MEMBERS_CHANGED);
+        inbox.pushEvent(sessionId, store.members(sessionId), SessionEvents.MEMBERS_CHANGED);
         res.status(Status.CREATED_201).send(Json.createObjectBuilder()
                 .add("sessionId", sessionId)
                 .add("name", session.name())
@@ -153,14 +154,11 @@ public final class SessionService implements HttpService {
     private void rename(ServerRequest req, ServerResponse res) {
         String sessionId = Ids.require(req.path().pathParameters().get("sessionId"), "session");
         auth.host(req, sessionId);
-        String name = Bodies.of(req).string("name", 80).strip();
-        if (name.isEmpty() || name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw ApiException.badRequest("the session name must be 1 to 80 printable characters");
-        }
+        String name = Names.sessionName(Bodies.of(req).string("name", 1024));
         if (!store.update(sessionId, "name", name)) {
             throw ended();
         }
-        inbox.pushAll(sessionId, store.members(sessionId), SessionEvents.SESSION_CHANGED);
+        inbox.pushEvent(sessionId, store.members(sessionId), SessionEvents.SESSION_CHANGED);
         res.send(Json.createObjectBuilder().add("sessionId", sessionId).add("name", name).build());
     }
 
@@ -180,7 +178,7 @@ public final class SessionService implements HttpService {
         auth.host(req, sessionId);
         existing(sessionId);
         List<MemberRecord> members = store.delete(sessionId);
-        inbox.pushAll(sessionId, members, SessionEvents.ENDED);
+        inbox.pushEvent(sessionId, members, SessionEvents.ENDED);
         res.status(Status.NO_CONTENT_204).send();
     }
 
@@ -199,13 +197,13 @@ public final class SessionService implements HttpService {
         String sessionId = Ids.require(req.path().pathParameters().get("sessionId"), "session");
         Member member = auth.member(req, sessionId);
         Bodies body = Bodies.of(req);
-        String name = FileNames.validName(body.string("name", config.maxNameLength() * 2), config.maxNameLength());
+        String name = Names.fileName(body.string("name", config.maxNameLength() * 2), config.maxNameLength());
         long size = body.wholeNumber("size", 0, Long.MAX_VALUE);
         if (size > config.maxFileSize()) {
             throw new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "file-too-large",
                     "the file is larger than this server allows (" + config.maxFileSize() + " bytes)");
         }
-        String type = FileNames.validType(body.optionalString("type", 512, "").strip());
+        String type = Names.fileType(body.optionalString("type", 512, "").strip());
         FileRecord file = new FileRecord(Ids.random(), name, size, type, member.memberId(), store.now());
         switch (store.addFile(sessionId, file, config.maxFilesPerSession())) {
             case FULL -> throw ApiException.conflict("too-many-files",
@@ -215,7 +213,7 @@ public final class SessionService implements HttpService {
         }
         store.touch(sessionId);
         List<MemberRecord> members = store.members(sessionId);
-        inbox.pushAll(sessionId, members, SessionEvents.FILES_CHANGED);
+        inbox.pushEvent(sessionId, members, SessionEvents.FILES_CHANGED);
         String ownerName = members.stream().filter(m -> m.id().equals(member.memberId())).map(MemberRecord::name)
                 .findFirst().orElse("");
         res.status(Status.CREATED_201).send(Json.createObjectBuilder(file.toJson()) // the same shape as in the list
@@ -234,7 +232,7 @@ public final class SessionService implements HttpService {
             throw ApiException.forbidden("only the file's owner or the host can remove it");
         }
         store.removeFile(sessionId, fileId);
-        inbox.pushAll(sessionId, store.members(sessionId), SessionEvents.FILES_CHANGED);
+        inbox.pushEvent(sessionId, store.members(sessionId), SessionEvents.FILES_CHANGED);
         res.status(Status.NO_CONTENT_204).send();
     }
 

@@ -83,8 +83,12 @@ public final class DownloadService implements HttpService {
             throw ApiException.conflict("transfer-exists", "this transferId is in use; make a new random one");
         }
         store.touch(sessionId);
-        inbox.push(sessionId, file.ownerId(),
-                tap.request(Messages.request(transferId, fileId, member.memberId(), publicKey, hmac)));
+        if (!inbox.pushRequest(sessionId, file.ownerId(),
+                tap.request(Messages.request(transferId, fileId, member.memberId(), publicKey, hmac)))) {
+            channel.closeReceiverSide(); // nothing was queued: free the transferId
+            throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "sharer-busy", "the file's owner already has "
+                    + inbox.maxRequests() + " downloads waiting; try again in a minute");
+        }
 
         DownloadStream stream = new DownloadStream(channel, file, () -> presence.isOnline(sessionId, file.ownerId()),
                 settings, metrics, marks);

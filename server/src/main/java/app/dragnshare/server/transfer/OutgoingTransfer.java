@@ -100,8 +100,9 @@ final class OutgoingTransfer {
         end(Failure.fromDecline(code), true);
     }
 
-    void cancelledBySharer() {
-        end(Failure.CANCELLED, true);
+    /** The sharer cancelled; with code "tampered" it saw the relay misbehave (a repeated or out-of-order pull). */
+    void cancelledBySharer(String code) {
+        end("tampered".equals(code) ? Failure.TAMPERED : Failure.CANCELLED, true);
     }
 
     /** The socket closed: the receiver must hear that the sharer is gone. */
@@ -134,6 +135,7 @@ final class OutgoingTransfer {
             }
             return current;
         }
+        tap.chunkStarted(transferId, index);
         if (index != nextChunk || index >= pulled.get()) {
             throw new ProtocolException("chunk " + index + " was not requested");
         }
@@ -188,7 +190,9 @@ final class OutgoingTransfer {
                     long index = pulled.get();
                     if (index < chunks && state.get() == State.STREAMING) {
                         pulled.incrementAndGet();
-                        link.send(Messages.pull(transferId, index));
+                        for (JsonObject pull : tap.pull(Messages.pull(transferId, index))) {
+                            link.send(pull);
+                        }
                     }
                 }
                 case TransferChannel.Control control -> {

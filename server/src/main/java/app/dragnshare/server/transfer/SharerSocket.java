@@ -19,9 +19,11 @@ import jakarta.json.JsonString;
 import app.dragnshare.server.auth.AuthException;
 import app.dragnshare.server.auth.Member;
 import app.dragnshare.server.http.Ids;
+import app.dragnshare.server.http.StrictJson;
 import app.dragnshare.server.redis.RedisErrors;
 import app.dragnshare.server.session.SessionEvents;
 import app.dragnshare.server.websocket.BinaryIntake;
+import app.dragnshare.server.websocket.ConnectionLost;
 import app.dragnshare.server.websocket.Payload;
 
 import redis.clients.jedis.exceptions.JedisException;
@@ -30,8 +32,9 @@ import redis.clients.jedis.exceptions.JedisException;
  * The WebSocket of one sharer (a page or a CLI that holds files). It authenticates with its first
  * message, then a virtual thread takes download requests and session events from the member's
  * inbox in Redis (blocking pops) and forwards them; the sharer answers with offers and binary
- * chunk frames. One instance per connection. On the server's own WebSocket connection chunk
- * bytes arrive through {@link #onBinary}, unmasked straight into their Redis element.
+ * chunk frames. One instance per connection. On the server's own WebSocket connection
+ * ({@code BulkWsConnection}) chunk bytes arrive through {@link #onBinary}, unmasked straight into
+ * their Redis element, and a client's pings are answered with pongs before they reach this listener.
  */
 public final class SharerSocket implements WsListener, BinaryIntake {
     private static final Logger LOG = Logger.getLogger(SharerSocket.class.getName());
@@ -93,9 +96,8 @@ public final class SharerSocket implements WsListener, BinaryIntake {
             handleText(message);
         } catch (ProtocolException e) {
             close(BAD_MESSAGE, e.getMessage());
-        } catch (JedisException e) {
-            LOG.warning("Redis failed on a socket message: " + e.getMessage());
-            close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+        } catch (RuntimeException e) {
+            serverFailed(e, "a socket message");
         }
     }
 
@@ -114,9 +116,28 @@ public final class SharerSocket implements WsListener, BinaryIntake {
             assembler.accept(frame, last);
         } catch (ProtocolException e) {
             close(BAD_MESSAGE, e.getMessage());
-        } catch (JedisException e) {
-            LOG.warning("Redis failed while relaying a chunk: " + e.getMessage());
+        } catch (ConnectionLost e) {
+            throw e; // the client went away mid-frame: not a server failure; the connection reports it
+        } catch (RuntimeException e) {
+            serverFailed(e, "a chunk");
+        }
+    }
+
+    /**
+     * Something failed on the server while it handled a message: Redis (1011, "lost its database",
+     * as PROTOCOL.md says, or 1013 when it is full) or a bug (1011 with a plain reason: Helidon would
+     * otherwise close with the exception's own message).
+     */
+    private void serverFailed(RuntimeException e, String handling) {
+        if (e instanceof JedisException redisFailure && RedisErrors.isFull(redisFailure)) {
+            LOG.warning("Redis is full (maxmemory) while handling " + handling + "; the sharer is told to retry");
+            close(WsCloseCodes.TRY_AGAIN_LATER, "the server is at capacity; reconnect shortly");
+        } else if (e instanceof JedisException) {
+            LOG.warning("Redis failed while handling " + handling + ": " + e.getMessage());
             close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+        } else {
+            LOG.log(Level.SEVERE, "handling " + handling + " failed", e);
+            close(WsCloseCodes.UNEXPECTED_CONDITION, "server error; reconnect shortly");
         }
     }
 
@@ -151,8 +172,8 @@ public final class SharerSocket implements WsListener, BinaryIntake {
         JsonObject json;
         try {
             json = Messages.parse(message);
-        } catch (JsonException | IllegalStateException e) {
-            throw new ProtocolException("message is not a JSON object (or names a member twice)");
+        } catch (JsonException e) {
+            throw new ProtocolException("not a JSON object (" + StrictJson.RULES + ")");
         }
         String type = string(json, "type");
         if (member == null) {
@@ -176,7 +197,7 @@ public final class SharerSocket implements WsListener, BinaryIntake {
         switch (type) {
             case "offer" -> transfer.offer(json);
             case "decline" -> transfer.decline(json.getString("code", "declined"));
-            default -> transfer.cancelledBySharer();
+            default -> transfer.cancelledBySharer(json.getString("code", ""));
         }
     }
 
@@ -360,7 +381,7 @@ public final class SharerSocket implements WsListener, BinaryIntake {
 
     /** Tells the session's other members that this one came online or went offline (their pages show it). */
     private void announcePresence(Member who) {
-        context.inbox().pushAll(who.sessionId(), context.store().members(who.sessionId()).stream()
+        context.inbox().pushEvent(who.sessionId(), context.store().members(who.sessionId()).stream()
                 .filter(m -> !m.id().equals(who.memberId())).toList(), SessionEvents.MEMBERS_CHANGED);
     }
 

@@ -125,7 +125,7 @@ final class BulkWsConnection implements ServerConnection, WsSession {
                 close(e.closeCode(), e.getMessage());
                 listener.onClose(this, e.closeCode(), e.getMessage());
                 return;
-            } catch (DataReader.InsufficientDataAvailableException | UncheckedIOException e) {
+            } catch (ConnectionLost | UncheckedIOException e) { // UncheckedIOException: a write to the socket failed
                 // the peer vanished without a close frame: tell the listener now, not at its next failed send
                 listener.onClose(this, WsCloseCodes.CLOSED_ABNORMALLY, "connection lost");
                 return;

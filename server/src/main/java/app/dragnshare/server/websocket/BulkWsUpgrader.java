@@ -12,10 +12,7 @@ import io.helidon.http.NotFoundException;
 import io.helidon.http.RequestException;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
-import io.helidon.webserver.http1.Http1Config;
-import io.helidon.webserver.http1.Http1ConnectionSelector;
 import io.helidon.webserver.spi.ServerConnection;
-import io.helidon.webserver.spi.ServerConnectionSelector;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRoute;
 import io.helidon.webserver.websocket.WsRouting;
@@ -37,15 +34,9 @@ public final class BulkWsUpgrader extends WsUpgrader {
         this.maxFrameLength = config.maxFrameLength();
     }
 
-    /**
-     * An HTTP/1.1 connection selector whose WebSocket upgrades use this upgrader; added to a
-     * listener, it is tried before the selectors Helidon discovers.
-     */
-    public static ServerConnectionSelector http1Selector(WsConfig config) {
-        return Http1ConnectionSelector.builder()
-                .config(Http1Config.create())
-                .addUpgrader(new BulkWsUpgrader(config))
-                .build();
+    /** The upgrader for an HTTP/1.1 connection selector ({@code Http1ConnectionSelector.builder().addUpgrader}). */
+    public static BulkWsUpgrader create(WsConfig config) {
+        return new BulkWsUpgrader(config);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package app.dragnshare.server.websocket;
 
+import java.io.UncheckedIOException;
+
 import io.helidon.common.buffers.DataReader;
 import io.helidon.websocket.WsCloseCodes;
 
@@ -33,7 +35,10 @@ public final class FrameReader implements Payload {
     public static final int PING = 0x9;
     public static final int PONG = 0xA;
 
-    /** Where bytes come from: fills {@code window} from index 0 and says how many, or -1 at the end of the stream. */
+    /**
+     * Where bytes come from: fills {@code window} from index 0 and says how many, or -1 at the end
+     * of the stream (Helidon's InsufficientDataAvailableException and UncheckedIOException mean the same).
+     */
     @FunctionalInterface
     public interface Source {
         int fill(byte[] window);
@@ -62,7 +67,7 @@ public final class FrameReader implements Payload {
      * returns its opcode; blocks until it arrives.
      *
      * @throws FrameException the header breaks the protocol or the length limit
-     * @throws DataReader.InsufficientDataAvailableException the peer closed the connection
+     * @throws ConnectionLost the peer closed the connection
      */
     public int next() throws FrameException {
         skip(available());
@@ -166,11 +171,15 @@ public final class FrameReader implements Payload {
 
     private void refill() {
         int n;
-        do {
-            n = source.fill(window);
-        } while (n == 0);
+        try {
+            do {
+                n = source.fill(window);
+            } while (n == 0);
+        } catch (DataReader.InsufficientDataAvailableException | UncheckedIOException e) {
+            throw new ConnectionLost("the connection failed", e);
+        }
         if (n < 0) {
-            throw new DataReader.InsufficientDataAvailableException();
+            throw new ConnectionLost("the client closed the connection", null);
         }
         position = 0;
         limit = n;

@@ -98,6 +98,52 @@ class SessionApiTest {
     }
 
     @Test
+    void sessionNamesFollowOneRuleWhenCreatedAndWhenRenamed() throws Exception {
+        Http.Reply host = http.post("/api/sessions", null, "{}");
+        String id = host.json().getString("sessionId");
+        String token = host.json().getString("token");
+        String[] refused = {
+            "\u001b]0;owned\u0007", // ESC: an xterm title sequence
+            "\u001b[2J", "a\u0000b", "tab\there", "line\nbreak", "del\u007f", "c1 \u009b31m",
+            "x\u202Egnp.exe", "isolate \u2066x", "mark \u200F", "lone \ud800 surrogate", "line\u2028sep",
+            "a".repeat(81), " ",
+        };
+        for (String name : refused) {
+            String body = nameBody(name);
+            Http.Reply created = http.post("/api/sessions", null, body);
+            Http.Reply renamed = http.patch("/api/sessions/" + id, token, body);
+            if (name.isBlank()) {
+                assertEquals(201, created.status(), "no name given: a random one");
+            } else {
+                assertEquals(400, created.status(), name + ": " + created.body());
+                assertEquals("bad-request", created.error());
+                assertTrue(created.json().getString("message").startsWith("the session name must be 1 to 80 printable characters"),
+                        created.body());
+            }
+            assertEquals(400, renamed.status(), name + ": " + renamed.body());
+            if (!name.isBlank()) {
+                assertEquals(created.body(), renamed.body(), "one rule, one message: " + name);
+            }
+        }
+        for (String name : new String[] {"Friday photos", "Fotos für Oma 📷", "日本の写真", "a".repeat(80)}) {
+            Http.Reply created = http.post("/api/sessions", null, nameBody(name));
+            assertEquals(201, created.status(), created.body());
+            assertEquals(name, created.json().getString("name"));
+            assertEquals(200, http.patch("/api/sessions/" + id, token, nameBody(name)).status(), name);
+        }
+        assertEquals("Padded", http.post("/api/sessions", null, "{\"name\":\"  Padded \"}").json().getString("name"));
+    }
+
+    /** {"name": name} with every character outside printable ASCII escaped, so the server gets exactly these UTF-16 units. */
+    private static String nameBody(String name) {
+        StringBuilder out = new StringBuilder("{\"name\":\"");
+        for (char c : name.toCharArray()) {
+            out.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? String.valueOf(c) : String.format("\\u%04x", (int) c));
+        }
+        return out.append("\"}").toString();
+    }
+
+    @Test
     void membersHearWhenOthersComeOnlineOrLeave() throws Exception {
         Http.Reply created = http.post("/api/sessions", null, "{}");
         String id = created.json().getString("sessionId");
