@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.FrameSocket;
 import app.dragnshare.server.testing.Http;
+import app.dragnshare.server.testing.LogCapture;
 import app.dragnshare.server.testing.TestServer;
 
 /**
@@ -102,6 +103,27 @@ class BulkWsConnectionTest {
         assertClosesWith(1002, FrameSocket.frame(true, FrameSocket.CLOSE, new byte[] {0x03})); // a one-byte close
         assertClosesWith(1002, FrameSocket.frame(true, FrameSocket.CLOSE, new byte[] {0x03, (byte) 0xED})); // 1005 may not be sent
         assertClosesWith(1007, FrameSocket.frame(true, FrameSocket.CLOSE, new byte[] {0x03, (byte) 0xE8, (byte) 0xFF}));
+    }
+
+    @Test
+    void aSharerThatVanishesMidFrameLeavesAtOnceWithoutAServerError() throws Exception {
+        String token = http.post("/api/sessions", null, "{}").json().getString("token");
+        try (LogCapture log = LogCapture.start()) {
+            int before = server.connectedSharers();
+            FrameSocket socket = new FrameSocket(server.port());
+            socket.text("{\"type\":\"auth\",\"token\":\"" + token + "\"}");
+            assertEquals(FrameSocket.TEXT, socket.readSkippingPings().opcode(), "ready");
+            byte[] frame = FrameSocket.frame(true, FrameSocket.BINARY, new byte[1000]);
+            socket.write(Arrays.copyOf(frame, 40)); // the header and 32 bytes of a 1000-byte chunk message
+            Thread.sleep(200);
+            socket.close(); // gone, without a close frame
+            long deadline = System.nanoTime() + 3_000_000_000L; // far below the 10 s ping interval
+            while (server.connectedSharers() > before && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(before, server.connectedSharers(), "the socket was let go when its connection ended");
+            assertTrue(log.warnings().isEmpty(), "a vanished client is not a server failure: " + log.warnings());
+        }
     }
 
     private static void assertClosesWith(int code, byte[] wire) throws Exception {
