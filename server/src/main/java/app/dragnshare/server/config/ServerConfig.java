@@ -46,6 +46,7 @@ public record ServerConfig(
         Duration stallTimeout,
         Duration peerTimeout,
         Duration shutdownGrace,
+        long chunkWindowMax,
         List<String> warnings) {
 
     public static final int MIN_JWT_KEY_BYTES = 32;
@@ -133,6 +134,7 @@ public record ServerConfig(
                 r.duration(Setting.STALL_TIMEOUT),
                 r.duration(Setting.PEER_TIMEOUT),
                 r.duration(Setting.SHUTDOWN_GRACE),
+                r.longInteger(Setting.CHUNK_WINDOW_MAX, 1024, 1L << 30),
                 List.copyOf(warnings));
     }
 

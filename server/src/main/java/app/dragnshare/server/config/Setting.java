@@ -34,7 +34,8 @@ public enum Setting {
     OFFER_TIMEOUT("2m", "How long a download waits for the sharer to answer its request."),
     STALL_TIMEOUT("60s", "A transfer that moves no chunk for this long fails; so does one whose receiver takes no data for this long."),
     PEER_TIMEOUT("10s", "A transfer fails this long after the other side's server instance stops answering for it."),
-    SHUTDOWN_GRACE("10s", "On shutdown, how long running transfers may take to finish before they are failed.");
+    SHUTDOWN_GRACE("10s", "On shutdown, how long running transfers may take to finish before they are failed."),
+    CHUNK_WINDOW_MAX("8388608", "Most bytes of one transfer's chunks on their way at once, in bytes (default 8 MiB). A transfer starts with CHUNK_QUEUE_DEPTH chunks and grows its window up to this while the receiver's side waits for the sharer (a long link), so Redis may hold up to this much per transfer.");
 
     private final String defaultValue;
     private final String description;
