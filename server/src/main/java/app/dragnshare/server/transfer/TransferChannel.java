@@ -8,6 +8,7 @@ import java.util.List;
 import jakarta.json.JsonObject;
 
 import app.dragnshare.server.redis.Keys;
+import app.dragnshare.server.redis.Script;
 import app.dragnshare.server.redis.Scripts;
 
 import redis.clients.jedis.AbstractPipeline;
@@ -130,9 +131,9 @@ public final class TransferChannel {
         if (element == null) {
             element = new byte[0];
         }
-        List<?> reply = (List<?>) Scripts.PUSH_AND_TAKE_CREDITS.run(redis,
+        List<?> reply = (List<?>) Scripts.PUSH_AND_TAKE_CREDITS.runUncopied(redis,
                 List.of(keys.chunks(), keys.receiverAlive(), keys.toSender(), keys.credits()),
-                List.of(keyTtlMillis, element, Integer.toString(maxCredits).getBytes(StandardCharsets.US_ASCII)));
+                List.of(keyTtlMillis, Script.uncopied(element), Integer.toString(maxCredits).getBytes(StandardCharsets.US_ASCII)));
         return kind(reply) == 'c' ? control((byte[]) reply.get(1)) : new Credits(((Number) reply.get(1)).intValue());
     }
 
