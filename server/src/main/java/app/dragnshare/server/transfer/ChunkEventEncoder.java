@@ -5,7 +5,7 @@ import java.util.Base64;
 
 /**
  * Turns a Redis chunk element into a {@code chunk} event, {@code event: chunk\nid: INDEX\ndata:
- * BASE64\n\n}, as two arrays kept for the whole stream: the head (up to "data: ") and the body
+ * BASE64\n\n}, as two arrays the encoder keeps and reuses: the head (up to "data: ") and the body
  * (base64, then the blank line). Base64 runs in one pass of the JDK's array encoder (vectorised;
  * its stream encoder runs a byte loop at a fraction of the speed), which has no offsets: so the
  * ciphertext is copied once into an array of its exact size, and the head is a second array
@@ -31,7 +31,7 @@ public final class ChunkEventEncoder {
     /** Encodes the event for {@code length} bytes of {@code bytes} from {@code offset}. */
     public void encode(long index, byte[] bytes, int offset, int length) {
         if (ciphertext.length != length) {
-            // every chunk of a transfer but the last has the same length: at most twice per stream
+            // chunks of one size follow each other (all of a transfer's but its last): rarely taken
             ciphertext = new byte[length];
             body = new byte[4 * ((length + 2) / 3) + 2];
         }

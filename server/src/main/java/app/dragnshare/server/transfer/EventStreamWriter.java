@@ -10,14 +10,15 @@ import io.helidon.webserver.http.ServerResponse;
  * Writes a {@code text/event-stream} response. Written here rather than with Helidon's
  * {@code SseSink} because in Helidon 4.2 the sink fails on comment-only events (our heartbeats)
  * and builds every event in a growing buffer. Each event goes to the socket as soon as it is
- * written; a chunk event costs no allocation (see {@link ChunkEventEncoder}).
+ * written; a chunk event costs no allocation (see {@link ChunkEventEncoder}, lent by {@link ChunkEventEncoders}).
  */
 final class EventStreamWriter implements AutoCloseable {
     private final EventStreamSink sink;
-    private final ChunkEventEncoder chunks = new ChunkEventEncoder();
+    private final ChunkEventEncoders encoders;
 
     /** Sends the status and headers at once: the receiver knows its request was taken. */
-    EventStreamWriter(ServerResponse res) {
+    EventStreamWriter(ServerResponse res, ChunkEventEncoders encoders) {
+        this.encoders = encoders;
         res.headers().contentType(MediaTypes.TEXT_EVENT_STREAM);
         res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
         res.headers().set(HeaderNames.create("X-Accel-Buffering"), "no"); // nginx: pass events through unbuffered
@@ -36,9 +37,14 @@ final class EventStreamWriter implements AutoCloseable {
 
     /** A chunk event: id = index, data = base64 of {@code length} bytes of {@code bytes} from {@code offset}. */
     void chunk(long index, byte[] bytes, int offset, int length) {
-        chunks.encode(index, bytes, offset, length);
-        sink.write(chunks.head(), chunks.headLength());
-        sink.write(chunks.body(), chunks.bodyLength());
+        ChunkEventEncoder encoder = encoders.borrow();
+        try {
+            encoder.encode(index, bytes, offset, length);
+            sink.write(encoder.head(), encoder.headLength());
+            sink.write(encoder.body(), encoder.bodyLength());
+        } finally {
+            encoders.giveBack(encoder);
+        }
     }
 
     private void write(String text) {

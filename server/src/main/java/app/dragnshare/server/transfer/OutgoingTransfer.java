@@ -22,12 +22,13 @@ import redis.clients.jedis.exceptions.JedisException;
  * then ended. Its own virtual thread waits for the offer, then pushes the chunks the socket
  * hands it and turns credits into pulls: each push takes the credits waiting in the same round
  * trip, and it waits on Redis for credits only while no pulled chunk is on its way. The socket's
- * reader hands a complete chunk over and reads on, so it never waits on Redis; it waits only when
- * {@value #HAND_OFF_CHUNKS} chunks are still unpushed, which bounds the heap a transfer takes.
+ * reader hands a complete chunk over and reads on, so it does not wait on Redis; it waits only when
+ * the chunk before is still waiting to be pushed ({@value #HAND_OFF_CHUNKS} in the hand-off, one
+ * being pushed), which bounds the heap a transfer takes.
  */
 final class OutgoingTransfer {
     private static final Logger LOG = Logger.getLogger(OutgoingTransfer.class.getName());
-    static final int HAND_OFF_CHUNKS = 2;
+    static final int HAND_OFF_CHUNKS = 1;
     /** Most credits one push takes along; any more wait for the next push. */
     private static final int CREDITS_PER_PUSH = 64;
     /** Put into the hand-off when the transfer ends, to wake its thread. */
