@@ -225,7 +225,7 @@ final class OutgoingTransfer {
     /** The sharer is slow to send what it was asked for: has the receiver's side said anything, or gone? */
     private TransferChannel.Signal lookAround() {
         TransferChannel.Signal signal = channel.pushAndTakeCredits(null, CREDITS_PER_PUSH);
-        return signal instanceof TransferChannel.Credits credits && credits.count() == 0 ? new TransferChannel.Timeout() : signal;
+        return signal instanceof TransferChannel.Credits credits && credits.count() == 0 ? TransferChannel.Timeout.INSTANCE : signal;
     }
 
     private TransferChannel.Signal push(byte[] element) {
@@ -262,7 +262,7 @@ final class OutgoingTransfer {
     }
 
     /** "done" or "cancel" from the receiver's side. */
-    private void answer(jakarta.json.JsonObject message) {
+    private void answer(JsonObject message) {
         if ("done".equals(message.getString("type", ""))) {
             if (end(null, false)) {
                 link.send(Messages.done(transferId));
