@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.logging.Logger;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -140,6 +141,8 @@ public final class DragNShareServer implements AutoCloseable {
                 .port(config.port())
                 .shutdownHook(false)
                 .maxPayloadSize(config.maxRequestBytes())
+                // no Nagle: a pull, or a chunk event's head and body, leaves at once, not after the peer's delayed ACK
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
                 .directHandlers(HelidonRefusals.all());
         guards.applyTo(server, WsConfig.builder()
                 .name("websocket")

@@ -23,14 +23,15 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import app.dragnshare.client.api.EventStream;
 import app.dragnshare.client.api.ServerEvent;
-import app.dragnshare.server.transfer.SseChunkEncoder;
+import app.dragnshare.server.transfer.ChunkEventEncoder;
 
 /**
  * Base64 of one chunk as the SSE path does it, on both ends:
  * <ul>
- * <li>{@code encode}: the server's EventStreamWriter turns a Redis element ({@code index ||
- *     ciphertext}) into a {@code chunk} event, base64 streamed into the response (here a sink
- *     that only counts, so Helidon's HTTP writing is not in the figure);</li>
+ * <li>{@code encode}: the server's {@link ChunkEventEncoder} (what its EventStreamWriter uses)
+ *     turns a Redis element ({@code index || ciphertext}) into a {@code chunk} event, written as
+ *     the server writes it (head, then body) into a sink that only counts, so the socket is not
+ *     in the figure;</li>
  * <li>{@code decode}: the jdk-client's EventStream parses that event from the byte stream and
  *     the Receiver's {@code Base64.getDecoder().decode(event.data())} turns it back into ciphertext.</li>
  * </ul>
@@ -51,7 +52,7 @@ public class SseChunkBenchmark {
 
     private byte[] element;
     private CountingSink sink;
-    private SseChunkEncoder encoder;
+    private ChunkEventEncoder encoder;
     private EventStream events;
     private long index;
 
@@ -60,9 +61,12 @@ public class SseChunkBenchmark {
         element = new byte[4 + chunkSize + 16];
         ThreadLocalRandom.current().nextBytes(element);
         sink = new CountingSink();
-        encoder = new SseChunkEncoder(sink);
+        encoder = new ChunkEventEncoder();
         ByteArrayOutputStream oneEvent = new ByteArrayOutputStream();
-        new SseChunkEncoder(oneEvent).chunk(7, element, 4, element.length - 4);
+        ChunkEventEncoder first = new ChunkEventEncoder();
+        first.encode(7, element, 4, element.length - 4);
+        oneEvent.write(first.head(), 0, first.headLength());
+        oneEvent.write(first.body(), 0, first.bodyLength());
         // one EventStream for the whole trial, as the Receiver keeps one per transfer
         events = new EventStream(new Repeating(oneEvent.toByteArray()), MAX_LINE);
         byte[] decoded = Base64.getDecoder().decode(events.next().data());
@@ -73,7 +77,9 @@ public class SseChunkBenchmark {
 
     @Benchmark
     public long encode() {
-        encoder.chunk(index++, element, 4, element.length - 4);
+        encoder.encode(index++, element, 4, element.length - 4);
+        sink.write(encoder.head(), 0, encoder.headLength());
+        sink.write(encoder.body(), 0, encoder.bodyLength());
         return sink.count;
     }
 

@@ -52,6 +52,7 @@ public record ServerConfig(
         Duration idleTimeout,
         int maxConnections,
         int maxConnectionsPerAddress,
+        long chunkWindowMax,
         List<String> warnings) {
 
     public static final int MIN_JWT_KEY_BYTES = 32;
@@ -153,6 +154,7 @@ public record ServerConfig(
                 idleTimeout,
                 r.integer(Setting.MAX_CONNECTIONS, 16, 10_000_000),
                 r.integer(Setting.MAX_CONNECTIONS_PER_ADDRESS, 1, 10_000_000),
+                r.longInteger(Setting.CHUNK_WINDOW_MAX, 1024, 1L << 30),
                 List.copyOf(warnings));
     }
 
