@@ -71,7 +71,7 @@ public final class PageTransfer {
      */
     public record Run(String direction, long size, double seconds, Map<String, Double> browserCpu, double server,
                       double redis, double cli, long heapBefore, long heapMax, long rendererBefore, long rendererMax,
-                      long chromiumBefore, long chromiumMax, double load1) {
+                      long chromiumBefore, long chromiumMax, double load1, Map<String, Double> browserThreads) {
         public double mbps() {
             return Stats.megabytesPerSecond(size, seconds);
         }
@@ -174,6 +174,8 @@ public final class PageTransfer {
                 r.perGb(browser), r.perGb(r.browserTotal() - renderer - network - browser), r.perGb(r.server()),
                 r.perGb(r.redis()), r.perGb(r.cli()), r.heapBefore() / 1e6, r.heapMax() / 1e6, r.rendererBefore() / 1e6,
                 r.rendererMax() / 1e6, r.chromiumBefore() / 1e6, r.chromiumMax() / 1e6, r.load1()));
+        out.println("    busiest Chromium threads, CPU s per GB: " + String.join(", ", r.browserThreads().entrySet().stream()
+                .limit(8).map(e -> format("%s %.1f", e.getKey(), r.perGb(e.getValue()))).toList()));
         return r;
     }
 
@@ -264,7 +266,8 @@ public final class PageTransfer {
                 double serverCpu = meter.cpu(server.handle()).toNanos() / 1e9 - server0;
                 double redisCpu = server.embeddedRedis().map(r -> meter.cpu(r).toNanos() / 1e9 - redis0).orElse(0.0);
                 return new Run(direction, size, seconds, usage.cpuByKind(), serverCpu, redisCpu, cli, heapBefore, heapMax,
-                        usage.rendererBefore(), usage.rendererMax(), usage.residentBefore(), usage.residentMax(), load1);
+                        usage.rendererBefore(), usage.rendererMax(), usage.residentBefore(), usage.residentMax(), load1,
+                        usage.cpuByThread());
             }
         }
 
