@@ -8,6 +8,7 @@ const LF = 10;
 const CR = 13;
 const COLON = 58;
 const SPACE = 32;
+const LATIN1 = new TextDecoder('latin1');
 
 /** Yields { event, id, data } for each dispatched event; comments (heartbeats) only call onActivity. */
 export async function* serverEvents(response, { maxLine, onActivity = () => {} }) {
@@ -89,7 +90,10 @@ class EventParser {
     const field = this.decoder.decode(colon < 0 ? bytes : bytes.subarray(0, colon));
     let valueStart = colon < 0 ? bytes.length : colon + 1;
     if (bytes[valueStart] === SPACE) valueStart++;
-    const value = this.decoder.decode(bytes.subarray(valueStart));
+    // a chunk's data is base64, so ASCII: Latin-1 decodes it exactly and faster than UTF-8 (any other
+    // byte becomes a character that is not base64, and the chunk is refused)
+    const decoder = field === 'data' && this.event === 'chunk' ? LATIN1 : this.decoder;
+    const value = decoder.decode(bytes.subarray(valueStart));
     if (field === 'event') this.event = value;
     else if (field === 'id') this.id = value;
     else if (field === 'data') this.data = this.data === null ? value : `${this.data}\n${value}`;

@@ -18,6 +18,9 @@ const HEADER_LENGTH = 20;
  * several messages, each with the chunk's 20-byte header (PROTOCOL.md §6.3).
  */
 const PART_SIZE = 16 * 1024;
+/** Chunks read and sealed ahead of the one being sent, and chunks per file read. */
+const SEALS_AHEAD = 4;
+const READ_CHUNKS = 8;
 
 /** One file going to one receiver: requested → streaming → done | failed | cancelled. */
 export class Upload {
@@ -177,15 +180,14 @@ export class Sharing {
 
   /** Reads, seals and sends each pulled chunk in order; the server's credits bound how many are asked for. */
   async #send(upload) {
+    const sealing = new SealedChunks(upload);
     try {
       for (let index = await upload.nextPull(); index !== null; index = await upload.nextPull()) {
         if (index !== upload.nextIndex || index >= upload.chunks) {
           throw new Error(`the server asked for chunk ${index} where ${upload.nextIndex} was due`);
         }
-        const start = index * CHUNK_SIZE;
         const length = plainLength(upload.file.size, CHUNK_SIZE, index);
-        const plain = await readSlice(upload.file, start, length);
-        const sealed = new Uint8Array(await upload.cipher.seal(index, index === upload.chunks - 1, plain));
+        const sealed = await sealing.take(index);
         for (let offset = 0; offset < sealed.length; offset += PART_SIZE) {
           const part = sealed.subarray(offset, Math.min(offset + PART_SIZE, sealed.length));
           const message = new Uint8Array(HEADER_LENGTH + part.length);
@@ -209,6 +211,50 @@ export class Sharing {
 
   #end(upload, state, message) {
     if (upload && upload.end(state, message)) this.#onChange(upload);
+  }
+}
+
+/**
+ * The chunks after the one being sent, read and sealed ahead (chunks go in order), so that file
+ * reads and WebCrypto run while the page sends; the file is read READ_CHUNKS chunks at a time,
+ * as each read is a round trip to the browser. Bounded: SEALS_AHEAD chunks and two reads.
+ */
+class SealedChunks {
+  #upload;
+  #sealing = new Map(); // index → Promise<Uint8Array> of its ciphertext
+  #reads = new Map(); // first index of a read → Promise<Uint8Array> of its plaintext
+  #next = 0;
+
+  constructor(upload) {
+    this.#upload = upload;
+  }
+
+  take(index) {
+    const last = Math.min(index + SEALS_AHEAD, this.#upload.chunks - 1);
+    for (this.#next = Math.max(this.#next, index); this.#next <= last; this.#next++) {
+      const sealed = this.#seal(this.#next);
+      sealed.catch(() => {}); // a failure is thrown where it is taken
+      this.#sealing.set(this.#next, sealed);
+    }
+    const sealed = this.#sealing.get(index);
+    this.#sealing.delete(index);
+    return sealed;
+  }
+
+  async #seal(index) {
+    const { file, chunks, cipher } = this.#upload;
+    const first = index - (index % READ_CHUNKS);
+    if (!this.#reads.has(first)) {
+      this.#reads.delete(first - READ_CHUNKS);
+      const end = Math.min(file.size, (first + READ_CHUNKS) * CHUNK_SIZE);
+      const read = readSlice(file, first * CHUNK_SIZE, Math.max(0, end - first * CHUNK_SIZE));
+      read.catch(() => {});
+      this.#reads.set(first, read);
+    }
+    const window = await this.#reads.get(first);
+    const offset = (index - first) * CHUNK_SIZE;
+    const plain = window.subarray(offset, offset + plainLength(file.size, CHUNK_SIZE, index));
+    return new Uint8Array(await cipher.seal(index, index === chunks - 1, plain));
   }
 }
 
