@@ -42,6 +42,7 @@ import app.dragnshare.server.transfer.StallWatch;
 import app.dragnshare.server.transfer.TransferSettings;
 import app.dragnshare.server.web.PageService;
 import app.dragnshare.server.web.SecurityHeaders;
+import app.dragnshare.server.websocket.BulkWsUpgrader;
 
 /**
  * One running server instance: wires configuration, Redis, the REST services, the sharer
@@ -120,15 +121,18 @@ public final class DragNShareServer implements AutoCloseable {
                 .register("/", new PageService());
         ErrorResponses.register(routing);
 
+        WsConfig websocket = WsConfig.builder()
+                .name("websocket")
+                .maxFrameLength(config.maxChunkSize() + 64 * 1024)
+                .build();
         WebServer webServer = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
                 .maxPayloadSize(config.maxRequestBytes())
-                .addProtocol(WsConfig.builder()
-                        .name("websocket")
-                        .maxFrameLength(config.maxChunkSize() + 64 * 1024)
-                        .build())
+                .addProtocol(websocket)
+                // WebSocket routes get our connection: Helidon's unmasks client frames byte by byte (see FrameReader)
+                .addConnectionSelector(BulkWsUpgrader.http1Selector(websocket))
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder().details(true)
                                 .addCheck(new RedisHealthCheck(redis))

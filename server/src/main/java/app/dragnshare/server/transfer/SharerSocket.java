@@ -21,6 +21,8 @@ import app.dragnshare.server.auth.Member;
 import app.dragnshare.server.http.Ids;
 import app.dragnshare.server.redis.RedisErrors;
 import app.dragnshare.server.session.SessionEvents;
+import app.dragnshare.server.websocket.BinaryIntake;
+import app.dragnshare.server.websocket.Payload;
 
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -28,9 +30,10 @@ import redis.clients.jedis.exceptions.JedisException;
  * The WebSocket of one sharer (a page or a CLI that holds files). It authenticates with its first
  * message, then a virtual thread takes download requests and session events from the member's
  * inbox in Redis (blocking pops) and forwards them; the sharer answers with offers and binary
- * chunk frames. One instance per connection.
+ * chunk frames. One instance per connection. On the server's own WebSocket connection chunk
+ * bytes arrive through {@link #onBinary}, unmasked straight into their Redis element.
  */
-public final class SharerSocket implements WsListener {
+public final class SharerSocket implements WsListener, BinaryIntake {
     private static final Logger LOG = Logger.getLogger(SharerSocket.class.getName());
     /** Close codes (4000-4999 are the application's; see PROTOCOL.md). */
     static final int BAD_MESSAGE = 4400;
@@ -98,12 +101,17 @@ public final class SharerSocket implements WsListener {
 
     @Override
     public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        onBinary(session, Payload.of(buffer), last);
+    }
+
+    @Override
+    public void onBinary(WsSession session, Payload frame, boolean last) {
         if (member == null) {
             close(UNAUTHORIZED, "authenticate before sending data");
             return;
         }
         try {
-            assembler.accept(buffer, last);
+            assembler.accept(frame, last);
         } catch (ProtocolException e) {
             close(BAD_MESSAGE, e.getMessage());
         } catch (JedisException e) {
