@@ -12,12 +12,6 @@ import { Progress } from './progress.js';
  */
 export const CHUNK_SIZE = 256 * 1024;
 const HEADER_LENGTH = 20;
-/**
- * Ciphertext bytes per WebSocket message. A browser sends each message as one frame, and the
- * server unmasks frames byte by byte at a cost that grows with the frame, so a chunk goes out as
- * several messages, each with the chunk's 20-byte header (PROTOCOL.md §6.3).
- */
-const PART_SIZE = 16 * 1024;
 /** Chunks read and sealed ahead of the one being sent, and chunks per file read. */
 const SEALS_AHEAD = 4;
 const READ_CHUNKS = 8;
@@ -188,15 +182,14 @@ export class Sharing {
         }
         const length = plainLength(upload.file.size, CHUNK_SIZE, index);
         const sealed = await sealing.take(index);
-        for (let offset = 0; offset < sealed.length; offset += PART_SIZE) {
-          const part = sealed.subarray(offset, Math.min(offset + PART_SIZE, sealed.length));
-          const message = new Uint8Array(HEADER_LENGTH + part.length);
-          message.set(upload.idBytes);
-          new DataView(message.buffer).setUint32(16, index);
-          message.set(part, HEADER_LENGTH);
-          if (!upload.active) return;
-          await this.#socket.sendBinary(message);
-        }
+        // the whole chunk in one message (one frame): the server's intake costs the same per byte for any
+        // frame size, and each message costs the browser a trip to its network service (PROTOCOL.md §6.3)
+        const message = new Uint8Array(HEADER_LENGTH + sealed.length);
+        message.set(upload.idBytes);
+        new DataView(message.buffer).setUint32(16, index);
+        message.set(sealed, HEADER_LENGTH);
+        if (!upload.active) return;
+        await this.#socket.sendBinary(message);
         upload.nextIndex++;
         upload.progress.add(length);
         this.#onChange(upload);
