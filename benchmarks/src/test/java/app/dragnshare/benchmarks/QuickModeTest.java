@@ -27,7 +27,8 @@ class QuickModeTest {
     private static final Set<String> BENCHMARKS = Set.of(
             "RelayBenchmark.relayChunks", "ChunkCipherBenchmark.seal", "ChunkCipherBenchmark.open",
             "ColdChunkCipherBenchmark.sealAndOpenFirstChunks", "SseChunkBenchmark.encode", "SseChunkBenchmark.decode",
-            "WebSocketIntakeBenchmark.helidonFramesIntoElement", "WebSocketIntakeBenchmark.copyOnly");
+            "WebSocketIntakeBenchmark.helidonFramesIntoElement", "WebSocketIntakeBenchmark.bulkFramesIntoElement",
+            "WebSocketIntakeBenchmark.copyOnly");
 
     @Test
     void everyJmhBenchmarkRunsOnceWithTheSmallestParameters() throws Exception {
