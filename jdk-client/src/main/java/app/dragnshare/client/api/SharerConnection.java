@@ -30,8 +30,12 @@ public final class SharerConnection implements AutoCloseable {
     }
 
     private static final int MAX_TEXT = 1024 * 1024;
-    /** 2 KiB measured fastest end to end (benchmarks/README.md): smaller frames unmask faster on the server. */
-    private static final int FRAME = 2 * 1024;
+    /**
+     * Largest WebSocket frame we send. 2 KiB measured fastest end to end against Helidon's own
+     * intake, which unmasks byte by byte (benchmarks/README.md); {@code -Ddragnshare.frame=BYTES}
+     * tries another size without a rebuild.
+     */
+    private static final int FRAME = Math.max(125, Integer.getInteger("dragnshare.frame", 2 * 1024));
 
     private final WebSocket socket;
     private final ReentrantLock sendLock = new ReentrantLock();
