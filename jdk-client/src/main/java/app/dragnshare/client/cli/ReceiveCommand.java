@@ -15,7 +15,6 @@ import app.dragnshare.client.api.RemoteFile;
 import app.dragnshare.client.api.ServerApi;
 import app.dragnshare.client.crypto.ChunkCipher;
 import app.dragnshare.client.crypto.SessionKeys;
-import app.dragnshare.client.transfer.ChunkDecoder;
 import app.dragnshare.client.transfer.Receiver;
 import app.dragnshare.client.transfer.SafeFileName;
 
@@ -39,7 +38,6 @@ final class ReceiveCommand {
             throw new CliException(ExitCode.USAGE, "give the invite link to receive from");
         }
         ChunkCipher.warmUpInBackground(); // while we talk to the server
-        ChunkDecoder.warmUpInBackground();
         Invite invite = Invite.parse(args.operands().getFirst());
         Set<String> wanted = new LinkedHashSet<>(args.operands().subList(1, args.operands().size()));
         Path folder = Path.of(args.option("out", "."));
