@@ -14,7 +14,7 @@ import java.util.Arrays;
  * stream. Works on bytes, in place: a line is found in the receive buffer with a search eight
  * bytes at a time and handed out as a range of that buffer, so a chunk's base64 {@code data:}
  * line is never copied or widened into a String. A line longer than {@code maxLine} is an
- * error, not a memory leak: the buffer grows only to hold the longest line seen, up to that limit.
+ * error, not a memory leak: the buffer grows with the longest event seen, to twice the limit at most.
  */
 public final class EventStream implements Closeable {
     private static final int READ_SIZE = 64 * 1024;
