@@ -68,7 +68,6 @@ class QuickModeTest {
                 Options.parse(new String[] {"--quick", "--sharer-delay", "25ms"}, Set.of("sharer-delay"), Set.of("quick"))),
                 out.stream);
         assertTrue(report.runs().getFirst().baselineThroughProxy() != null, out.text());
-        assertTrue(report.runs().getFirst().baselineThroughProxy().seconds() > 0.05, "25 ms each way: " + out.text());
         assertTrue(out.text().contains("verified: every receive exited 0"), out.text());
         assertTrue(out.text().contains("long link: baseline through the 25 ms proxy"), out.text());
     }
