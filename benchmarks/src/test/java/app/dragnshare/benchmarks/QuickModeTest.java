@@ -63,6 +63,26 @@ class QuickModeTest {
     }
 
     @Test
+    void endToEndQuickRunsThroughTheDelayingProxyAndChecksItAgainstAPlainCopy() throws Exception {
+        Captured out = new Captured();
+        EndToEnd.Report report = EndToEnd.run(EndToEnd.Settings.from(
+                Options.parse(new String[] {"--quick", "--sharer-delay", "25ms"}, Set.of("sharer-delay"), Set.of("quick"))),
+                out.stream);
+        assertTrue(report.runs().getFirst().baselineThroughProxy() != null, out.text());
+        assertTrue(out.text().contains("verified: every receive exited 0"), out.text());
+        assertTrue(out.text().contains("long link: baseline through the 25 ms proxy"), out.text());
+    }
+
+    @Test
+    void firstChunkQuickTimesEveryDownload() throws Exception {
+        Captured out = new Captured();
+        FirstChunk.Report report = FirstChunk.run(FirstChunk.Settings.from(options("--quick")), out.stream);
+        assertEquals(10, report.millis().size(), out.text());
+        assertTrue(report.millis().stream().allMatch(ms -> ms > 0), out.text());
+        assertTrue(out.text().contains("first chunk after the request: median"), out.text());
+    }
+
+    @Test
     void concurrencyQuickVerifiesEveryTransfer() throws Exception {
         Captured out = new Captured();
         Concurrency.Report report = Concurrency.run(Concurrency.Settings.from(options("--quick")), out.stream);
