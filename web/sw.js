@@ -6,6 +6,8 @@
 const UNCLAIMED_MS = 60000;
 /** The page says "alive" every 10 s; this much silence means it was closed, so the download fails instead of hanging. */
 const PAGE_SILENCE_MS = 30000;
+/** Decrypted chunks this worker holds for the download manager: the page decrypts ahead while it writes. */
+const QUEUED_CHUNKS = 4;
 const downloads = new Map(); // id → { name, size, stream, port }
 
 self.addEventListener('install', () => self.skipWaiting());
@@ -50,7 +52,7 @@ function register({ id, name, size }, port) {
       port.close();
       wake();
     },
-  });
+  }, new CountQueuingStrategy({ highWaterMark: QUEUED_CHUNKS }));
   port.onmessage = (event) => {
     const message = event.data;
     lastHeard = Date.now();

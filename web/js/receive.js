@@ -12,6 +12,8 @@ import { openSink } from './save.js';
 
 /** The server sends a heartbeat at least every 10 s; this much silence means the connection is dead. */
 const SILENCE_LIMIT_MS = 45000;
+/** Chunks decrypting at once: WebCrypto works off the page's thread, so the next chunk is parsed meanwhile. */
+const DECRYPTS_IN_FLIGHT = 4;
 
 export const TAMPERED = 'The connection was tampered with: ';
 
@@ -88,6 +90,7 @@ export class Download {
           await this.#chunk(incoming, event);
         } else if (event.event === 'end') {
           if (!incoming || incoming.next !== incoming.chunks) throw new TamperingError('the stream ended before the last chunk');
+          while (incoming.opening.length > 0) await this.#writeNext(incoming);
           await this.#sink.close();
           this.#sink = null;
           this.#finish('done', '');
@@ -96,6 +99,7 @@ export class Download {
           throw errorEvent(event.data);
         }
       }
+      for (const opening of incoming?.opening ?? []) await opening; // a chunk that failed to decrypt says more
       throw new TransferError('connection-lost', 'The connection closed before the file was complete. Try again.');
     } catch (e) {
       const { signal } = this.#abort;
@@ -136,7 +140,7 @@ export class Download {
     const cipher = await this.keys.chunkCipher(own, senderKey, this.id, true);
     this.progress = new Progress(size);
     const buffer = new Uint8Array(Math.min(size, chunkSize) + TAG_LENGTH); // ciphertext of one chunk, reused
-    return { name, size, chunkSize, chunks, cipher, buffer, next: 0 };
+    return { name, size, chunkSize, chunks, cipher, buffer, next: 0, opening: [] };
   }
 
   async #chunk(incoming, event) {
@@ -151,12 +155,21 @@ export class Download {
     }
     const expected = plainLength(incoming.size, incoming.chunkSize, index);
     if (ciphertext.length !== expected + TAG_LENGTH) throw new TamperingError(`chunk ${index} has the wrong length`);
-    const plain = await incoming.cipher.open(index, index === incoming.chunks - 1, ciphertext);
+    // WebCrypto copies the ciphertext when called, so the buffer is free for the next chunk at once
+    const opening = incoming.cipher.open(index, index === incoming.chunks - 1, ciphertext);
+    opening.catch(() => {}); // a failure is thrown where it is awaited, in order
+    incoming.opening.push(opening);
+    incoming.next++;
+    if (incoming.opening.length >= DECRYPTS_IN_FLIGHT) await this.#writeNext(incoming);
+  }
+
+  /** Writes the oldest chunk being decrypted once it is plaintext. */
+  async #writeNext(incoming) {
+    const plain = await incoming.opening.shift();
     const length = plain.length; // read before write: a stream sink hands the buffer over to the service worker
     this.#writingSince = performance.now();
     await this.#sink.write(plain);
     this.#writingSince = null;
-    incoming.next++;
     this.progress.add(length);
     this.onChange(this);
   }
@@ -209,7 +222,7 @@ function describe(e) {
     case 'declined':
       return 'The sharer declined this download.';
     case 'tampered':
-      return `${TAMPERED}the sharer saw your request altered on the way and refused it. Nothing was saved.`;
+      return `${TAMPERED}the sharer saw the transfer altered on the way and stopped it. Nothing was saved.`;
     case 'cancelled':
       return 'The sharer cancelled this transfer.';
     case 'timeout':

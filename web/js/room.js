@@ -13,6 +13,8 @@ import { $, notify, showProblem, showView } from './ui.js';
 const MAX_PARALLEL_DOWNLOADS = 3;
 /** The server pushes file and member changes; presence it does not, so the list is re-read this often. */
 const REFRESH_MS = 10000;
+/** How often a moving transfer's row is redrawn. */
+const DRAW_MS = 250;
 
 /**
  * The member's token is kept in sessionStorage (this tab only, gone when it closes) so that a
@@ -271,16 +273,22 @@ export class Room {
     });
   }
 
-  /** Progress comes per chunk; the screen is drawn at most once a frame. */
+  /**
+   * Progress comes per chunk; a row is drawn in the next frame when its state changed, else at most
+   * every DRAW_MS: style, layout and paint 60 times a second cost the page more than the bytes.
+   */
   #draw(transfer) {
     if (this.#drawScheduled.has(transfer)) return;
     this.#drawScheduled.add(transfer);
-    requestAnimationFrame(() => {
+    const wait = transfer.state === transfer.drawnState ? (transfer.drawnAt ?? 0) + DRAW_MS - performance.now() : 0;
+    setTimeout(() => requestAnimationFrame(() => {
       this.#drawScheduled.delete(transfer);
+      transfer.drawnState = transfer.state;
+      transfer.drawnAt = performance.now();
       if (!this.downloads.has(transfer.id) && !this.sharing.uploads.has(transfer.id)) return; // cleared meanwhile
       view.renderTransfer(transfer, this.#peerName(transfer), (t) => this.cancel(t));
       if (!transfer.active) $('clear-finished').hidden = false;
-    });
+    }), Math.max(0, wait));
   }
 
   #peerName(transfer) {

@@ -12,12 +12,9 @@ import { Progress } from './progress.js';
  */
 export const CHUNK_SIZE = 256 * 1024;
 const HEADER_LENGTH = 20;
-/**
- * Ciphertext bytes per WebSocket message. A browser sends each message as one frame, and the
- * server unmasks frames byte by byte at a cost that grows with the frame, so a chunk goes out as
- * several messages, each with the chunk's 20-byte header (PROTOCOL.md §6.3).
- */
-const PART_SIZE = 16 * 1024;
+/** Chunks read and sealed ahead of the one being sent, and chunks per file read. */
+const SEALS_AHEAD = 4;
+const READ_CHUNKS = 8;
 
 /** One file going to one receiver: requested → streaming → done | failed | cancelled. */
 export class Upload {
@@ -26,21 +23,32 @@ export class Upload {
   message = '';
   #pulls = [];
   #wake = null;
+  #expected = 0; // the index the next pull must name
 
   constructor({ id, fileId, file, name, receiverId, cipher, chunks }) {
     Object.assign(this, { id, fileId, file, name, receiverId, cipher, chunks });
     this.progress = new Progress(file.size);
     this.idBytes = fromBase64Url(id);
-    this.nextIndex = 0;
   }
 
   get active() {
     return this.state === 'streaming';
   }
 
+  /**
+   * Queues a pulled index; false (and nothing queued) unless it is the next one due. Serving an
+   * index twice would encrypt it again under the same key and nonce (PROTOCOL.md §6.1).
+   */
   pulled(index) {
+    if (index !== this.#expected || index >= this.chunks) return false;
+    this.#expected++;
     this.#pulls.push(index);
     this.#wakeUp();
+    return true;
+  }
+
+  get expected() {
+    return this.#expected;
   }
 
   /** The next pulled index, or null once the transfer ended. */
@@ -100,7 +108,7 @@ export class Sharing {
         this.#answer(message).catch((e) => this.#onWarning(`A download request failed: ${e.message}`));
         return true;
       case 'pull':
-        if (upload && Number.isSafeInteger(message.index)) upload.pulled(message.index);
+        if (upload && upload.active && !upload.pulled(message.index)) this.#pulledOutOfTurn(upload, message.index);
         return true;
       case 'done':
         this.#end(upload, 'done');
@@ -126,6 +134,20 @@ export class Sharing {
       // the socket is gone; the server fails the transfer by itself
     }
     this.#end(upload, 'cancelled', message);
+  }
+
+  /** A repeated or out-of-order pull: the relay is tampering; stop before anything is read or sealed. */
+  #pulledOutOfTurn(upload, index) {
+    try {
+      this.#socket.send({ type: 'cancel', transferId: upload.id, code: 'tampered' });
+    } catch {
+      // the socket is gone; the server fails the transfer by itself
+    }
+    const asked = Number.isSafeInteger(index) ? `chunk ${index}` : 'a chunk without a valid index';
+    const text = `The connection was tampered with: the server asked for ${asked} of “${upload.name}” where chunk `
+      + `${upload.expected} was due. The transfer was stopped, so no chunk is sent twice.`;
+    this.#end(upload, 'failed', text);
+    this.#onWarning(text);
   }
 
   /** The socket closed: the server failed every running upload towards its receiver. */
@@ -177,25 +199,20 @@ export class Sharing {
 
   /** Reads, seals and sends each pulled chunk in order; the server's credits bound how many are asked for. */
   async #send(upload) {
+    const sealing = new SealedChunks(upload);
     try {
+      // pulled() let through only the next index due, so each index is sealed once
       for (let index = await upload.nextPull(); index !== null; index = await upload.nextPull()) {
-        if (index !== upload.nextIndex || index >= upload.chunks) {
-          throw new Error(`the server asked for chunk ${index} where ${upload.nextIndex} was due`);
-        }
-        const start = index * CHUNK_SIZE;
         const length = plainLength(upload.file.size, CHUNK_SIZE, index);
-        const plain = await readSlice(upload.file, start, length);
-        const sealed = new Uint8Array(await upload.cipher.seal(index, index === upload.chunks - 1, plain));
-        for (let offset = 0; offset < sealed.length; offset += PART_SIZE) {
-          const part = sealed.subarray(offset, Math.min(offset + PART_SIZE, sealed.length));
-          const message = new Uint8Array(HEADER_LENGTH + part.length);
-          message.set(upload.idBytes);
-          new DataView(message.buffer).setUint32(16, index);
-          message.set(part, HEADER_LENGTH);
-          if (!upload.active) return;
-          await this.#socket.sendBinary(message);
-        }
-        upload.nextIndex++;
+        const sealed = await sealing.take(index);
+        // the whole chunk in one message (one frame): the server's intake costs the same per byte for any
+        // frame size, and each message costs the browser a trip to its network service (PROTOCOL.md §6.3)
+        const message = new Uint8Array(HEADER_LENGTH + sealed.length);
+        message.set(upload.idBytes);
+        new DataView(message.buffer).setUint32(16, index);
+        message.set(sealed, HEADER_LENGTH);
+        if (!upload.active) return;
+        await this.#socket.sendBinary(message);
         upload.progress.add(length);
         this.#onChange(upload);
       }
@@ -209,6 +226,50 @@ export class Sharing {
 
   #end(upload, state, message) {
     if (upload && upload.end(state, message)) this.#onChange(upload);
+  }
+}
+
+/**
+ * The chunks after the one being sent, read and sealed ahead (chunks go in order), so that file
+ * reads and WebCrypto run while the page sends; the file is read READ_CHUNKS chunks at a time,
+ * as each read is a round trip to the browser. Bounded: SEALS_AHEAD chunks and two reads.
+ */
+class SealedChunks {
+  #upload;
+  #sealing = new Map(); // index → Promise<Uint8Array> of its ciphertext
+  #reads = new Map(); // first index of a read → Promise<Uint8Array> of its plaintext
+  #next = 0;
+
+  constructor(upload) {
+    this.#upload = upload;
+  }
+
+  take(index) {
+    const last = Math.min(index + SEALS_AHEAD, this.#upload.chunks - 1);
+    for (this.#next = Math.max(this.#next, index); this.#next <= last; this.#next++) {
+      const sealed = this.#seal(this.#next);
+      sealed.catch(() => {}); // a failure is thrown where it is taken
+      this.#sealing.set(this.#next, sealed);
+    }
+    const sealed = this.#sealing.get(index);
+    this.#sealing.delete(index);
+    return sealed;
+  }
+
+  async #seal(index) {
+    const { file, chunks, cipher } = this.#upload;
+    const first = index - (index % READ_CHUNKS);
+    if (!this.#reads.has(first)) {
+      this.#reads.delete(first - READ_CHUNKS);
+      const end = Math.min(file.size, (first + READ_CHUNKS) * CHUNK_SIZE);
+      const read = readSlice(file, first * CHUNK_SIZE, Math.max(0, end - first * CHUNK_SIZE));
+      read.catch(() => {});
+      this.#reads.set(first, read);
+    }
+    const window = await this.#reads.get(first);
+    const offset = (index - first) * CHUNK_SIZE;
+    const plain = window.subarray(offset, offset + plainLength(file.size, CHUNK_SIZE, index));
+    return new Uint8Array(await cipher.seal(index, index === chunks - 1, plain));
   }
 }
 

@@ -4,8 +4,11 @@ import static app.dragnshare.benchmarks.harness.Stats.format;
 import static app.dragnshare.benchmarks.harness.Stats.mib;
 
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -14,6 +17,7 @@ import app.dragnshare.benchmarks.harness.Baseline;
 import app.dragnshare.benchmarks.harness.CliProcesses;
 import app.dragnshare.benchmarks.harness.CliTransfer;
 import app.dragnshare.benchmarks.harness.CpuMeter;
+import app.dragnshare.benchmarks.harness.DelayProxy;
 import app.dragnshare.benchmarks.harness.GcLog;
 import app.dragnshare.benchmarks.harness.Machine;
 import app.dragnshare.benchmarks.harness.MetricsReading;
@@ -36,11 +40,12 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.EndToEnd [--size 1g] [--runs 3]
  *      [--server-heap 128m] [--warmup 64m] [--dir DIR] [--profile DIR] [--quick]
  *      [--client-jvm "OPTIONS"] [--prime-client-crypto]     (experiments on the clients, see README)
+ *      [--sharer-delay 25ms]   (a long link: the sender reaches the server through a {@link DelayProxy})
  * </pre>
  */
 public final class EndToEnd {
     private static final Set<String> VALUED = Set.of("size", "runs", "server-heap", "warmup", "dir", "profile",
-            "client-jvm");
+            "client-jvm", "sharer-delay");
     private static final Set<String> FLAGS = Set.of("quick", "prime-client-crypto");
 
     /**
@@ -49,21 +54,23 @@ public final class EndToEnd {
      * @param profile a folder for JFR recordings of the server (whole run) and of both CLIs (run 1)
      * @param clientJvm JVM options for both CLI processes, to try a change without rebuilding (none by default)
      * @param primeClientCrypto run both CLIs behind {@link CryptoPrimedCli} (an experiment; off by default)
+     * @param sharerDelay with a value, the sender talks to the server through a {@link DelayProxy} holding
+     *                    bytes this long each way (25 ms: a 50 ms round trip), and the baseline runs through it too
      */
     public record Settings(long size, int runs, String serverHeap, long warmup, String dir, Path profile,
-                           List<String> clientJvm, boolean primeClientCrypto) {
+                           List<String> clientJvm, boolean primeClientCrypto, Duration sharerDelay) {
         public static Settings from(Options o) {
             boolean quick = o.flag("quick");
             return new Settings(o.bytes("size", quick ? 4L << 20 : 1L << 30), o.integer("runs", quick ? 1 : 3),
                     o.text("server-heap", "128m"), o.bytes("warmup", quick ? 0 : 64L << 20), o.text("dir", null),
                     o.flag("profile") ? Path.of(o.text("profile", "")) : null,
                     o.text("client-jvm", "").isBlank() ? List.of() : List.of(o.text("client-jvm", "").trim().split("\\s+")),
-                    o.flag("prime-client-crypto"));
+                    o.flag("prime-client-crypto"), o.duration("sharer-delay", null));
         }
     }
 
-    /** One measured pair: our transfer and the baseline copy right after it. */
-    public record Run(CliTransfer ours, Baseline baseline) {
+    /** One measured pair: our transfer and the baseline copy right after it (and, on a long link, through the proxy). */
+    public record Run(CliTransfer ours, Baseline baseline, Baseline baselineThroughProxy) {
     }
 
     /**
@@ -99,6 +106,10 @@ public final class EndToEnd {
         if (settings.primeClientCrypto()) {
             out.println("EXPERIMENT: both CLIs run behind CryptoPrimedCli (AES-GCM primed before Main)");
         }
+        if (settings.sharerDelay() != null) {
+            out.println("LONG LINK: the sender reaches the server through a proxy holding bytes "
+                    + settings.sharerDelay().toMillis() + " ms each way; the baseline is copied without and through it");
+        }
         if (settings.profile() != null) {
             Files.createDirectories(settings.profile());
         }
@@ -108,10 +119,13 @@ public final class EndToEnd {
             try (ServerUnderTest server = ServerUnderTest.start(jars, settings.serverHeap(), dir.path(),
                     ServerUnderTest.HARNESS_SETTINGS, recording(settings.profile(), "server"))) {
                 out.println("server: " + jars.server() + " (pid " + server.handle().pid() + ") with " + server.redisDescription());
+                DelayProxy proxy = settings.sharerDelay() == null ? null : DelayProxy.start(
+                        new InetSocketAddress(server.url().getHost(), server.url().getPort()), settings.sharerDelay());
+                URI sharerServer = proxy == null ? server.url() : URI.create("http://127.0.0.1:" + proxy.port());
                 int transfers = 0;
                 if (settings.warmup() > 0) {
                     TestData warm = TestData.create(dir.resolve("warmup.bin"), Math.min(settings.warmup(), settings.size()), 7);
-                    CliTransfer w = CliTransfer.run(jars, server, warm, dir, "warmup",
+                    CliTransfer w = CliTransfer.run(jars, server, sharerServer, warm, dir, "warmup",
                             clients(settings, List.of(), List.of()), meter);
                     transfers++;
                     Files.delete(warm.path());
@@ -127,15 +141,25 @@ public final class EndToEnd {
                     CliTransfer.ClientOptions clients = i == 1
                             ? clients(settings, recording(settings.profile(), "send"), recording(settings.profile(), "receive"))
                             : clients(settings, List.of(), List.of());
-                    CliTransfer ours = CliTransfer.run(jars, server, data, dir, "run" + i, clients, meter);
+                    CliTransfer ours = CliTransfer.run(jars, server, sharerServer, data, dir, "run" + i, clients, meter);
                     transfers++;
                     Baseline baseline = Baseline.copy(data, dir.resolve("baseline-copy.bin"), CliTransfer.limitFor(data.size()), meter);
-                    runs.add(new Run(ours, baseline));
+                    Baseline throughProxy = proxy == null ? null : Baseline.copy(data, dir.resolve("baseline-copy.bin"),
+                            CliTransfer.limitFor(data.size()), meter, settings.sharerDelay());
+                    runs.add(new Run(ours, baseline, throughProxy));
                     CliTransfer.Cpu c = ours.cpu();
                     out.println(format("%3d  %6.2f  %9.1f  %6.2f  %9.1f  %5.3f  |      %5.1f %6.1f %5.1f %4.1f | %3.0f%%  %.2f",
                             i, ours.seconds(), mbps(data.size(), ours.seconds()), baseline.seconds(),
                             mbps(data.size(), baseline.seconds()), baseline.seconds() / ours.seconds(),
                             c.sender(), c.server(), c.redis(), c.receiver(), ours.machineBusy() * 100, ours.load1()));
+                    if (throughProxy != null) {
+                        out.println(format("     baseline through the delaying proxy: %.2f s, %.1f MB/s (%.2f of the direct copy)",
+                                throughProxy.seconds(), mbps(data.size(), throughProxy.seconds()),
+                                baseline.seconds() / throughProxy.seconds()));
+                    }
+                }
+                if (proxy != null) {
+                    proxy.close();
                 }
 
                 MetricsReading metrics = server.metrics();
@@ -176,6 +200,11 @@ public final class EndToEnd {
         out.println(format("median: ours %.1f MB/s, baseline %.1f MB/s, ratio ours/baseline %.3f (goal: at least 0.5)",
                 r.oursMBps(), r.baselineMBps(), r.ratio()));
         out.println(format("        baseline without its JVM start (connect to fsync): %.1f MB/s", baseCopy));
+        if (settings.sharerDelay() != null) {
+            double proxied = Stats.median(runs.stream().map(x -> mbps(r.size(), x.baselineThroughProxy().seconds())).toList());
+            out.println(format("        long link: baseline through the %d ms proxy %.1f MB/s (%.2f of the direct copy: the proxy's own ceiling)",
+                    settings.sharerDelay().toMillis(), proxied, proxied / r.baselineMBps()));
+        }
         out.println(format("        CPU per GB (all processes, JVM start-up included): ours %.1f s, baseline %.1f s, on %d cores",
                 cpuPerGb, baseCpuPerGb, Runtime.getRuntime().availableProcessors()));
         out.println(format("server (-Xmx%s): peak heap used %s, most live after a GC during the measured runs %s, %d GCs (%.0f ms)",

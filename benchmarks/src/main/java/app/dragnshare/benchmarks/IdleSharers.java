@@ -63,6 +63,7 @@ public final class IdleSharers {
         }
         Map<String, String> env = new java.util.HashMap<>(ServerUnderTest.settings(o.settings("server-settings")));
         env.put("MAX_TRANSFERS_PER_INSTANCE", Integer.toString(maxTransfers));
+        env.putIfAbsent("MAX_CONNECTIONS", Integer.toString(sharers + pending + 1_000)); // every socket and download is a connection
         run(sharers, pending, samples, o.text("server-heap", "1g"), env, o.text("dir", null), System.out);
         System.exit(0);
     }

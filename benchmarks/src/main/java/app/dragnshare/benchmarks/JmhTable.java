@@ -14,6 +14,7 @@ import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
 import app.dragnshare.benchmarks.jmh.ColdChunkCipherBenchmark;
+import app.dragnshare.benchmarks.jmh.WebSocketIntakeBenchmark;
 
 /**
  * Turns JMH's JSON results ({@code -rf json -rff FILE}) into the Markdown table of
@@ -58,7 +59,7 @@ public final class JmhTable {
     /** Chunk bytes per second: every score here counts chunks (or, for the cold shot, the ms for its MiB). */
     private static String megabytes(String benchmark, JsonObject params, double score, String unit) {
         long chunk = params.containsKey("chunkSize") ? Long.parseLong(params.getString("chunkSize"))
-                : benchmark.startsWith("WebSocketIntake") ? 256 * 1024 : 0;
+                : benchmark.startsWith("WebSocketIntake") ? WebSocketIntakeBenchmark.CHUNK : 0;
         if (unit.equals("ops/s") && chunk > 0) {
             return format("%.0f", score * chunk / 1e6);
         }

@@ -27,7 +27,8 @@ class QuickModeTest {
     private static final Set<String> BENCHMARKS = Set.of(
             "RelayBenchmark.relayChunks", "ChunkCipherBenchmark.seal", "ChunkCipherBenchmark.open",
             "ColdChunkCipherBenchmark.sealAndOpenFirstChunks", "SseChunkBenchmark.encode", "SseChunkBenchmark.decode",
-            "WebSocketIntakeBenchmark.helidonFramesIntoElement", "WebSocketIntakeBenchmark.copyOnly");
+            "WebSocketIntakeBenchmark.helidonFramesIntoElement", "WebSocketIntakeBenchmark.bulkFramesIntoElement",
+            "WebSocketIntakeBenchmark.copyOnly");
 
     @Test
     void everyJmhBenchmarkRunsOnceWithTheSmallestParameters() throws Exception {
@@ -59,6 +60,26 @@ class QuickModeTest {
         assertEquals(1, report.runs().size(), out.text());
         assertTrue(report.oursMBps() > 0 && report.baselineMBps() > 0, out.text());
         assertTrue(out.text().contains("verified: every receive exited 0"), out.text());
+    }
+
+    @Test
+    void endToEndQuickRunsThroughTheDelayingProxyAndChecksItAgainstAPlainCopy() throws Exception {
+        Captured out = new Captured();
+        EndToEnd.Report report = EndToEnd.run(EndToEnd.Settings.from(
+                Options.parse(new String[] {"--quick", "--sharer-delay", "25ms"}, Set.of("sharer-delay"), Set.of("quick"))),
+                out.stream);
+        assertTrue(report.runs().getFirst().baselineThroughProxy() != null, out.text());
+        assertTrue(out.text().contains("verified: every receive exited 0"), out.text());
+        assertTrue(out.text().contains("long link: baseline through the 25 ms proxy"), out.text());
+    }
+
+    @Test
+    void firstChunkQuickTimesEveryDownload() throws Exception {
+        Captured out = new Captured();
+        FirstChunk.Report report = FirstChunk.run(FirstChunk.Settings.from(options("--quick")), out.stream);
+        assertEquals(10, report.millis().size(), out.text());
+        assertTrue(report.millis().stream().allMatch(ms -> ms > 0), out.text());
+        assertTrue(out.text().contains("first chunk after the request: median"), out.text());
     }
 
     @Test

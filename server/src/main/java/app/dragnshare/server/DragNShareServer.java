@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -20,8 +21,13 @@ import jakarta.json.Json;
 import app.dragnshare.server.auth.Authenticator;
 import app.dragnshare.server.auth.Tokens;
 import app.dragnshare.server.config.ServerConfig;
+import app.dragnshare.server.http.AbortedRequests;
 import app.dragnshare.server.http.ApiException;
 import app.dragnshare.server.http.ErrorResponses;
+import app.dragnshare.server.http.HelidonRefusals;
+import app.dragnshare.server.listener.ConnectionGuards;
+import app.dragnshare.server.listener.ListenerWatchdog;
+import app.dragnshare.server.listener.PortCheck;
 import app.dragnshare.server.metrics.ServerMetrics;
 import app.dragnshare.server.redis.RedisConnection;
 import app.dragnshare.server.redis.RedisHealthCheck;
@@ -55,22 +61,27 @@ public final class DragNShareServer implements AutoCloseable {
     /** Transfer lists live this long after their last push; far above any wait, far below forever. */
     private static final Duration TRANSFER_KEY_TTL = Duration.ofMinutes(2);
     private static final Duration PRESENCE_TTL = Duration.ofSeconds(10);
+    private static final Duration LISTENER_PROBE_EVERY = Duration.ofSeconds(2);
+    /** Exit status when the listener died: the supervisor should restart the instance. */
+    public static final int EXIT_LISTENER_DIED = 3;
 
     private final ServerConfig config;
     private final RedisConnection redis;
     private final WebServer webServer;
     private final OpenSockets sockets;
     private final ActiveDownloads downloads;
-    /** Background loops of this instance (liveness marks, stall watch), stopped with it. */
+    private final ListenerWatchdog watchdog;
+    /** Background loops of this instance (liveness marks, stall watch, header deadlines, watchdog), stopped with it. */
     private final List<AutoCloseable> housekeeping;
 
     private DragNShareServer(ServerConfig config, RedisConnection redis, WebServer webServer, OpenSockets sockets,
-                             ActiveDownloads downloads, List<AutoCloseable> housekeeping) {
+                             ActiveDownloads downloads, ListenerWatchdog watchdog, List<AutoCloseable> housekeeping) {
         this.config = config;
         this.redis = redis;
         this.webServer = webServer;
         this.sockets = sockets;
         this.downloads = downloads;
+        this.watchdog = watchdog;
         this.housekeeping = housekeeping;
     }
 
@@ -80,6 +91,7 @@ public final class DragNShareServer implements AutoCloseable {
 
     /** Starts an instance; {@code tap} lets a test play a malicious relay. */
     public static DragNShareServer start(ServerConfig config, RelayTap tap) {
+        checkPortIsFree(config); // before Redis starts, and in one line instead of Helidon's stack trace
         RedisConnection redis = RedisConnection.open(config);
         try {
             return start(config, redis, tap);
@@ -90,6 +102,7 @@ public final class DragNShareServer implements AutoCloseable {
     }
 
     private static DragNShareServer start(ServerConfig config, RedisConnection redis, RelayTap tap) {
+        ConnectionGuards guards = new ConnectionGuards(config); // first: it may refuse to start (too few descriptors)
         var jedis = redis.client();
         Clock clock = Clock.systemUTC();
         TransferSettings settings = TransferSettings.from(config);
@@ -127,27 +140,71 @@ public final class DragNShareServer implements AutoCloseable {
                 })
                 .register("/", new PageService());
         ErrorResponses.register(routing);
+        AbortedRequests.quietHelidonsLog();
 
-        WebServer webServer = WebServer.builder()
+        ListenerWatchdog watchdog = new ListenerWatchdog(config.host(), LISTENER_PROBE_EVERY);
+        List<AutoCloseable> housekeeping = List.of(marks, stallWatch, guards, watchdog, upkeep, wakeups);
+        var server = WebServer.builder()
                 .host(config.host())
                 .port(config.port())
                 .shutdownHook(false)
                 .maxPayloadSize(config.maxRequestBytes())
-                .addProtocol(WsConfig.builder()
-                        .name("websocket")
-                        .maxFrameLength(config.maxChunkSize() + 64 * 1024)
-                        .build())
+                // no Nagle: a pull, or a chunk event's head and body, leaves at once, not after the peer's delayed ACK
+                .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                .directHandlers(HelidonRefusals.all());
+        guards.applyTo(server, WsConfig.builder()
+                .name("websocket")
+                .maxFrameLength(config.maxChunkSize() + 64 * 1024)
+                .build());
+        WebServer webServer = server
                 .addFeature(ObserveFeature.just(
                         HealthObserver.builder().details(true)
                                 .addCheck(new RedisHealthCheck(redis))
                                 .addCheck(new AcceptingHealthCheck(downloads::accepting))
+                                .addCheck(guards.healthCheck(watchdog))
                                 .build(),
                         MetricsObserver.builder().meterRegistry(metrics.registry()).build()))
                 .routing(routing)
                 .addRouting(WsRouting.builder().endpoint("/api/socket", () -> new SharerSocket(socketContext)))
                 .build()
                 .start();
-        return new DragNShareServer(config, redis, webServer, sockets, downloads, List.of(marks, stallWatch, upkeep, wakeups));
+        if (!webServer.isRunning()) { // Helidon logs a failed bind and returns a stopped server
+            stopAll(housekeeping);
+            throw new IllegalStateException(PortCheck.problem(config.host(), config.port())
+                    .orElse("the web server did not start on " + config.host() + ":" + config.port() + " (see the log above)"));
+        }
+        watchdog.start(webServer.port(), webServer::isRunning);
+        return new DragNShareServer(config, redis, webServer, sockets, downloads, watchdog, housekeeping);
+    }
+
+    private static void checkPortIsFree(ServerConfig config) {
+        if (config.port() != 0) {
+            PortCheck.problem(config.host(), config.port()).ifPresent(why -> {
+                throw new IllegalStateException(why);
+            });
+        }
+    }
+
+    private static void stopAll(List<AutoCloseable> loops) {
+        for (AutoCloseable loop : loops) {
+            try {
+                loop.close();
+            } catch (Exception e) {
+                LOG.fine(() -> "stopping a background loop: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Exits the process (status {@value #EXIT_LISTENER_DIED}) if the listener stops accepting
+     * connections, so a supervisor restarts it instead of leaving a process that serves nobody.
+     */
+    public void exitIfListenerDies() {
+        watchdog.onDeath(() -> {
+            System.err.println("Drag-n-Share stops: its listener on port " + port()
+                    + " accepts no more connections (see the log); exiting with status " + EXIT_LISTENER_DIED + ".");
+            System.exit(EXIT_LISTENER_DIED);
+        });
     }
 
     /** Until the wake-up subscriptions stand, a push could go unheard for a second (the re-check would catch it). */
@@ -206,6 +263,7 @@ public final class DragNShareServer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            watchdog.close(); // a stopping listener is not a dead one
             downloads.refuseNew();
             sockets.drainAll();
             awaitQuiet(config.shutdownGrace());
@@ -213,13 +271,7 @@ public final class DragNShareServer implements AutoCloseable {
             sockets.closeAll();
             awaitQuiet(Duration.ofSeconds(5)); // streams end at their next wake-up, at most one blocking pop away
             webServer.stop();
-            for (AutoCloseable loop : housekeeping) {
-                try {
-                    loop.close();
-                } catch (Exception e) {
-                    LOG.fine(() -> "stopping a background loop: " + e.getMessage());
-                }
-            }
+            stopAll(housekeeping);
         } finally {
             redis.close(); // always: an embedded Redis must not outlive us
             LOG.info("stopped");

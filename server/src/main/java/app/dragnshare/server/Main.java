@@ -30,6 +30,7 @@ public final class Main {
             return;
         }
         server.closeOnExit();
+        server.exitIfListenerDies();
         String url = config.publicUrl();
         System.out.println("Drag-n-Share is running with " + server.redisDescription() + ".");
         System.out.println("Open " + (url.endsWith(":" + config.port()) ? url.replaceAll(":\\d+$", ":" + server.port()) : url)

@@ -3,6 +3,8 @@ package app.dragnshare.benchmarks.harness;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +28,17 @@ public record Baseline(double seconds, double copySeconds, double cpuSeconds) {
 
     public static Baseline copy(TestData data, Path target, Duration limit, CpuMeter meter)
             throws IOException, InterruptedException {
+        return copy(data, target, limit, meter, null);
+    }
+
+    /** @param delay with a value, the copy goes through a {@link DelayProxy} that holds bytes this long each way */
+    public static Baseline copy(TestData data, Path target, Duration limit, CpuMeter meter, Duration delay)
+            throws IOException, InterruptedException {
         String classpath = System.getProperty("java.class.path");
         Process serve = ChildProcesses.register(new ProcessBuilder(ProjectJars.java(), "-cp", classpath,
                 LoopbackBaseline.class.getName(), "serve", data.path().toString()).redirectErrorStream(true).start());
         meter.watch(serve.toHandle());
+        DelayProxy proxy = null;
         try {
             BufferedReader serveOut = new BufferedReader(new InputStreamReader(serve.getInputStream(), StandardCharsets.UTF_8));
             String port = CompletableFuture.supplyAsync(() -> {
@@ -41,6 +50,10 @@ public record Baseline(double seconds, double copySeconds, double cpuSeconds) {
             }).get(60, TimeUnit.SECONDS);
             if (port == null || !port.matches("\\d+")) {
                 throw new IllegalStateException("the baseline's sending side did not start: " + port);
+            }
+            if (delay != null) {
+                proxy = DelayProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), Integer.parseInt(port)), delay);
+                port = Integer.toString(proxy.port());
             }
             long start = System.nanoTime();
             Process fetch = ChildProcesses.register(new ProcessBuilder(ProjectJars.java(), "-cp", classpath,
@@ -73,6 +86,9 @@ public record Baseline(double seconds, double copySeconds, double cpuSeconds) {
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("the baseline copy did not run: " + e, e);
         } finally {
+            if (proxy != null) {
+                proxy.close();
+            }
             ChildProcesses.stop(serve, Duration.ZERO);
             Files.deleteIfExists(target);
         }

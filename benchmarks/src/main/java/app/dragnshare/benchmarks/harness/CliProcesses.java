@@ -65,8 +65,15 @@ public final class CliProcesses {
     /** Starts {@code receive LINK --out DIR}; stdout (the saved path) and stderr go to files in {@code dir}. */
     public static Process receive(ProjectJars jars, String link, Path out, Launch launch, Path dir, String tag)
             throws IOException {
+        return receive(jars, link, out, launch, dir, tag, List.of());
+    }
+
+    /** As above, for only the files called {@code names} (all when empty). */
+    public static Process receive(ProjectJars jars, String link, Path out, Launch launch, Path dir, String tag,
+                                  List<String> names) throws IOException {
         List<String> command = command(jars, launch);
         command.addAll(List.of("receive", link, "--out", out.toString()));
+        command.addAll(names);
         return ChildProcesses.register(new ProcessBuilder(command)
                 .redirectOutput(dir.resolve("receive-" + tag + ".out").toFile())
                 .redirectError(dir.resolve("receive-" + tag + ".err").toFile())

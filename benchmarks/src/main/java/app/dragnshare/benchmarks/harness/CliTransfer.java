@@ -1,6 +1,7 @@
 package app.dragnshare.benchmarks.harness;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +31,18 @@ public record CliTransfer(double seconds, Cpu cpu, double machineBusy, double lo
 
     public static CliTransfer run(ProjectJars jars, ServerUnderTest server, TestData data, WorkDir dir, String tag,
                                   ClientOptions options, CpuMeter meter) throws IOException, InterruptedException {
+        return run(jars, server, server.url(), data, dir, tag, options, meter);
+    }
+
+    /**
+     * @param sharerServer where the sender reaches the server (a {@link DelayProxy} for a long
+     *                     link); the receiver gets the link with the server's own address instead
+     */
+    public static CliTransfer run(ProjectJars jars, ServerUnderTest server, URI sharerServer, TestData data, WorkDir dir,
+                                  String tag, ClientOptions options, CpuMeter meter) throws IOException, InterruptedException {
         Path out = Files.createDirectories(dir.resolve("received-" + tag));
-        CliProcesses.Sending sending = CliProcesses.send(jars, server.url(), data.path(), options.send(), dir.path(), tag);
+        CliProcesses.Sending sending = CliProcesses.send(jars, sharerServer, data.path(), options.send(), dir.path(), tag);
+        String link = sending.link().replace(sharerServer.toString(), server.url().toString());
         ProcessHandle sender = sending.process().toHandle();
         ProcessHandle redis = server.embeddedRedis().orElse(null);
         meter.watch(sender);
@@ -46,7 +57,7 @@ public record CliTransfer(double seconds, Cpu cpu, double machineBusy, double lo
         double load1 = Machine.load1();
 
         long start = System.nanoTime();
-        Process receive = CliProcesses.receive(jars, sending.link(), out, options.receive(), dir.path(), tag);
+        Process receive = CliProcesses.receive(jars, link, out, options.receive(), dir.path(), tag);
         meter.watch(receive.toHandle());
         Duration limit = limitFor(data.size());
         if (!receive.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {

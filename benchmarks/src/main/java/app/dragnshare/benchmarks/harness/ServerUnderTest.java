@@ -28,10 +28,12 @@ import app.dragnshare.server.redis.FreePort;
 public final class ServerUnderTest implements AutoCloseable {
     private static final Duration START_LIMIT = Duration.ofSeconds(90);
     /**
-     * Settings every harness gives the server: all sessions of a run come from one loopback
-     * address, and the per-address limit on new sessions (30 per 10 minutes) would refuse them.
+     * Settings every harness gives the server: all sessions and connections of a run come from one
+     * loopback address, and the per-address limits on new sessions (30 per 10 minutes) and on
+     * open connections (100) would refuse them.
      */
-    public static final Map<String, String> HARNESS_SETTINGS = Map.of("SESSIONS_PER_WINDOW", "1000000");
+    public static final Map<String, String> HARNESS_SETTINGS = Map.of("SESSIONS_PER_WINDOW", "1000000",
+            "MAX_CONNECTIONS_PER_ADDRESS", "1000000");
 
     /** The harness's settings with {@code more} on top. */
     public static Map<String, String> settings(Map<String, String> more) {

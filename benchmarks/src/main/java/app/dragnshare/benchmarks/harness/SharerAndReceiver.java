@@ -80,7 +80,12 @@ public final class SharerAndReceiver implements AutoCloseable {
 
     /** One download, verified against {@code data} and then deleted; an exception says why it failed. */
     public void transferAndVerify(TestData data) throws Exception {
-        Path saved = receiver.download(remote, Progress.NONE);
+        transferAndVerify(data, Progress.NONE);
+    }
+
+    /** The same, telling {@code progress} how the download advances (e.g. to time its first chunk). */
+    public void transferAndVerify(TestData data, Progress progress) throws Exception {
+        Path saved = receiver.download(remote, progress);
         try {
             if (!data.sameAs(saved)) {
                 throw new IllegalStateException("the received " + saved + " differs from " + data.path());

@@ -31,10 +31,10 @@ import app.dragnshare.server.transfer.TransferChannel;
 /**
  * The relay path alone: chunks go through one transfer's Redis lists exactly as the server moves
  * them, with the server's own {@link Relay}/{@link TransferChannel} on a real Redis (the embedded
- * redis-server that the server itself starts, or REDIS_URL). The sharer's side waits for a credit
- * and pushes the chunk; the receiver's side pops it and hands the credit back: four Redis round
- * trips per chunk, two of them carrying it. {@code queueDepth} credits are in flight, as
- * CHUNK_QUEUE_DEPTH sets them. WebSocket, SSE and crypto are left out; the end-to-end harness has them.
+ * redis-server that the server itself starts, or REDIS_URL): two Redis round trips per chunk in
+ * the steady state (one per side), a blocking wait only when a side finds nothing.
+ * {@code queueDepth} credits are in flight, as CHUNK_QUEUE_DEPTH sets them (the server grows its
+ * window on long links; here it stays fixed). WebSocket, SSE and crypto are left out; the end-to-end harness has them.
  *
  * <p>Score: chunks per second through the relay (multiply by chunkSize for bytes).
  */
@@ -85,8 +85,11 @@ public class RelayBenchmark {
 
     /**
      * Moves {@link #CHUNKS} chunks: the sharer's side runs on a virtual thread (as on the server),
-     * the receiver's side on the benchmark thread. Credits are granted so that exactly CHUNKS are
-     * handed out, so the lists are empty again when the invocation ends.
+     * the receiver's side on the benchmark thread, each with the server's own steps: the sharer's
+     * side pushes a chunk and takes the waiting credits in one round trip, and waits for a credit
+     * only when it has none; the receiver's side hands back the last chunk's credit and takes the
+     * next chunk in one round trip, and waits only when none is queued. Credits are granted so
+     * that exactly CHUNKS are handed out, so the lists are empty again when the invocation ends.
      */
     @Benchmark
     @OperationsPerInvocation(CHUNKS)
@@ -95,14 +98,19 @@ public class RelayBenchmark {
         Thread.ofVirtual().start(sharerSide);
         long bytes = 0;
         int granted = Math.min(queueDepth, CHUNKS);
-        channel.grantCredits(granted);
+        int credits = granted;
         for (int i = 0; i < CHUNKS; i++) {
-            if (!(channel.awaitChunk(WAIT) instanceof TransferChannel.Data chunk)) {
-                throw new IllegalStateException("chunk " + i + " did not arrive within " + WAIT);
+            TransferChannel.Signal signal = channel.grantAndTake(credits);
+            credits = 0;
+            if (signal instanceof TransferChannel.Empty) {
+                signal = channel.awaitChunk(WAIT);
+            }
+            if (!(signal instanceof TransferChannel.Data chunk)) {
+                throw new IllegalStateException("chunk " + i + " did not arrive within " + WAIT + ": " + signal);
             }
             bytes += chunk.bytes().length;
             if (granted < CHUNKS) {
-                channel.grantCredits(1);
+                credits = 1;
                 granted++;
             }
         }
@@ -114,15 +122,22 @@ public class RelayBenchmark {
     }
 
     private void sharerSide() {
+        long credits = 0;
         for (int i = 0; i < CHUNKS; i++) {
-            if (!(channel.awaitCredit(WAIT) instanceof TransferChannel.Data)) {
-                throw new IllegalStateException("credit " + i + " did not arrive within " + WAIT);
+            while (credits <= i) {
+                if (!(channel.awaitCredit(WAIT) instanceof TransferChannel.Data)) {
+                    throw new IllegalStateException("credit " + i + " did not arrive within " + WAIT);
+                }
+                credits++;
             }
             element[0] = (byte) (i >>> 24);
             element[1] = (byte) (i >>> 16);
             element[2] = (byte) (i >>> 8);
             element[3] = (byte) i;
-            channel.pushChunk(element);
+            if (!(channel.pushAndTakeCredits(element, 64) instanceof TransferChannel.Credits taken)) {
+                throw new IllegalStateException("a control message on a benchmark transfer");
+            }
+            credits += taken.count();
         }
     }
 }

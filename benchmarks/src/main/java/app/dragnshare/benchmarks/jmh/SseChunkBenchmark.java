@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Base64;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -23,16 +22,18 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import app.dragnshare.client.api.EventStream;
 import app.dragnshare.client.api.ServerEvent;
-import app.dragnshare.server.transfer.SseChunkEncoder;
+import app.dragnshare.client.transfer.ChunkDecoder;
+import app.dragnshare.server.transfer.ChunkEventEncoder;
 
 /**
  * Base64 of one chunk as the SSE path does it, on both ends:
  * <ul>
- * <li>{@code encode}: the server's EventStreamWriter turns a Redis element ({@code index ||
- *     ciphertext}) into a {@code chunk} event, base64 streamed into the response (here a sink
- *     that only counts, so Helidon's HTTP writing is not in the figure);</li>
+ * <li>{@code encode}: the server's {@link ChunkEventEncoder} (what its EventStreamWriter uses)
+ *     turns a Redis element ({@code index || ciphertext}) into a {@code chunk} event, written as
+ *     the server writes it (head, then body) into a sink that only counts, so the socket is not
+ *     in the figure;</li>
  * <li>{@code decode}: the jdk-client's EventStream parses that event from the byte stream and
- *     the Receiver's {@code Base64.getDecoder().decode(event.data())} turns it back into ciphertext.</li>
+ *     the Receiver's {@code ChunkDecoder} turns it back into ciphertext, in a buffer kept for the trial.</li>
  * </ul>
  * Score: chunks per second.
  */
@@ -51,36 +52,44 @@ public class SseChunkBenchmark {
 
     private byte[] element;
     private CountingSink sink;
-    private SseChunkEncoder encoder;
+    private ChunkEventEncoder encoder;
     private EventStream events;
     private long index;
+    private final ChunkDecoder decoder = new ChunkDecoder();
+    private byte[] ciphertext;
 
     @Setup(Level.Trial)
     public void chunk() throws IOException {
         element = new byte[4 + chunkSize + 16];
         ThreadLocalRandom.current().nextBytes(element);
         sink = new CountingSink();
-        encoder = new SseChunkEncoder(sink);
+        encoder = new ChunkEventEncoder();
         ByteArrayOutputStream oneEvent = new ByteArrayOutputStream();
-        new SseChunkEncoder(oneEvent).chunk(7, element, 4, element.length - 4);
+        ChunkEventEncoder first = new ChunkEventEncoder();
+        first.encode(7, element, 4, element.length - 4);
+        oneEvent.write(first.head(), 0, first.headLength());
+        oneEvent.write(first.body(), 0, first.bodyLength());
         // one EventStream for the whole trial, as the Receiver keeps one per transfer
         events = new EventStream(new Repeating(oneEvent.toByteArray()), MAX_LINE);
-        byte[] decoded = Base64.getDecoder().decode(events.next().data());
-        if (decoded.length != element.length - 4) {
+        ciphertext = new byte[chunkSize + 16];
+        ServerEvent event = events.next();
+        if (decoder.decode(event.array(), event.offset(), event.length(), ciphertext) != element.length - 4) {
             throw new IllegalStateException("the event does not decode to the chunk");
         }
     }
 
     @Benchmark
     public long encode() {
-        encoder.chunk(index++, element, 4, element.length - 4);
+        encoder.encode(index++, element, 4, element.length - 4);
+        sink.write(encoder.head(), 0, encoder.headLength());
+        sink.write(encoder.body(), 0, encoder.bodyLength());
         return sink.count;
     }
 
     @Benchmark
-    public byte[] decode() throws IOException {
+    public int decode() throws IOException {
         ServerEvent event = events.next();
-        return Base64.getDecoder().decode(event.data());
+        return decoder.decode(event.array(), event.offset(), event.length(), ciphertext);
     }
 
     /** Where the encoder writes: counts bytes and keeps nothing. */

@@ -21,16 +21,23 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.websocket.ClientWsFrame;
 
-import app.dragnshare.server.transfer.SharerChunkIntake;
+import app.dragnshare.server.transfer.ChunkIntake;
+import app.dragnshare.server.websocket.FrameReader;
+import app.dragnshare.server.websocket.Payload;
 
 /**
- * How the server takes in one 256 KiB chunk (the jdk-client's size) from a sharer's WebSocket,
- * with the code that runs there: Helidon's frame reader over the bytes as its plain socket hands
- * them out (copies of 8 KiB reads), Helidon's unmasking, and the server's own ChunkAssembler into
- * the Redis element. Only the socket itself is left out. {@code frameSize} is how the client
- * splits the message (the jdk-client sends 2 KiB frames, the page 16 KiB messages; 262164 is the
- * whole chunk as one frame); {@code copyOnly} is the floor: the same
- * 8 KiB pieces copied into an element with no framing at all.
+ * How the server takes in one 1 MiB chunk (MAX_CHUNK_SIZE) from a sharer's WebSocket, with the
+ * code that runs there, through the server's public seams ({@link ChunkIntake}: the socket's own
+ * ChunkAssembler into an exactly sized Redis element; {@link FrameReader}). Only the socket itself
+ * is left out. {@code frameSize} is how the client splits the message: at most that many payload
+ * bytes per frame (the jdk-client sends 2 KiB frames, the page 16 KiB messages).
+ * <ul>
+ * <li>{@code bulkFramesIntoElement}: the server's {@link FrameReader} over its 16 KiB socket
+ * window, unmasking straight into the element (what runs now).
+ * <li>{@code helidonFramesIntoElement}: Helidon 4.2's {@code ClientWsFrame.read} and byte-by-byte
+ * unmasking over copied 8 KiB reads, as its {@code PlainSocket} hands them out (what ran before).
+ * <li>{@code copyOnly}: the floor, the same bytes copied into an element with no framing at all.
+ * </ul>
  *
  * <p>Score: chunks per second.
  */
@@ -41,18 +48,21 @@ import app.dragnshare.server.transfer.SharerChunkIntake;
 @Warmup(iterations = 2, time = 1)
 @Measurement(iterations = 3, time = 1)
 public class WebSocketIntakeBenchmark {
-    static final int CHUNK = 256 * 1024;
+    public static final int CHUNK = 1024 * 1024;
     private static final int CIPHER = CHUNK + 16;
     /** Helidon's PlainSocket reads at most this much per call and copies it out. */
     private static final int SOCKET_READ = 8 * 1024;
+    /** The server's own socket window (BulkWsConnection.WINDOW). */
+    private static final int WINDOW = 16 * 1024;
     /** The server's max-frame-length: MAX_CHUNK_SIZE (1 MiB) + 64 KiB. */
     private static final int MAX_FRAME = 1024 * 1024 + 64 * 1024;
 
-    @Param({"2048", "16384", "262164"})
+    @Param({"2048", "16384", "262144", "1048576"})
     public int frameSize;
 
     private byte[] wire;
-    private SharerChunkIntake intake;
+    private ChunkIntake intake;
+    private final byte[] window = new byte[WINDOW];
 
     @Setup(Level.Trial)
     public void message() {
@@ -60,7 +70,7 @@ public class WebSocketIntakeBenchmark {
         ThreadLocalRandom.current().nextBytes(message);
         message[16] = message[17] = message[18] = message[19] = 0;
         wire = frames(message, frameSize);
-        intake = new SharerChunkIntake(CIPHER);
+        intake = new ChunkIntake(CIPHER);
     }
 
     @Benchmark
@@ -68,7 +78,25 @@ public class WebSocketIntakeBenchmark {
         DataReader reader = new DataReader(new SocketReads(wire));
         while (true) {
             ClientWsFrame frame = ClientWsFrame.read(null, reader, MAX_FRAME);
-            byte[] element = intake.accept(frame.payloadData(), frame.fin());
+            byte[] element = intake.accept(Payload.of(frame.payloadData()), frame.fin());
+            if (element != null) {
+                return element;
+            }
+        }
+    }
+
+    @Benchmark
+    public byte[] bulkFramesIntoElement() throws Exception {
+        int[] at = {0};
+        FrameReader reader = new FrameReader(into -> { // a socket read into the window: at most WINDOW bytes
+            int n = Math.min(into.length, wire.length - at[0]);
+            System.arraycopy(wire, at[0], into, 0, n);
+            at[0] += n;
+            return n == 0 ? -1 : n;
+        }, window, MAX_FRAME);
+        while (true) {
+            reader.next();
+            byte[] element = intake.accept(reader, reader.fin());
             if (element != null) {
                 return element;
             }

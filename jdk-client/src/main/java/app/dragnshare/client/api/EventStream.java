@@ -1,26 +1,40 @@
 package app.dragnshare.client.api;
 
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
  * Reads a {@code text/event-stream} (the WHATWG "server-sent events" format) from a byte
- * stream. Works on bytes, so a large base64 {@code data:} line is never widened into a String;
- * a line longer than {@code maxLine} is an error, not a memory leak.
+ * stream. Works on bytes, in place: a line is found in the receive buffer with a search eight
+ * bytes at a time and handed out as a range of that buffer, so a chunk's base64 {@code data:}
+ * line is never copied or widened into a String. A line longer than {@code maxLine} is an
+ * error, not a memory leak: the buffer grows with the longest event seen, to twice the limit at most.
  */
 public final class EventStream implements Closeable {
+    private static final int READ_SIZE = 64 * 1024;
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101_0101_0101_0101L;
+    private static final long HIGHS = 0x8080_8080_8080_8080L;
+    private static final long LFS = ONES * '\n';
+    private static final long CRS = ONES * '\r';
+
     private final InputStream in;
     private final int maxLine;
-    private final byte[] buffer = new byte[64 * 1024];
+    private byte[] buffer = new byte[READ_SIZE];
     private int position;
     private int limit;
-    private byte[] line = new byte[8 * 1024];
-    private int lineLength;
+    private int lineStart;
+    private int lineEnd;
     private boolean skipLf;
+    private int dataStart = -1; // the data line of the event being read, still in the buffer; -1 if none
+    private int dataEnd;
+    private byte[] joined; // data of an event with several data lines (rare: control events only)
     private volatile long lastActivity = System.nanoTime();
 
     public EventStream(InputStream in, int maxLine) {
@@ -28,45 +42,58 @@ public final class EventStream implements Closeable {
         this.maxLine = maxLine;
     }
 
-    /** The next event, or null when the stream ended. Comments and events without data are skipped. */
+    /**
+     * The next event, or null when the stream ended. Comments and events without data are
+     * skipped. The event's data is a view of this stream's buffer, valid until the next call.
+     */
     public ServerEvent next() throws IOException {
         String name = null;
         String id = null;
-        ByteArrayOutputStream data = null;
-        byte[] singleData = null;
+        dataStart = -1;
+        int joinedLength = -1; // >= 0 once a second data line made the data a copy in `joined`
         while (readLine()) {
-            if (lineLength == 0) {
-                if (singleData != null || data != null) {
-                    byte[] bytes = data != null ? data.toByteArray() : singleData;
-                    return new ServerEvent(name == null ? "message" : name, id, bytes);
+            if (lineEnd == lineStart) {
+                if (joinedLength >= 0) {
+                    return new ServerEvent(name == null ? "message" : name, id, joined, 0, joinedLength);
+                }
+                if (dataStart >= 0) {
+                    return new ServerEvent(name == null ? "message" : name, id, buffer, dataStart, dataEnd - dataStart);
                 }
                 name = null;
                 continue;
             }
-            if (line[0] == ':') {
+            if (buffer[lineStart] == ':') {
                 continue; // comment (heartbeat)
             }
-            int colon = indexOf(line, lineLength, (byte) ':');
-            int fieldEnd = colon < 0 ? lineLength : colon;
-            int valueStart = colon < 0 ? lineLength : colon + 1;
-            if (valueStart < lineLength && line[valueStart] == ' ') {
+            int colon = indexOf((byte) ':');
+            int fieldEnd = colon < 0 ? lineEnd : colon;
+            int valueStart = colon < 0 ? lineEnd : colon + 1;
+            if (valueStart < lineEnd && buffer[valueStart] == ' ') {
                 valueStart++;
             }
-            String field = new String(line, 0, fieldEnd, StandardCharsets.UTF_8);
-            switch (field) {
+            switch (field(fieldEnd)) {
                 case "event" -> name = text(valueStart);
                 case "id" -> id = text(valueStart);
                 case "data" -> {
-                    byte[] value = Arrays.copyOfRange(line, valueStart, lineLength);
-                    if (singleData == null && data == null) {
-                        singleData = value;
+                    if (dataStart < 0 && joinedLength < 0) {
+                        dataStart = valueStart; // the usual case: one data line, left where it lies
+                        dataEnd = lineEnd;
                     } else {
-                        if (data == null) {
-                            data = new ByteArrayOutputStream();
-                            data.writeBytes(singleData);
+                        if (joinedLength < 0) {
+                            joined = Arrays.copyOfRange(buffer, dataStart, dataEnd);
+                            joinedLength = joined.length;
+                            dataStart = -1;
                         }
-                        data.write('\n');
-                        data.writeBytes(value);
+                        int length = lineEnd - valueStart;
+                        if (joinedLength + 1 + length > maxLine) {
+                            throw new IOException("the server sent an event longer than " + maxLine + " bytes");
+                        }
+                        if (joinedLength + 1 + length > joined.length) {
+                            joined = Arrays.copyOf(joined, Math.max(joined.length * 2, joinedLength + 1 + length));
+                        }
+                        joined[joinedLength++] = '\n';
+                        System.arraycopy(buffer, valueStart, joined, joinedLength, length);
+                        joinedLength += length;
                     }
                 }
                 default -> { } // "retry" and unknown fields are ignored, as the format says
@@ -80,57 +107,120 @@ public final class EventStream implements Closeable {
         return lastActivity;
     }
 
-    private String text(int from) {
-        return new String(line, from, lineLength - from, StandardCharsets.UTF_8);
+    private String field(int fieldEnd) {
+        return new String(buffer, lineStart, fieldEnd - lineStart, StandardCharsets.UTF_8);
     }
 
-    /** Reads one line (ended by LF, CR or CRLF) into {@code line}; false at the end of the stream. */
+    private String text(int from) {
+        return new String(buffer, from, lineEnd - from, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Finds the next line (ended by LF, CR or CRLF) in the buffer, reading more as needed, and
+     * leaves it at {@code [lineStart, lineEnd)}; false at the end of the stream. Lines of the
+     * current event stay where they are: bytes move only when the buffer's end is reached.
+     */
     private boolean readLine() throws IOException {
-        lineLength = 0;
+        if (skipLf) {
+            if (position == limit && !fill()) {
+                return false;
+            }
+            skipLf = false;
+            if (buffer[position] == '\n') {
+                position++;
+            }
+        }
+        lineStart = position;
+        int scanned = position;
         while (true) {
-            if (position == limit) {
-                limit = in.read(buffer, 0, buffer.length);
-                position = 0;
-                lastActivity = System.nanoTime();
-                if (limit <= 0) {
-                    limit = 0;
-                    return false; // a half line at the end is dropped, as the format says
+            int end = lineEnd(scanned, limit);
+            if (end >= 0) {
+                if (end - lineStart > maxLine) {
+                    throw new IOException("the server sent a line longer than " + maxLine + " bytes");
                 }
-            }
-            if (skipLf) {
-                skipLf = false;
-                if (buffer[position] == '\n') {
-                    position++;
-                    continue;
-                }
-            }
-            int start = position;
-            while (position < limit && buffer[position] != '\n' && buffer[position] != '\r') {
-                position++;
-            }
-            append(start, position - start);
-            if (position < limit) {
-                skipLf = buffer[position] == '\r';
-                position++;
+                lineEnd = end;
+                skipLf = buffer[end] == '\r';
+                position = end + 1;
                 return true;
             }
+            if (limit - lineStart > maxLine) {
+                throw new IOException("the server sent a line longer than " + maxLine + " bytes");
+            }
+            int scannedFromStart = limit - lineStart;
+            if (!fill()) {
+                return false; // a half line at the end is dropped, as the format says
+            }
+            scanned = lineStart + scannedFromStart;
         }
     }
 
-    private void append(int from, int length) throws IOException {
-        if (lineLength + length > maxLine) {
-            throw new IOException("the server sent a line longer than " + maxLine + " bytes");
+    /** Reads more bytes after {@code limit}, making room first if the buffer is full; false at the end of the stream. */
+    private boolean fill() throws IOException {
+        if (limit == buffer.length) {
+            makeRoom();
         }
-        if (lineLength + length > line.length) {
-            line = Arrays.copyOf(line, Math.min(maxLine, Math.max(line.length * 2, lineLength + length)));
+        int n = in.read(buffer, limit, buffer.length - limit);
+        lastActivity = System.nanoTime();
+        if (n <= 0) {
+            return false;
         }
-        System.arraycopy(buffer, from, line, lineLength, length);
-        lineLength += length;
+        limit += n;
+        return true;
     }
 
-    private static int indexOf(byte[] bytes, int length, byte b) {
-        for (int i = 0; i < length; i++) {
-            if (bytes[i] == b) {
+    /**
+     * Moves what is still needed (the current line, and the data line of the event being read)
+     * to the buffer's start, in a larger buffer when it fills more than half of it: the buffer
+     * settles at about twice the longest event, so bytes rarely move at all.
+     */
+    private void makeRoom() throws IOException {
+        int from = dataStart >= 0 ? Math.min(dataStart, lineStart) : lineStart;
+        int kept = limit - from;
+        byte[] target = buffer;
+        if (2 * kept > buffer.length) {
+            int most = 2 * maxLine + READ_SIZE;
+            if (buffer.length >= most) {
+                throw new IOException("the server sent an event longer than " + maxLine + " bytes");
+            }
+            target = new byte[(int) Math.min(most, 2L * buffer.length)];
+        }
+        System.arraycopy(buffer, from, target, 0, kept);
+        buffer = target;
+        limit -= from;
+        position -= from;
+        lineStart -= from;
+        if (dataStart >= 0) {
+            dataStart -= from;
+            dataEnd -= from;
+        }
+    }
+
+    /** Index of the first LF or CR in {@code buffer[from, to)}, or -1; eight bytes per step. */
+    private int lineEnd(int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long word = (long) LONG.get(buffer, i);
+            long found = zeroBytes(word ^ LFS) | zeroBytes(word ^ CRS);
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (buffer[i] == '\n' || buffer[i] == '\r') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The high bit of every byte of {@code v} that is zero; exact up to the lowest such byte (enough here). */
+    private static long zeroBytes(long v) {
+        return (v - ONES) & ~v & HIGHS;
+    }
+
+    private int indexOf(byte b) {
+        for (int i = lineStart; i < lineEnd; i++) {
+            if (buffer[i] == b) {
                 return i;
             }
         }

@@ -30,8 +30,13 @@ public final class SharerConnection implements AutoCloseable {
     }
 
     private static final int MAX_TEXT = 1024 * 1024;
-    /** 2 KiB measured fastest end to end (benchmarks/README.md): smaller frames unmask faster on the server. */
-    private static final int FRAME = 2 * 1024;
+    /**
+     * Largest WebSocket frame we send: 16 KiB less the 8-byte header, so each frame is one write
+     * of the JDK client's 16 KiB buffer. Against the server's bulk intake any size costs it the
+     * same; against Helidon's own (byte by byte) 2 KiB was fastest (benchmarks/README.md).
+     * {@code -Ddragnshare.frame=BYTES} tries another size without a rebuild.
+     */
+    private static final int FRAME = Math.max(125, Integer.getInteger("dragnshare.frame", 16 * 1024 - 8));
 
     private final WebSocket socket;
     private final ReentrantLock sendLock = new ReentrantLock();
@@ -90,8 +95,7 @@ public final class SharerConnection implements AutoCloseable {
 
     /**
      * Sends one binary message and waits until it is handed to the network, so the caller may
-     * reuse its buffer. The message goes out as frames of at most {@link #FRAME} bytes: servers
-     * unmask client frames byte by byte, and small frames keep that linear.
+     * reuse its buffer. The message goes out as frames of at most {@link #FRAME} bytes.
      */
     public void sendBinary(ByteBuffer data) {
         sendLock.lock();

@@ -11,7 +11,16 @@ final class Failures {
     private Failures() {
     }
 
+    /** Every message but our own CliException's may quote the network, so it is made terminal-safe. */
     static CliException of(Exception e) {
+        return e instanceof CliException cli ? cli : visible(mapped(e));
+    }
+
+    private static CliException visible(CliException e) {
+        return new CliException(e.exitCode(), TerminalText.visible(e.getMessage()));
+    }
+
+    private static CliException mapped(Exception e) {
         return switch (e) {
             case CliException cli -> cli;
             case InvalidInviteException invite -> new CliException(ExitCode.BAD_INVITE, invite.getMessage());

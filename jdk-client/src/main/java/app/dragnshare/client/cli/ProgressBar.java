@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 import app.dragnshare.client.transfer.Progress;
-import app.dragnshare.client.transfer.SafeFileName;
 
 /**
  * A one-line progress bar on stderr: name, bar, percent, speed, time left. On a terminal it
@@ -66,7 +65,7 @@ final class ProgressBar implements Progress {
         String bar = "#".repeat(filled) + " ".repeat(WIDTH - filled);
         String eta = rate > 0 && !last ? "  " + duration((size - done) / rate) + " left" : "";
         String line = String.format(Locale.ROOT, "%s [%s] %3.0f%%  %s  %s/s%s",
-                shorten(SafeFileName.of(name)), bar, fraction * 100, bytes(done), bytes((long) rate), eta);
+                shorten(TerminalText.visible(name)), bar, fraction * 100, bytes(done), bytes((long) rate), eta);
         out.print((terminal ? "\r" : "") + line + (terminal ? "\u001b[K" : "") + (last ? "\n" : ""));
         out.flush();
     }

@@ -16,7 +16,6 @@ import app.dragnshare.client.api.ServerApi;
 import app.dragnshare.client.crypto.ChunkCipher;
 import app.dragnshare.client.crypto.SessionKeys;
 import app.dragnshare.client.transfer.Receiver;
-import app.dragnshare.client.transfer.SafeFileName;
 
 /**
  * {@code receive LINK [--out DIR] [NAME...]}: joins the session and downloads every file (or the
@@ -53,11 +52,12 @@ final class ReceiveCommand {
         }
         for (String name : wanted) {
             if (files.stream().noneMatch(f -> f.name().equals(name))) {
-                throw new CliException(ExitCode.USAGE, "the session has no file named \"" + SafeFileName.of(name) + "\"");
+                throw new CliException(ExitCode.USAGE, "the session has no file named \"" + TerminalText.visible(name) + "\"");
             }
         }
         if (files.isEmpty()) {
-            throw new CliException(ExitCode.TRANSFER_FAILED, "the session \"" + me.sessionName() + "\" has no files yet");
+            throw new CliException(ExitCode.TRANSFER_FAILED,
+                    "the session \"" + TerminalText.visible(me.sessionName()) + "\" has no files yet");
         }
 
         // made only now, so a refused invite leaves no empty folder behind
@@ -78,7 +78,7 @@ final class ReceiveCommand {
                 out.println(saved);
             } catch (Exception e) {
                 CliException failure = Failures.of(e);
-                err.println("drag-n-share: " + SafeFileName.of(file.name()) + ": " + failure.getMessage());
+                err.println("drag-n-share: " + TerminalText.visible(file.name()) + ": " + failure.getMessage());
                 if (failure.exitCode() == ExitCode.TAMPERED) {
                     // a tampering relay is not to be trusted with the rest either; the line above said what failed
                     throw new CliException(ExitCode.TAMPERED, "stopped, nothing more was saved. If you typed or "

@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import app.dragnshare.client.api.ApiException;
+import app.dragnshare.client.api.InvalidInviteException;
 import app.dragnshare.client.api.Invite;
 import app.dragnshare.client.api.Membership;
 import app.dragnshare.client.api.ServerApi;
@@ -70,6 +71,11 @@ final class SendCommand {
             api = new ServerApi(URI.create(Main.serverUrl(args)));
             me = api.createSession();
             invite = new Invite(api.server(), me.sessionId(), me.joinCode(), SessionKeys.newSecret());
+            try {
+                Invite.parse(invite.link()); // the server chose the id and code, and the link goes to the terminal
+            } catch (InvalidInviteException e) {
+                throw new CliException(ExitCode.FAILURE, "the server answered with a malformed session id or join code");
+            }
         }
         SessionKeys keys = invite.keys();
 
@@ -87,7 +93,7 @@ final class SendCommand {
         Sender sender = new Sender(keys, files, Chunking.DEFAULT_CHUNK_SIZE, new Sender.Events() {
             @Override
             public synchronized void served(SharedFile file) {
-                err.println("sent " + file.name() + " (" + ProgressBar.bytes(file.size()) + ")");
+                err.println("sent " + TerminalText.visible(file.name()) + " (" + ProgressBar.bytes(file.size()) + ")");
                 served.add(file.id());
                 if (once && served.size() == files.size()) {
                     signals.add(new Signal(0, "every file was downloaded once"));
@@ -96,13 +102,13 @@ final class SendCommand {
 
             @Override
             public void failed(SharedFile file, String reason) {
-                err.println("transfer of " + file.name() + " stopped: "
-                        + (stopping ? "you stopped sharing; the receiver is told" : reason));
+                err.println("transfer of " + TerminalText.visible(file.name()) + " stopped: "
+                        + (stopping ? "you stopped sharing; the receiver is told" : TerminalText.visible(reason)));
             }
 
             @Override
             public void refused(String reason) {
-                err.println("warning: " + reason);
+                err.println("warning: " + TerminalText.visible(reason));
             }
 
             @Override
@@ -115,8 +121,8 @@ final class SendCommand {
         sender.attach(connection);
         out.println(invite.link());
         out.flush();
-        err.println("Sharing " + files.size() + (files.size() == 1 ? " file" : " files") + " in \"" + me.sessionName()
-                + "\". Send the link above to the recipient; " + (once ? "exits after each file was downloaded once."
+        err.println("Sharing " + files.size() + (files.size() == 1 ? " file" : " files") + " in \""
+                + TerminalText.visible(me.sessionName()) + "\". Send the link above to the recipient; " + (once ? "exits after each file was downloaded once."
                 : "press Ctrl-C to stop sharing."));
         // Ctrl-C: say goodbye, so the server fails running transfers at once instead of by timeout
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -150,7 +156,8 @@ final class SendCommand {
             }
             if (signal.fatal()) {
                 throw new CliException(signal.code() == 4410 ? ExitCode.BAD_INVITE : ExitCode.DENIED,
-                        signal.reason().isEmpty() ? "the server closed the connection (" + signal.code() + ")" : signal.reason());
+                        signal.reason().isEmpty() ? "the server closed the connection (" + signal.code() + ")"
+                                : TerminalText.visible(signal.reason()));
             }
             err.println("lost the connection to the server (" + signal.code() + "); reconnecting…");
             long started = System.nanoTime();

@@ -36,7 +36,6 @@ public final class Receiver {
     private static final long SILENCE_LIMIT_NANOS = 45_000_000_000L;
     private static final int RETRIES_ON_503 = 4;
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-    private static final Base64.Decoder BASE64 = Base64.getDecoder();
 
     private final ServerApi api;
     private final Membership me;
@@ -196,6 +195,7 @@ public final class Receiver {
         private final ChunkCipher cipher;
         private final byte[] plain;
         private final byte[] ciphertext;
+        private final ChunkDecoder base64 = new ChunkDecoder();
         private long next;
         private long written;
 
@@ -216,14 +216,13 @@ public final class Receiver {
             if (!Long.toString(next).equals(event.id())) {
                 throw new TamperingException("chunk " + event.id() + " arrived where chunk " + next + " belongs");
             }
-            byte[] data = event.data();
             // decoded into one buffer for the whole download: no allocation per chunk
-            if (data.length > 4 * ((ciphertext.length + 2) / 3)) {
+            if (event.length() > 4 * ((ciphertext.length + 2) / 3)) {
                 throw new TamperingException("chunk " + next + " has the wrong length");
             }
             int length;
             try {
-                length = BASE64.decode(data, ciphertext);
+                length = base64.decode(event.array(), event.offset(), event.length(), ciphertext);
             } catch (IllegalArgumentException e) {
                 throw new TamperingException("chunk " + next + " is not valid base64");
             }

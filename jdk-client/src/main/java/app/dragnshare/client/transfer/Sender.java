@@ -69,12 +69,7 @@ public final class Sender implements SharerConnection.Handler {
         try {
             switch (message.string("type", "")) {
                 case "request" -> request(message);
-                case "pull" -> {
-                    Outgoing transfer = transfers.get(message.string("transferId"));
-                    if (transfer != null) {
-                        transfer.pulls.add(message.number("index"));
-                    }
-                }
+                case "pull" -> pull(message.string("transferId"), message.number("index"));
                 case "done" -> {
                     Outgoing transfer = transfers.remove(message.string("transferId"));
                     if (transfer != null) {
@@ -144,6 +139,43 @@ public final class Sender implements SharerConnection.Handler {
         }
     }
 
+    /**
+     * Queues a pulled chunk. Each index is served once and in order: a repeated pull would make us
+     * encrypt a chunk again under the same key and nonce (PROTOCOL.md §6.1), so a relay that asks
+     * out of order is tampering and the transfer stops.
+     */
+    private void pull(String transferId, long index) {
+        Outgoing transfer = transfers.get(transferId);
+        if (transfer == null) {
+            return;
+        }
+        if (index == transfer.nextPull && index < transfer.chunks) {
+            transfer.nextPull++;
+            transfer.pulls.add(index);
+            return;
+        }
+        if (transfers.remove(transferId, transfer)) {
+            transfer.stop();
+            cancel(transferId, "tampered");
+            events.failed(transfer.file, "tampering detected: the server asked for chunk " + index + " where chunk "
+                    + transfer.nextPull + " of " + transfer.chunks + " was due; stopped, so no chunk is encrypted twice");
+        }
+    }
+
+    private void cancel(String transferId, String code) {
+        Map<String, Object> cancel = new LinkedHashMap<>();
+        cancel.put("type", "cancel");
+        cancel.put("transferId", transferId);
+        if (code != null) {
+            cancel.put("code", code);
+        }
+        try {
+            connection.sendText(cancel);
+        } catch (RuntimeException closed) {
+            // the connection is gone; the server fails the transfer anyway
+        }
+    }
+
     private void decline(String transferId, String code) {
         connection.sendText(Map.of("type", "decline", "transferId", transferId, "code", code));
     }
@@ -156,6 +188,8 @@ public final class Sender implements SharerConnection.Handler {
         private final ChunkCipher cipher;
         private final long chunks;
         private final BlockingQueue<Long> pulls = new LinkedBlockingQueue<>();
+        /** The index the next pull must name; touched only by the connection's listener, one message at a time. */
+        private long nextPull;
         private volatile Thread worker;
 
         Outgoing(String transferId, SharedFile file, ChunkCipher cipher, long chunks) {
@@ -183,10 +217,7 @@ public final class Sender implements SharerConnection.Handler {
             System.arraycopy(idBytes, 0, frame, 0, 16);
             try (FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ)) {
                 while (true) {
-                    long index = pulls.take();
-                    if (index < 0 || index >= chunks) {
-                        throw new IOException("the server asked for chunk " + index + " of " + chunks);
-                    }
+                    long index = pulls.take(); // checked on arrival: in order, each once
                     int length = Chunking.plainLength(file.size(), chunkSize, index);
                     readFully(channel, plain, length, index * chunkSize);
                     frame[16] = (byte) (index >>> 24);
@@ -201,11 +232,7 @@ public final class Sender implements SharerConnection.Handler {
             } catch (IOException | RuntimeException e) {
                 if (transfers.remove(transferId) != null) {
                     events.failed(file, e.getMessage());
-                    try {
-                        connection.sendText(Map.of("type", "cancel", "transferId", transferId));
-                    } catch (RuntimeException closed) {
-                        // the connection is gone; the server fails the transfer anyway
-                    }
+                    cancel(transferId, null);
                 }
             }
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -72,6 +73,84 @@ class EventStreamTest {
         assertEquals("chunk", event.name());
         assertEquals("1", event.id());
         assertEquals("xyz", event.text());
+    }
+
+    @Test
+    void longDataLinesArriveWholeHoweverTheReadsCutThem() throws IOException {
+        // lines around and far beyond the first buffer (64 KiB), so it must move bytes and grow
+        int[] lengths = {0, 1, 7, 8, 9, 65_530, 65_536, 65_541, 200_000, 349_528, 349_528, 349_528, 5, 349_528, 700_001};
+        for (int attempt = 0; attempt < 40; attempt++) {
+            java.util.Random random = Fuzz.random("longDataLinesArriveWholeHoweverTheReadsCutThem", attempt);
+            java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+            java.util.List<String> expected = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String data = base64ish(random, lengths[random.nextInt(lengths.length)]);
+                String end = new String[] {"\n", "\r\n", "\r"}[random.nextInt(3)];
+                String comment = random.nextInt(4) == 0 ? ":heartbeat" + end : "";
+                stream.writeBytes((comment + "event: chunk" + end + "id: " + i + end + "data: " + data + end + end)
+                        .getBytes(StandardCharsets.US_ASCII));
+                expected.add(data);
+            }
+            byte[] bytes = stream.toByteArray();
+            EventStream events = new EventStream(new RandomReads(bytes, random), 1 << 20);
+            for (int i = 0; i < expected.size(); i++) {
+                ServerEvent event = events.next();
+                assertEquals("chunk", event.name());
+                assertEquals(Integer.toString(i), event.id());
+                assertTrue(expected.get(i).equals(event.text()), "the data of event " + i + " of attempt " + attempt);
+            }
+            assertNull(events.next());
+        }
+    }
+
+    @Test
+    void anEventsDataStaysPutWhileItsLaterLinesArrive() throws IOException {
+        // the data line comes first, then an id line long enough to make the buffer move bytes
+        String data = "QUJD".repeat(20_000);
+        String text = "data: " + data + "\nid: " + "7".repeat(60_000) + "\n\n";
+        EventStream events = new EventStream(new RandomReads(text.getBytes(StandardCharsets.US_ASCII),
+                new java.util.Random(1)), 1 << 20);
+        ServerEvent event = events.next();
+        assertTrue(data.equals(event.text()), "the data line, kept while the long id line arrived");
+        assertEquals(60_000, event.id().length());
+    }
+
+    private static String base64ish(java.util.Random random, int length) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return text.toString();
+    }
+
+    /** Hands out the bytes in reads of random sizes, from one byte to 100 KB, as a network would. */
+    private static final class RandomReads extends InputStream {
+        private final byte[] bytes;
+        private final java.util.Random random;
+        private int position;
+
+        RandomReads(byte[] bytes, java.util.Random random) {
+            this.bytes = bytes;
+            this.random = random;
+        }
+
+        @Override
+        public int read() {
+            return position < bytes.length ? bytes[position++] & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            if (position == bytes.length) {
+                return -1;
+            }
+            int most = random.nextInt(4) == 0 ? 1 + random.nextInt(16) : 1 + random.nextInt(100_000);
+            int n = Math.min(Math.min(len, most), bytes.length - position);
+            System.arraycopy(bytes, position, b, off, n);
+            position += n;
+            return n;
+        }
     }
 
     @Test

@@ -48,10 +48,16 @@ public record ServerConfig(
         Duration shutdownGrace,
         int joinSessionsPerWindow,
         int maxWaitingRequests,
+        Duration headerTimeout,
+        Duration idleTimeout,
+        int maxConnections,
+        int maxConnectionsPerAddress,
+        long chunkWindowMax,
         int redisTransferPoolSize,
         List<String> warnings) {
 
     public static final int MIN_JWT_KEY_BYTES = 32;
+    public static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(20);
 
     public static ServerConfig fromEnvironment() {
         return from(System.getenv());
@@ -105,6 +111,13 @@ public record ServerConfig(
                     + "or put the password in REDIS_URL (redis://:PASSWORD@host:6379).");
         }
 
+        Duration idleTimeout = r.duration(Setting.IDLE_TIMEOUT);
+        if (idleTimeout.compareTo(MIN_IDLE_TIMEOUT) < 0) {
+            // a sharer's socket hears from its client only in answer to the server's pings, every 10 s
+            throw new ConfigException("IDLE_TIMEOUT must be at least " + MIN_IDLE_TIMEOUT.toSeconds()
+                    + "s (twice the WebSocket ping interval), not '" + r.text(Setting.IDLE_TIMEOUT) + "'");
+        }
+
         return new ServerConfig(
                 r.text(Setting.HOST),
                 port,
@@ -138,6 +151,11 @@ public record ServerConfig(
                 r.duration(Setting.SHUTDOWN_GRACE),
                 r.integer(Setting.JOIN_SESSIONS_PER_WINDOW, 1, 10_000),
                 r.integer(Setting.MAX_WAITING_REQUESTS, 1, 100_000),
+                r.duration(Setting.HEADER_TIMEOUT),
+                idleTimeout,
+                r.integer(Setting.MAX_CONNECTIONS, 16, 10_000_000),
+                r.integer(Setting.MAX_CONNECTIONS_PER_ADDRESS, 1, 10_000_000),
+                r.longInteger(Setting.CHUNK_WINDOW_MAX, 1024, 1L << 30),
                 transferPoolSize(r, warnings),
                 List.copyOf(warnings));
     }

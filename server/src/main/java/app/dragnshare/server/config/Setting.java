@@ -21,9 +21,9 @@ public enum Setting {
     MAX_FILES_PER_SESSION("500", "Files one session can list."),
     MAX_FILE_SIZE("1099511627776", "Largest file size in bytes that can be registered (default 1 TiB)."),
     MAX_NAME_LENGTH("255", "Longest file name, in characters."),
-    MAX_TRANSFERS_PER_INSTANCE("1000", "Downloads one server instance streams at once; more get 503 server-busy. Bounds Redis memory (instances × this × CHUNK_QUEUE_DEPTH × chunk size) and the server's heap (about 2 MiB per running transfer, measured: size -Xmx with it)."),
+    MAX_TRANSFERS_PER_INSTANCE("1000", "Downloads one server instance streams at once; more get 503 server-busy. Bounds Redis memory (instances × this × CHUNK_WINDOW_MAX) and the server's heap (about 2 MiB per running transfer, measured: size -Xmx with it)."),
     MAX_TRANSFERS_PER_SENDER("8", "Transfers one connected sharer serves at once; further requests wait in its inbox."),
-    CHUNK_QUEUE_DEPTH("8", "Encrypted chunks of one transfer that may wait in Redis (the credits the receiver's side hands out)."),
+    CHUNK_QUEUE_DEPTH("8", "Encrypted chunks of one transfer that may be on their way at first (the credits the receiver's side hands out); the window grows from here up to CHUNK_WINDOW_MAX on a long link."),
     MAX_CHUNK_SIZE("1048576", "Largest plaintext chunk size a sharer may offer, in bytes."),
     MAX_REQUEST_BYTES("65536", "Largest REST request body and WebSocket text message, in bytes."),
     JOIN_ATTEMPTS_PER_WINDOW("10", "Failed join attempts one client address may make on one session per RATE_WINDOW."),
@@ -37,6 +37,11 @@ public enum Setting {
     SHUTDOWN_GRACE("10s", "On shutdown, how long running transfers may take to finish before they are failed."),
     JOIN_SESSIONS_PER_WINDOW("50", "Different sessions one client address may fail to join per RATE_WINDOW; then its joins get 429 until the window ends. Bounds what an address's failed joins keep in Redis."),
     MAX_WAITING_REQUESTS("64", "Download requests that may wait in one sharer's inbox; one more gets 503 sharer-busy (clients retry)."),
+    HEADER_TIMEOUT("10s", "A connection must deliver a whole request head (request line and headers) within this long after it is accepted, or after the request line on a kept-alive connection; otherwise it is closed. Does not apply to a WebSocket once open."),
+    IDLE_TIMEOUT("60s", "A connection with no request running is closed after this long without one; a WebSocket after this long without a frame from its client (clients answer the server's pings, sent every 10 s). At least 20s."),
+    MAX_CONNECTIONS("10000", "Most TCP connections one instance holds at once; more wait in the kernel's accept queue. From 90% of it on, each new connection closes the one that has waited longest for its request head. Lowered at startup to what the process's descriptor limit (`ulimit -n`) leaves after REDIS_POOL_SIZE and a reserve, with a warning."),
+    MAX_CONNECTIONS_PER_ADDRESS("100", "Most TCP connections one client address (an IPv6 one: its /64 network) holds at once; more are closed as soon as they are accepted. Behind a reverse proxy every client shares the proxy's address: set it to MAX_CONNECTIONS there and cap clients in the proxy."),
+    CHUNK_WINDOW_MAX("8388608", "Most bytes of one transfer's chunks on their way at once, in bytes (default 8 MiB). A transfer starts with CHUNK_QUEUE_DEPTH chunks and grows its window up to this while the receiver's side waits for the sharer (a long link), so Redis may hold up to this much per transfer."),
     REDIS_TRANSFER_POOL_SIZE("", "Redis connections one instance may open for running and pending transfers, apart from REDIS_POOL_SIZE so transfers cannot starve sharers or the REST API. Each running transfer end blocks on one; pending downloads hold none while they wait. The default, 2 × MAX_TRANSFERS_PER_INSTANCE + 16, means a transfer never waits for one; less is allowed (with a startup warning) when few transfers run at once. Opened only while used: idle, it costs nothing.");
 
     private final String defaultValue;

@@ -2,7 +2,10 @@ package app.dragnshare.server.http;
 
 import java.io.ByteArrayInputStream;
 import java.util.Base64;
+import java.util.logging.Logger;
 
+import io.helidon.http.HttpException;
+import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 
 import io.helidon.webserver.http.ServerRequest;
@@ -10,7 +13,6 @@ import io.helidon.webserver.http.ServerRequest;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
@@ -19,21 +21,37 @@ import jakarta.json.JsonValue;
  * its error, so a malformed request gets a 400 that says exactly what is wrong.
  */
 public record Bodies(JsonObject json) {
+    private static final Logger LOG = Logger.getLogger(Bodies.class.getName());
 
     public static Bodies of(ServerRequest req) {
         if (!req.content().hasEntity()) {
             throw ApiException.badRequest("a JSON body is required");
         }
         JsonValue value;
-        try (JsonReader reader = StrictJson.reader(new ByteArrayInputStream(req.content().as(byte[].class)))) {
-            value = reader.readValue();
+        try {
+            value = StrictJson.readValue(new ByteArrayInputStream(bytes(req)));
         } catch (JsonException e) {
-            throw new ApiException(Status.BAD_REQUEST_400, "bad-json", "the request body is not valid JSON (or names a member twice)");
+            throw new ApiException(Status.BAD_REQUEST_400, "bad-json", "the request body breaks the JSON rules (" + StrictJson.RULES + ")");
         }
         if (!(value instanceof JsonObject object)) {
             throw ApiException.badRequest("the body must be a JSON object");
         }
         return new Bodies(object);
+    }
+
+    /**
+     * The body as sent. Reading it can fail on the client's bytes inside Helidon (a chunk size that
+     * is not hex, a body shorter than its Content-Length): that is a bad request, not a server error.
+     */
+    private static byte[] bytes(ServerRequest req) {
+        try {
+            return req.content().as(byte[].class);
+        } catch (HttpException | RequestException e) {
+            throw e; // Helidon's own refusals (413 too large) keep their status
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "unreadable request body: " + e);
+            throw ApiException.badRequest("the request body could not be read (a malformed chunk, or shorter than its Content-Length)");
+        }
     }
 
     public String string(String name, int maxLength) {

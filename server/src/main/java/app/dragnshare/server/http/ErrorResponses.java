@@ -34,22 +34,22 @@ public final class ErrorResponses {
     public static void register(HttpRouting.Builder routing) {
         routing.error(ApiException.class, withHeaders((req, res, e) -> send(res, e.status(), e.code(), e.getMessage())))
                 .error(JsonException.class, withHeaders((req, res, e) ->
-                        send(res, Status.BAD_REQUEST_400, "bad-json", "the request body is not valid JSON (or names a member twice)")))
+                        send(res, Status.BAD_REQUEST_400, "bad-json", "the request body breaks the JSON rules (" + StrictJson.RULES + ")")))
                 .error(RequestException.class, withHeaders(ErrorResponses::requestFailed))
                 .error(HttpException.class, withHeaders(ErrorResponses::httpException))
                 .error(JedisException.class, withHeaders((req, res, e) -> {
                     if (RedisErrors.isFull(e)) {
-                        LOG.warning("Redis is full (maxmemory); refusing " + req.prologue().method() + " " + req.path().path());
+                        LOG.warning("Redis is full (maxmemory); refusing " + req.prologue().method() + " " + req.path().absolute().path());
                         send(res, Status.SERVICE_UNAVAILABLE_503, "server-busy",
                                 "the server is at capacity right now; try again in a moment");
                         return;
                     }
-                    LOG.warning("Redis failed during " + req.prologue().method() + " " + req.path().path() + ": " + e);
+                    LOG.warning("Redis failed during " + req.prologue().method() + " " + req.path().absolute().path() + ": " + e);
                     send(res, Status.SERVICE_UNAVAILABLE_503, "unavailable",
                             "the server's database is unreachable; try again in a moment");
                 }))
                 .error(Exception.class, withHeaders((req, res, e) -> {
-                    LOG.log(Level.SEVERE, "unexpected failure in " + req.prologue().method() + " " + req.path().path(), e);
+                    LOG.log(Level.SEVERE, "unexpected failure in " + req.prologue().method() + " " + req.path().absolute().path(), e);
                     send(res, Status.INTERNAL_SERVER_ERROR_500, "internal", "something went wrong on the server");
                 }));
     }
@@ -83,7 +83,7 @@ public final class ErrorResponses {
             }
             return;
         }
-        if (status.code() == 404 && !req.path().path().startsWith("/api/")
+        if (status.code() == 404 && !req.path().absolute().path().startsWith("/api/")
                 && req.headers().isAccepted(io.helidon.common.media.type.MediaTypes.TEXT_HTML)) {
             res.status(status).headers().contentType(io.helidon.common.media.type.MediaTypes.TEXT_HTML);
             res.send(NOT_FOUND_PAGE);

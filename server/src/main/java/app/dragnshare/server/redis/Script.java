@@ -9,6 +9,7 @@ import java.util.List;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.args.Rawable;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
@@ -37,6 +38,22 @@ public final class Script {
         } catch (JedisNoScriptException e) {
             return redis.eval(sourceBytes, keys, args);
         }
+    }
+
+    /**
+     * Runs with arguments that may be large: each is a {@code byte[]} or a Jedis {@link Rawable}.
+     * Jedis copies every {@code byte[]} argument ({@code RawableFactory.Raw}); a Rawable it sends
+     * as it is, so a chunk goes to Redis without a copy of its own.
+     */
+    @SuppressWarnings("unchecked")
+    public Object runUncopied(UnifiedJedis redis, List<byte[]> keys, List<?> args) {
+        // Jedis's evalsha takes List<byte[]> but adds each element with add(Object), which sends a Rawable as is
+        return run(redis, keys, (List<byte[]>) (List<?>) args);
+    }
+
+    /** A byte array Jedis sends without copying it first; the array must not change until the call returns. */
+    public static Rawable uncopied(byte[] bytes) {
+        return () -> bytes;
     }
 
     /** Runs with text keys and arguments. */

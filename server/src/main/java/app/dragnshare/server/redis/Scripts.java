@@ -107,4 +107,40 @@ public final class Scripts {
             if not owner and redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
             redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[1])
             return 1""");
+
+    /**
+     * The receiver's side of a transfer in one round trip: hands back ARGV[2] credits (RPUSH onto
+     * KEYS[3], TTL ARGV[1] ms, only while KEYS[4], the sharer side's mark, exists), then takes
+     * what waits: a control message from KEYS[1] first ({'c', message}), else a chunk from KEYS[2]
+     * with how many chunks still wait behind it ({'d', chunk, count}), else {'e'}.
+     */
+    public static final Script GRANT_AND_TAKE = new Script("""
+            local n = tonumber(ARGV[2])
+            if n > 0 and redis.call('EXISTS', KEYS[4]) == 1 then
+              local credits = {}
+              for i = 1, n do credits[i] = '1' end
+              redis.call('RPUSH', KEYS[3], unpack(credits))
+              redis.call('PEXPIRE', KEYS[3], ARGV[1])
+            end
+            local message = redis.call('LPOP', KEYS[1])
+            if message then return {'c', message} end
+            local chunk = redis.call('LPOP', KEYS[2])
+            if chunk then return {'d', chunk, redis.call('LLEN', KEYS[2])} end
+            return {'e'}""");
+
+    /**
+     * The sharer's side of a transfer in one round trip: pushes the chunk ARGV[2], if not empty,
+     * onto KEYS[1] (TTL ARGV[1] ms, only while KEYS[2], the receiver side's mark, exists), then takes a control
+     * message from KEYS[3] ({'c', message}) or else up to ARGV[3] credits from KEYS[4] ({'k', count}).
+     */
+    public static final Script PUSH_AND_TAKE_CREDITS = new Script("""
+            if ARGV[2] ~= '' and redis.call('EXISTS', KEYS[2]) == 1 then
+              redis.call('RPUSH', KEYS[1], ARGV[2])
+              redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            end
+            local message = redis.call('LPOP', KEYS[3])
+            if message then return {'c', message} end
+            local credits = redis.call('LPOP', KEYS[4], ARGV[3])
+            if credits then return {'k', #credits} end
+            return {'k', 0}""");
 }

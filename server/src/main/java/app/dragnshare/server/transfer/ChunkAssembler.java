@@ -3,15 +3,16 @@ package app.dragnshare.server.transfer;
 import java.util.Arrays;
 import java.util.Base64;
 
-import io.helidon.common.buffers.BufferData;
+import app.dragnshare.server.websocket.Payload;
 
 /**
  * Reads one binary WebSocket message, {@code transferId (16 bytes) || index (4 bytes BE) ||
  * ciphertext bytes}, which may itself arrive in several frames. The header names the chunk; its
  * transfer says how long the chunk is and hands out the {@link PartialChunk} the bytes are copied
- * into, straight into the Redis element: one copy. A chunk may span several messages, each with
- * the same header, so senders can keep messages small (the server's WebSocket reader unmasks
- * large frames slowly, and browsers cannot split a message into frames).
+ * into, straight into the Redis element: one copy (from the socket buffer, unmasking, when the
+ * payload comes from the server's {@code FrameReader}). A chunk may span several messages, each
+ * with the same header (browsers cannot split a message into frames, so the page sends a chunk
+ * as several messages).
  */
 final class ChunkAssembler {
     static final int HEADER_LENGTH = 20;
@@ -41,7 +42,7 @@ final class ChunkAssembler {
         this.maxMessage = maxMessage;
     }
 
-    void accept(BufferData data, boolean last) throws ProtocolException {
+    void accept(Payload data, boolean last) throws ProtocolException {
         while (data.available() > 0) {
             if (headerFill < HEADER_LENGTH) {
                 headerFill += data.read(header, headerFill, HEADER_LENGTH - headerFill);

@@ -34,6 +34,7 @@ public final class DownloadService implements HttpService {
     private final ActiveDownloads active;
     private final ServerMetrics metrics;
     private final LivenessMarks marks;
+    private final ChunkEventEncoders encoders = ChunkEventEncoders.forThisMachine();
 
     public DownloadService(Authenticator auth, SessionStore store, Presence presence, Inbox inbox, Relay relay,
                            RelayTap tap, TransferSettings settings, ActiveDownloads active, ServerMetrics metrics,
@@ -103,7 +104,7 @@ public final class DownloadService implements HttpService {
         DownloadStream stream = new DownloadStream(channel, file, () -> presence.isOnline(sessionId, file.ownerId()),
                 settings, metrics, marks);
         active.add(stream);
-        try (EventStreamWriter events = new EventStreamWriter(res)) {
+        try (EventStreamWriter events = new EventStreamWriter(res, encoders)) {
             stream.run(events);
         } finally {
             active.remove(stream);

@@ -15,7 +15,8 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * One download as the receiver's server instance runs it: wait for the offer, hand out the
- * queue's credits, then move each chunk from Redis to the SSE stream and return its credit.
+ * queue's credits, then move each chunk from Redis to the SSE stream and return its credit,
+ * sizing the window of credits from the link ({@link CreditWindow}).
  * Every wait is a blocking pop with a short timeout, used to send heartbeats and to notice a
  * sharer whose instance died.
  */
@@ -127,13 +128,24 @@ final class DownloadStream {
         }
     }
 
+    /**
+     * Hands back each chunk's credit with the take of the next one (one round trip per chunk), and
+     * blocks only when nothing waits: then the window may be too small for the link.
+     */
     private void stream(JsonObject offer) {
         long chunks = offer.getJsonNumber("chunks").longValue();
+        long elementBytes = 4 + offer.getJsonNumber("chunkSize").longValue() + 16;
+        CreditWindow window = new CreditWindow(settings.queueDepth(), settings.chunkWindowMax(), elementBytes);
         long expected = 0;
         long lastProgress = System.nanoTime();
-        channel.grantCredits(settings.queueDepth());
+        int credits = window.size();
         while (true) {
-            TransferChannel.Signal signal = channel.awaitChunk(settings.block());
+            TransferChannel.Signal signal = channel.grantAndTake(credits);
+            credits = 0;
+            boolean waited = signal instanceof TransferChannel.Empty;
+            if (waited) {
+                signal = channel.awaitChunk(settings.block());
+            }
             switch (signal) {
                 case TransferChannel.Data chunk -> {
                     byte[] element = chunk.bytes();
@@ -144,6 +156,7 @@ final class DownloadStream {
                         sendError(Failure.SERVER_ERROR);
                         return;
                     }
+                    credits = window.taken(waited, chunk.waiting());
                     long chunkIndex = index;
                     emit(() -> events.chunk(chunkIndex, element, 4, element.length - 4));
                     metrics.bytesRelayed(element.length - 4);
@@ -156,7 +169,6 @@ final class DownloadStream {
                         outcome = "completed";
                         return;
                     }
-                    channel.grantCredits(1);
                 }
                 case TransferChannel.Control control -> {
                     JsonObject message = control.message();
@@ -176,6 +188,8 @@ final class DownloadStream {
                         return;
                     }
                 }
+                case TransferChannel.Credits ignored -> throw new IllegalStateException("credits on the receiver's side");
+                case TransferChannel.Empty ignored -> throw new IllegalStateException("a blocking wait returned empty");
             }
             if (stopping) {
                 tellSender(Failure.SHUTTING_DOWN);

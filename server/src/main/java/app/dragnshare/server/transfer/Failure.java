@@ -10,7 +10,7 @@ public enum Failure {
     RECEIVER_GONE("receiver-gone", "the receiver went away before the file was complete"),
     UNAVAILABLE("unavailable", "the file is no longer shared"),
     DECLINED("declined", "the sharer declined this download"),
-    TAMPERED("tampered", "the sharer's client saw this request altered on the way and refused it"),
+    TAMPERED("tampered", "the sharer's client saw this transfer altered on the way and stopped it"),
     CANCELLED("cancelled", "the transfer was cancelled"),
     TIMEOUT("timeout", "the sharer did not answer in time"),
     STALLED("stalled", "no data moved for too long"),

@@ -3,7 +3,6 @@ package app.dragnshare.server.transfer;
 import java.io.StringReader;
 
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.spi.JsonProvider;
 
 import app.dragnshare.server.http.StrictJson;
@@ -16,10 +15,9 @@ public final class Messages {
     private Messages() {
     }
 
+    /** A JSON object; a {@link jakarta.json.JsonException} if the text is not one or breaks {@link StrictJson}'s limits. */
     public static JsonObject parse(String json) {
-        try (JsonReader reader = StrictJson.reader(new StringReader(json))) {
-            return reader.readObject();
-        }
+        return StrictJson.readObject(new StringReader(json));
     }
 
     public static JsonObject ready(String sessionId, String memberId) {

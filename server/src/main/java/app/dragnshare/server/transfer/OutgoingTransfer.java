@@ -1,5 +1,7 @@
 package app.dragnshare.server.transfer;
 
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,10 +19,20 @@ import redis.clients.jedis.exceptions.JedisException;
 /**
  * One transfer as the sharer's server instance sees it: requested (waiting for the sharer's
  * offer), then streaming (asking the sharer for one chunk per credit from the receiver's side),
- * then ended. Its own virtual thread waits for the offer and then pumps credits into pulls.
+ * then ended. Its own virtual thread waits for the offer, then pushes the chunks the socket
+ * hands it and turns credits into pulls: each push takes the credits waiting in the same round
+ * trip, and it waits on Redis for credits only while no pulled chunk is on its way. The socket's
+ * reader hands a complete chunk over and reads on, so it does not wait on Redis; it waits only when
+ * the chunk before is still waiting to be pushed ({@value #HAND_OFF_CHUNKS} in the hand-off, one
+ * being pushed), which bounds the heap a transfer takes.
  */
 final class OutgoingTransfer {
     private static final Logger LOG = Logger.getLogger(OutgoingTransfer.class.getName());
+    static final int HAND_OFF_CHUNKS = 1;
+    /** Most credits one push takes along; any more wait for the next push. */
+    private static final int CREDITS_PER_PUSH = 64;
+    /** Put into the hand-off when the transfer ends, to wake its thread. */
+    private static final byte[] ENDED = new byte[0];
 
     enum State { REQUESTED, STREAMING, ENDED }
 
@@ -41,6 +53,9 @@ final class OutgoingTransfer {
     private final AtomicReference<State> state = new AtomicReference<>(State.REQUESTED);
     private final CountDownLatch answered = new CountDownLatch(1);
     private final AtomicLong pulled = new AtomicLong();
+    private final BlockingQueue<byte[]> handOff = new ArrayBlockingQueue<>(HAND_OFF_CHUNKS);
+    /** Chunks pushed to Redis; touched only by the transfer's thread. */
+    private long pushed;
     private volatile long chunkSize;
     private volatile long chunks;
     /** Next index the sharer must send, and the chunk arriving now; touched only by the socket's reading thread. */
@@ -100,8 +115,9 @@ final class OutgoingTransfer {
         end(Failure.fromDecline(code), true);
     }
 
-    void cancelledBySharer() {
-        end(Failure.CANCELLED, true);
+    /** The sharer cancelled; with code "tampered" it saw the relay misbehave (a repeated or out-of-order pull). */
+    void cancelledBySharer(String code) {
+        end("tampered".equals(code) ? Failure.TAMPERED : Failure.CANCELLED, true);
     }
 
     /** The socket closed: the receiver must hear that the sharer is gone. */
@@ -134,6 +150,7 @@ final class OutgoingTransfer {
             }
             return current;
         }
+        tap.chunkStarted(transferId, index);
         if (index != nextChunk || index >= pulled.get()) {
             throw new ProtocolException("chunk " + index + " was not requested");
         }
@@ -141,23 +158,18 @@ final class OutgoingTransfer {
         return current;
     }
 
+    /** A whole chunk arrived: hand it to the transfer's thread (waits while the hand-off is full). */
     void completeChunk(byte[] element) {
         current = null;
         nextChunk++;
         try {
-            // under the lock that end() takes, so no chunk is pushed after the final clean-up
-            synchronized (this) {
-                if (state.get() == State.STREAMING) {
-                    channel.pushChunk(element);
+            while (state.get() == State.STREAMING) {
+                if (handOff.offer(element, 100, TimeUnit.MILLISECONDS)) {
+                    return;
                 }
             }
-        } catch (JedisException e) {
-            if (!RedisErrors.isFull(e)) {
-                throw e; // Redis is gone: the socket closes and every transfer with it
-            }
-            // Redis is full: this transfer fails, the sharer's other transfers go on
-            link.send(Messages.cancel(transferId, Failure.SERVER_BUSY.code(), Failure.SERVER_BUSY.message()));
-            end(Failure.SERVER_BUSY, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -168,7 +180,7 @@ final class OutgoingTransfer {
                 end(Failure.TIMEOUT, true);
                 return;
             }
-            pump();
+            stream();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             end(Failure.SHUTTING_DOWN, true);
@@ -179,29 +191,24 @@ final class OutgoingTransfer {
         }
     }
 
-    /** One pull per credit; "done" or "cancel" from the receiver's side ends it. */
-    private void pump() {
+    /** Pushes chunks and pulls one per credit until "done" or "cancel" from the receiver's side ends it. */
+    private void stream() throws InterruptedException {
         while (state.get() == State.STREAMING) {
-            TransferChannel.Signal signal = channel.awaitCredit(settings.block());
-            switch (signal) {
-                case TransferChannel.Data credit -> {
-                    long index = pulled.get();
-                    if (index < chunks && state.get() == State.STREAMING) {
-                        pulled.incrementAndGet();
-                        link.send(Messages.pull(transferId, index));
-                    }
+            TransferChannel.Signal signal;
+            if (pushed < pulled.get()) {
+                byte[] element = handOff.poll(settings.block().toMillis(), TimeUnit.MILLISECONDS);
+                if (element == ENDED) {
+                    return;
                 }
+                signal = element == null ? lookAround() : push(element);
+            } else {
+                signal = channel.awaitCredit(settings.block());
+            }
+            switch (signal) {
+                case TransferChannel.Data credit -> pull(1);
+                case TransferChannel.Credits credits -> pull(credits.count());
                 case TransferChannel.Control control -> {
-                    if ("done".equals(control.message().getString("type", ""))) {
-                        if (end(null, false)) {
-                            link.send(Messages.done(transferId));
-                        }
-                    } else {
-                        String code = control.message().getString("code", Failure.RECEIVER_GONE.code());
-                        link.send(Messages.cancel(transferId, code,
-                                control.message().getString("message", Failure.RECEIVER_GONE.message())));
-                        end(null, false);
-                    }
+                    answer(control.message());
                     return;
                 }
                 case TransferChannel.Timeout timeout -> {
@@ -211,7 +218,63 @@ final class OutgoingTransfer {
                         return;
                     }
                 }
+                case TransferChannel.Empty empty -> {
+                }
             }
+        }
+    }
+
+    /** The sharer is slow to send what it was asked for: has the receiver's side said anything, or gone? */
+    private TransferChannel.Signal lookAround() {
+        TransferChannel.Signal signal = channel.pushAndTakeCredits(null, CREDITS_PER_PUSH);
+        return signal instanceof TransferChannel.Credits credits && credits.count() == 0 ? TransferChannel.Timeout.INSTANCE : signal;
+    }
+
+    private TransferChannel.Signal push(byte[] element) {
+        pushed++;
+        try {
+            // under the lock that end() takes, so no chunk is pushed after the final clean-up
+            synchronized (this) {
+                if (state.get() == State.STREAMING) {
+                    return channel.pushAndTakeCredits(element, CREDITS_PER_PUSH);
+                }
+            }
+            return TransferChannel.Empty.INSTANCE;
+        } catch (JedisException e) {
+            if (!RedisErrors.isFull(e)) {
+                throw e; // Redis is gone: run() fails the transfer
+            }
+            // Redis is full: this transfer fails, the sharer's other transfers go on
+            link.send(Messages.cancel(transferId, Failure.SERVER_BUSY.code(), Failure.SERVER_BUSY.message()));
+            end(Failure.SERVER_BUSY, true);
+            return TransferChannel.Empty.INSTANCE;
+        }
+    }
+
+    /** One pull per credit, up to the last chunk (credits beyond it are dropped). */
+    private void pull(int credits) {
+        for (int i = 0; i < credits; i++) {
+            long index = pulled.get();
+            if (index >= chunks || state.get() != State.STREAMING) {
+                return;
+            }
+            pulled.incrementAndGet();
+            for (JsonObject pull : tap.pull(Messages.pull(transferId, index))) { // a test may play a relay that repeats pulls
+                link.send(pull);
+            }
+        }
+    }
+
+    /** "done" or "cancel" from the receiver's side. */
+    private void answer(JsonObject message) {
+        if ("done".equals(message.getString("type", ""))) {
+            if (end(null, false)) {
+                link.send(Messages.done(transferId));
+            }
+        } else {
+            String code = message.getString("code", Failure.RECEIVER_GONE.code());
+            link.send(Messages.cancel(transferId, code, message.getString("message", Failure.RECEIVER_GONE.message())));
+            end(null, false);
         }
     }
 
@@ -227,6 +290,8 @@ final class OutgoingTransfer {
             }
         }
         answered.countDown();
+        handOff.clear();
+        handOff.offer(ENDED);
         marks.release(channel);
         try {
             if (failure == Failure.SERVER_BUSY) {

@@ -1,11 +1,14 @@
 package app.dragnshare.server.transfer;
 
+import java.util.List;
+
 import jakarta.json.JsonObject;
 
 /**
  * A seat on the relay path for tests that play a malicious server: it sees (and may alter) each
- * download request on its way to the sharer and each offer on its way to the receiver. The
- * production server passes {@link #NONE}; the clients' HMAC checks are what make altering useless.
+ * download request on its way to the sharer and each offer on its way to the receiver, may send
+ * each pull as other pulls, and sees each chunk the sharer starts. The production server passes
+ * {@link #NONE}; the clients' HMAC checks and in-order pull checks are what make altering useless.
  */
 public interface RelayTap {
     RelayTap NONE = new RelayTap() {
@@ -17,5 +20,14 @@ public interface RelayTap {
 
     default JsonObject offer(JsonObject offer) {
         return offer;
+    }
+
+    /** The pulls to send to the sharer in place of {@code pull} (a malicious relay may repeat or reorder). */
+    default List<JsonObject> pull(JsonObject pull) {
+        return List.of(pull);
+    }
+
+    /** The sharer started sending chunk {@code index} of {@code transferId} (before the server checks it). */
+    default void chunkStarted(String transferId, long index) {
     }
 }

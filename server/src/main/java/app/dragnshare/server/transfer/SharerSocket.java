@@ -20,9 +20,13 @@ import jakarta.json.JsonString;
 
 import app.dragnshare.server.auth.AuthException;
 import app.dragnshare.server.auth.Member;
+import app.dragnshare.server.http.StrictJson;
 import app.dragnshare.server.redis.RedisErrors;
 import app.dragnshare.server.session.SessionEvents;
 import app.dragnshare.server.sharer.SharerUpkeep;
+import app.dragnshare.server.websocket.BinaryIntake;
+import app.dragnshare.server.websocket.ConnectionLost;
+import app.dragnshare.server.websocket.Payload;
 
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -31,10 +35,13 @@ import redis.clients.jedis.exceptions.JedisException;
  * message; from then on, whenever it is woken (a push into the member's inbox, a freed transfer
  * slot, the upkeep's re-check), a virtual thread pops download requests and session events from
  * the inbox without blocking and forwards them; the sharer answers with offers and binary chunk
- * frames. While idle it holds no thread and no Redis connection: {@link SharerUpkeep} renews its
- * presence and pings it. One instance per connection.
+ * frames. While idle it holds no thread of ours and no Redis connection: {@link SharerUpkeep}
+ * renews its presence and pings it. One instance per connection. On the server's own WebSocket
+ * connection ({@code BulkWsConnection}) chunk bytes arrive through {@link #onBinary}, unmasked
+ * straight into their Redis element, and a client's pings are answered with pongs before they
+ * reach this listener.
  */
-public final class SharerSocket implements WsListener {
+public final class SharerSocket implements WsListener, BinaryIntake {
     private static final Logger LOG = Logger.getLogger(SharerSocket.class.getName());
     /** Close codes (4000-4999 are the application's; see PROTOCOL.md). */
     static final int BAD_MESSAGE = 4400;
@@ -42,8 +49,6 @@ public final class SharerSocket implements WsListener {
     static final int FORBIDDEN = 4403;
     static final int REPLACED = 4409;
     static final int SESSION_ENDED = 4410;
-    /** RFC 6455's "try again later": this instance was too busy to answer in time. */
-    static final int TRY_AGAIN_LATER = 1013;
     /** Longest an auth message waits for its turn in a reconnect storm before the client is told to come back. */
     private static final Duration AUTH_QUEUE_LIMIT = Duration.ofSeconds(60);
 
@@ -104,29 +109,51 @@ public final class SharerSocket implements WsListener {
             handleText(message);
         } catch (ProtocolException e) {
             close(BAD_MESSAGE, e.getMessage());
-        } catch (JedisException e) {
-            LOG.warning("Redis failed on a socket message: " + e.getMessage());
-            if (RedisErrors.isPoolExhausted(e)) {
-                close(TRY_AGAIN_LATER, "server busy; reconnect shortly");
-            } else {
-                close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
-            }
+        } catch (RuntimeException e) {
+            serverFailed(e, "a socket message");
         }
     }
 
     @Override
     public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        onBinary(session, Payload.of(buffer), last);
+    }
+
+    @Override
+    public void onBinary(WsSession session, Payload frame, boolean last) {
         if (member == null) {
             close(UNAUTHORIZED, "authenticate before sending data");
             return;
         }
         try {
-            assembler.accept(buffer, last);
+            assembler.accept(frame, last);
         } catch (ProtocolException e) {
             close(BAD_MESSAGE, e.getMessage());
-        } catch (JedisException e) {
-            LOG.warning("Redis failed while relaying a chunk: " + e.getMessage());
+        } catch (ConnectionLost e) {
+            throw e; // the client went away mid-frame: not a server failure; the connection reports it
+        } catch (RuntimeException e) {
+            serverFailed(e, "a chunk");
+        }
+    }
+
+    /**
+     * Something failed on the server while it handled a message: Redis (1011, "lost its database",
+     * as PROTOCOL.md says, or 1013 when it is full) or a bug (1011 with a plain reason: Helidon would
+     * otherwise close with the exception's own message).
+     */
+    private void serverFailed(RuntimeException e, String handling) {
+        if (e instanceof JedisException redisFailure && RedisErrors.isFull(redisFailure)) {
+            LOG.warning("Redis is full (maxmemory) while handling " + handling + "; the sharer is told to retry");
+            close(WsCloseCodes.TRY_AGAIN_LATER, "the server is at capacity; reconnect shortly");
+        } else if (e instanceof JedisException busy && RedisErrors.isPoolExhausted(busy)) {
+            LOG.warning("no Redis connection free in time while handling " + handling + "; the sharer is told to retry");
+            close(WsCloseCodes.TRY_AGAIN_LATER, "server busy; reconnect shortly");
+        } else if (e instanceof JedisException) {
+            LOG.warning("Redis failed while handling " + handling + ": " + e.getMessage());
             close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
+        } else {
+            LOG.log(Level.SEVERE, "handling " + handling + " failed", e);
+            close(WsCloseCodes.UNEXPECTED_CONDITION, "server error; reconnect shortly");
         }
     }
 
@@ -161,8 +188,8 @@ public final class SharerSocket implements WsListener {
         JsonObject json;
         try {
             json = Messages.parse(message);
-        } catch (JsonException | IllegalStateException e) {
-            throw new ProtocolException("message is not a JSON object (or names a member twice)");
+        } catch (JsonException e) {
+            throw new ProtocolException("not a JSON object (" + StrictJson.RULES + ")");
         }
         String type = string(json, "type");
         if (member == null) {
@@ -179,11 +206,11 @@ public final class SharerSocket implements WsListener {
             String token = string(json, "token");
             try {
                 if (!context.upkeep().authenticate(AUTH_QUEUE_LIMIT, () -> authenticate(token))) {
-                    close(TRY_AGAIN_LATER, "server busy; reconnect shortly");
+                    close(WsCloseCodes.TRY_AGAIN_LATER, "server busy; reconnect shortly");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                close(TRY_AGAIN_LATER, "server busy; reconnect shortly");
+                close(WsCloseCodes.TRY_AGAIN_LATER, "server busy; reconnect shortly");
             }
             return;
         }
@@ -200,7 +227,7 @@ public final class SharerSocket implements WsListener {
         switch (type) {
             case "offer" -> transfer.offer(json);
             case "decline" -> transfer.decline(json.getString("code", "declined"));
-            default -> transfer.cancelledBySharer();
+            default -> transfer.cancelledBySharer(json.getString("code", ""));
         }
     }
 

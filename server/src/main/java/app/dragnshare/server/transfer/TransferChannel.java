@@ -8,6 +8,7 @@ import java.util.List;
 import jakarta.json.JsonObject;
 
 import app.dragnshare.server.redis.Keys;
+import app.dragnshare.server.redis.Script;
 import app.dragnshare.server.redis.Scripts;
 import app.dragnshare.server.wakeup.Wakeups;
 
@@ -27,17 +28,31 @@ import redis.clients.jedis.util.KeyValue;
  * <li>{@code sender-alive}/{@code receiver-alive}: short-lived marks each side renews while it
  *     lives, so the other side notices a crashed instance.</li>
  * </ul>
- * A running transfer's waits are blocking pops. The receiver's wait for the offer (a pending
- * download, which may last minutes) holds no connection: a push to {@code to-receiver} wakes it
- * through {@link Wakeups}, and it pops without blocking.
+ * A running transfer's waits are blocking pops; each side's steady step is one script, one round
+ * trip: the sharer's side pushes a chunk and takes the credits waiting; the receiver's side hands
+ * back credits and takes the next chunk. The receiver's wait for the offer (a pending download,
+ * which may last minutes) holds no connection: a push to {@code to-receiver} wakes it through
+ * {@link Wakeups}, and it pops without blocking.
  */
 public final class TransferChannel {
     /** What a blocking wait returned. */
-    public sealed interface Signal permits Data, Control, Timeout {
+    public sealed interface Signal permits Data, Control, Credits, Empty, Timeout {
     }
 
-    /** A chunk element or a credit. */
-    public record Data(byte[] bytes) implements Signal {
+    /** A chunk element or a credit; for a chunk taken by {@link #grantAndTake}, how many more wait behind it (else -1). */
+    public record Data(byte[] bytes, long waiting) implements Signal {
+        public Data(byte[] bytes) {
+            this(bytes, -1);
+        }
+    }
+
+    /** Credits the sharer's side took along with a push; maybe none. */
+    public record Credits(int count) implements Signal {
+    }
+
+    /** Nothing was waiting (a take that does not block). */
+    public record Empty() implements Signal {
+        static final Empty INSTANCE = new Empty();
     }
 
     /** A JSON control message (offer, error, done, cancel). */
@@ -99,12 +114,40 @@ public final class TransferChannel {
         push(keys.credits(), keys.senderAlive(), credits);
     }
 
+    /**
+     * The receiver's side in one round trip: hands back {@code credits} (dropped if the sharer's
+     * side has left) and takes a control message, else the next chunk, else returns {@link Empty}.
+     */
+    public Signal grantAndTake(int credits) {
+        List<?> reply = (List<?>) Scripts.GRANT_AND_TAKE.run(redis,
+                List.of(keys.toReceiver(), keys.chunks(), keys.credits(), keys.senderAlive()),
+                List.of(keyTtlMillis, Integer.toString(credits).getBytes(StandardCharsets.US_ASCII)));
+        return switch (kind(reply)) {
+            case 'c' -> control((byte[]) reply.get(1));
+            case 'd' -> new Data((byte[]) reply.get(1), ((Number) reply.get(2)).longValue());
+            default -> Empty.INSTANCE;
+        };
+    }
+
+    /**
+     * The sharer's side in one round trip: pushes a chunk (dropped if the receiver's side has
+     * left; none if null), then takes a control message, else up to {@code maxCredits} credits.
+     */
+    public Signal pushAndTakeCredits(byte[] element, int maxCredits) {
+        if (element == null) {
+            element = new byte[0];
+        }
+        List<?> reply = (List<?>) Scripts.PUSH_AND_TAKE_CREDITS.runUncopied(redis,
+                List.of(keys.chunks(), keys.receiverAlive(), keys.toSender(), keys.credits()),
+                List.of(keyTtlMillis, Script.uncopied(element), Integer.toString(maxCredits).getBytes(StandardCharsets.US_ASCII)));
+        return kind(reply) == 'c' ? control((byte[]) reply.get(1)) : new Credits(((Number) reply.get(1)).intValue());
+    }
+
     /** The receiver's wait for the offer (or an error), without holding a connection while it waits. */
     public Signal awaitOffer(Duration timeout) {
         try {
             byte[] message = wakeups.await(offerTopic(), timeout, () -> redis.lpop(keys.toReceiver()));
-            return message == null ? Timeout.INSTANCE
-                    : new Control(Messages.parse(new String(message, StandardCharsets.UTF_8)));
+            return message == null ? Timeout.INSTANCE : control(message);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Timeout.INSTANCE;
@@ -178,7 +221,15 @@ public final class TransferChannel {
         if (Arrays.equals(key, keys.chunks()) || Arrays.equals(key, keys.credits())) {
             return new Data(popped.getValue());
         }
-        return new Control(Messages.parse(new String(popped.getValue(), StandardCharsets.UTF_8)));
+        return control(popped.getValue());
+    }
+
+    private static Control control(byte[] message) {
+        return new Control(Messages.parse(new String(message, StandardCharsets.UTF_8)));
+    }
+
+    private static char kind(List<?> reply) {
+        return (char) ((byte[]) reply.get(0))[0];
     }
 
     /** Pushes only while {@code guard}, the other side's liveness mark, exists (one atomic script). */

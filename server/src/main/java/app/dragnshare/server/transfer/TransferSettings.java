@@ -9,6 +9,7 @@ import app.dragnshare.server.config.ServerConfig;
  *
  * @param block     how long one blocking pop waits before its caller looks around (heartbeat, liveness)
  * @param heartbeat longest silence on a download stream or an idle sharer socket
+ * @param chunkWindowMax most bytes of one transfer's chunks on their way at once (see {@link CreditWindow})
  */
 public record TransferSettings(int queueDepth,
                                int maxChunkSize,
@@ -20,14 +21,16 @@ public record TransferSettings(int queueDepth,
                                Duration stallTimeout,
                                Duration peerTimeout,
                                Duration block,
-                               Duration heartbeat) {
+                               Duration heartbeat,
+                               long chunkWindowMax) {
 
     public static TransferSettings from(ServerConfig config) {
         Duration block = Duration.ofMillis(Math.min(3_000, config.peerTimeout().toMillis() / 3));
         return new TransferSettings(config.chunkQueueDepth(), config.maxChunkSize(), config.maxTransfersPerSender(),
                 config.maxTransfersPerInstance(),
                 config.maxRequestBytes(), config.authTimeout(), config.offerTimeout(), config.stallTimeout(),
-                config.peerTimeout(), block, min(Duration.ofSeconds(10), config.peerTimeout()));
+                config.peerTimeout(), block, min(Duration.ofSeconds(10), config.peerTimeout()),
+                config.chunkWindowMax());
     }
 
     private static Duration min(Duration a, Duration b) {

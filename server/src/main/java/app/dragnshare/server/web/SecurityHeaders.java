@@ -1,6 +1,7 @@
 package app.dragnshare.server.web;
 
 import io.helidon.http.HeaderNames;
+import io.helidon.http.ServerResponseHeaders;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -35,14 +36,20 @@ public final class SecurityHeaders implements Filter {
 
     /** Also called by the error handlers: Helidon starts an error response with fresh headers. */
     public static void apply(ServerRequest req, ServerResponse res) {
-        res.headers().set(HeaderNames.create("Content-Security-Policy"), CONTENT_SECURITY_POLICY);
-        res.headers().set(HeaderNames.create("Referrer-Policy"), "no-referrer");
-        res.headers().set(HeaderNames.create("X-Content-Type-Options"), "nosniff");
-        res.headers().set(HeaderNames.create("X-Frame-Options"), "DENY");
-        res.headers().set(HeaderNames.create("Cross-Origin-Opener-Policy"), "same-origin");
-        res.headers().set(HeaderNames.create("Permissions-Policy"), "camera=(), microphone=(), geolocation=()");
-        if (req.path().path().startsWith("/api/")) {
-            res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
+        // absolute: inside a service mounted at /api/sessions, path() is relative to the mount
+        apply(res.headers(), req.path().absolute().path().startsWith("/api/"));
+    }
+
+    /** Sets the headers; API answers (and Helidon's own refusals) must not be cached: they carry tokens or errors. */
+    public static void apply(ServerResponseHeaders headers, boolean noStore) {
+        headers.set(HeaderNames.create("Content-Security-Policy"), CONTENT_SECURITY_POLICY);
+        headers.set(HeaderNames.create("Referrer-Policy"), "no-referrer");
+        headers.set(HeaderNames.create("X-Content-Type-Options"), "nosniff");
+        headers.set(HeaderNames.create("X-Frame-Options"), "DENY");
+        headers.set(HeaderNames.create("Cross-Origin-Opener-Policy"), "same-origin");
+        headers.set(HeaderNames.create("Permissions-Policy"), "camera=(), microphone=(), geolocation=()");
+        if (noStore) {
+            headers.set(HeaderNames.CACHE_CONTROL, "no-store");
         }
     }
 }

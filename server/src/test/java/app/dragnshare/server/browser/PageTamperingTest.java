@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.BiConsumer;
 
 import jakarta.json.Json;
@@ -63,8 +67,44 @@ class PageTamperingTest {
         };
         downloadThrough(swapRequest, "request", (sharer, receiver) -> {
             sharer.waitForText("was refused: the connection was tampered with", Duration.ofSeconds(10));
-            assertTrue(receiver.transfersText().contains("the sharer saw your request altered"), receiver.transfersText());
+            assertTrue(receiver.transfersText().contains("the sharer saw the transfer altered"), receiver.transfersText());
         });
+    }
+
+    /**
+     * A relay that asks the sharing page for chunk 0 again (after chunk 1) is tampering: the page
+     * sends each index once, stops the transfer and says why; the receiver hears "tampered".
+     */
+    @Test
+    void sharerPageRefusesARepeatedPull() throws Exception {
+        Queue<Long> started = new ConcurrentLinkedQueue<>();
+        RelayTap repeatChunkZero = new RelayTap() {
+            @Override
+            public List<JsonObject> pull(JsonObject pull) {
+                if (pull.getJsonNumber("index").longValue() != 1) {
+                    return List.of(pull);
+                }
+                return List.of(pull, Json.createObjectBuilder(pull).add("index", 0).build());
+            }
+
+            @Override
+            public void chunkStarted(String transferId, long index) {
+                started.add(index);
+            }
+        };
+        Path file = TestFiles.random(dir, "ledger.xlsx", 2_000_000, 24); // 8 chunks of 256 KiB
+        Path out = dir.resolve("cli-out");
+        try (DragNShareServer server = TestServer.start(Map.of(), repeatChunkZero);
+             Browser sharerBrowser = Browser.start(dir.resolve("sharer-downloads"))) {
+            SessionPage sharer = SessionPage.share(sharerBrowser, TestServer.url(server), file);
+            Cli.Result result = Cli.run(60, "receive", sharer.inviteLink(), "--out", out.toString());
+            sharer.waitForText("the server asked for chunk 0 of “ledger.xlsx” where chunk 2 was due", Duration.ofSeconds(10));
+            List<Long> sent = new ArrayList<>(started);
+            assertEquals(new HashSet<>(sent).size(), sent.size(), "each chunk index reached the relay once: " + sent);
+            assertEquals(6, result.exitCode(), "exit code 6 means tampering: " + result.stderr());
+            assertTrue(result.stderr().contains("altered"), result.stderr());
+            sharerBrowser.screenshot(PageToPageTest.SCREENSHOTS.resolve("sharer-tampered-pull.png"));
+        }
     }
 
     /** Shares a file page to page through the tapped relay; checks run once the receiver shows the error. */

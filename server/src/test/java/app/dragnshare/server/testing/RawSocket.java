@@ -18,6 +18,7 @@ import jakarta.json.JsonObject;
 public final class RawSocket implements AutoCloseable {
     private final WebSocket socket;
     private final BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
+    private final BlockingQueue<byte[]> pongs = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private volatile String closeReason = "";
 
@@ -33,6 +34,15 @@ public final class RawSocket implements AutoCloseable {
                     }
                     text.setLength(0);
                 }
+                ws.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onPong(WebSocket ws, ByteBuffer message) {
+                byte[] payload = new byte[message.remaining()];
+                message.get(payload);
+                pongs.add(payload);
                 ws.request(1);
                 return null;
             }
@@ -72,6 +82,16 @@ public final class RawSocket implements AutoCloseable {
 
     public void binary(byte[] bytes) throws Exception {
         socket.sendBinary(ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Sends a WebSocket Ping (at most 125 bytes of payload). */
+    public void ping(byte[] payload) throws Exception {
+        socket.sendPing(ByteBuffer.wrap(payload)).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The payload of the next Pong from the server, or null if none came within 5 s. */
+    public byte[] nextPong() throws Exception {
+        return pongs.poll(5, TimeUnit.SECONDS);
     }
 
     /** Waits up to 10 s for a message of {@code type}, dropping others; false if none came. */

@@ -37,14 +37,53 @@ public final class ServerProcess implements AutoCloseable {
 
     /** On a given port, e.g. to restart a server where its clients will look for it. */
     public static ServerProcess start(Map<String, String> settings, int port) throws Exception {
-        Path log = Files.createTempFile("dns-server-", ".log");
-        ProcessBuilder builder = new ProcessBuilder(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()))
-                .redirectErrorStream(true);
+        return start(settings, port, 0);
+    }
+
+    /** Under a file descriptor limit (`ulimit -n`), as a small container or an old default would set it. */
+    public static ServerProcess startWithDescriptorLimit(Map<String, String> settings, int limit) throws Exception {
+        return start(settings, FreePort.find(), limit);
+    }
+
+    /** Runs one that is expected not to start: its exit code and output, once it exited (within {@code seconds}). */
+    public static Exited runUntilExit(Map<String, String> settings, int port, int seconds) throws Exception {
+        Process process = builder(settings, port, 0).start();
+        CompletableFuture<String> output = CompletableFuture.supplyAsync(() -> {
+            try (var in = process.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (java.io.IOException e) {
+                return "";
+            }
+        });
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError("the server process still runs after " + seconds + " s; its output:\n"
+                    + output.getNow("(none yet)"));
+        }
+        return new Exited(process.exitValue(), output.get(10, TimeUnit.SECONDS));
+    }
+
+    /** A process that ended: its exit code and everything it printed. */
+    public record Exited(int exitCode, String output) {
+    }
+
+    private static ProcessBuilder builder(Map<String, String> settings, int port, int descriptorLimit) {
+        List<String> java = List.of(JAVA, "-cp", System.getProperty("java.class.path"), Main.class.getName());
+        List<String> command = descriptorLimit <= 0 ? java
+                // exec: the JVM replaces the shell, so the process we hold is the server itself
+                : List.of("bash", "-c", "ulimit -n " + descriptorLimit + " && exec \"$@\"", "server", java.get(0), java.get(1),
+                java.get(2), java.get(3));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
         env.putAll(TestServer.environment(settings));
         env.put("PORT", Integer.toString(port));
-        Process process = builder.start();
+        return builder;
+    }
+
+    private static ServerProcess start(Map<String, String> settings, int port, int descriptorLimit) throws Exception {
+        Path log = Files.createTempFile("dns-server-", ".log");
+        Process process = builder(settings, port, descriptorLimit).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<Boolean> started = CompletableFuture.supplyAsync(() -> {
             try {
@@ -98,6 +137,16 @@ public final class ServerProcess implements AutoCloseable {
 
     public int exitValue() {
         return process.exitValue();
+    }
+
+    /** Waits up to {@code seconds} for the process to end by itself; true if it did. */
+    public boolean awaitExit(int seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
+    /** The server's process id, e.g. to change its limits with prlimit. */
+    public long pid() {
+        return process.pid();
     }
 
     public String log() throws java.io.IOException {

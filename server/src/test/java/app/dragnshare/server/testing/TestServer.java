@@ -36,6 +36,7 @@ public final class TestServer {
         env.put("JWT_KEY", JWT_KEY);
         env.put("SESSIONS_PER_WINDOW", "100000"); // the suite creates many sessions from one address
         env.put("SHUTDOWN_GRACE", "1s");
+        env.put("MAX_CONNECTIONS_PER_ADDRESS", "100000"); // every client of the suite comes from 127.0.0.1
         env.putAll(settings);
         return env;
     }

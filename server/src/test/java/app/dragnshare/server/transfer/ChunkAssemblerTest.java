@@ -13,6 +13,7 @@ import io.helidon.common.buffers.BufferData;
 import org.junit.jupiter.api.Test;
 
 import app.dragnshare.server.testing.Fuzz;
+import app.dragnshare.server.websocket.Payload;
 
 /** Binary chunk messages arrive in any number of parts; they reassemble exactly, and junk is a protocol error. */
 class ChunkAssemblerTest {
@@ -63,7 +64,7 @@ class ChunkAssemblerTest {
             int at = 0;
             while (at < message.length) {
                 int n = Math.min(message.length - at, 1 + random.nextInt(64));
-                assembler.accept(BufferData.create(message, at, n), at + n == message.length);
+                assembler.accept(Payload.of(BufferData.create(message, at, n)), at + n == message.length);
                 at += n;
             }
             String tried = "try " + i + ", cipher length " + cipherLength + " [fuzz.seed=" + Fuzz.SEED + "]";
@@ -88,7 +89,7 @@ class ChunkAssemblerTest {
                 byte[] message = new byte[20 + n];
                 message[19] = 2; // every message carries the same header: chunk 2
                 System.arraycopy(ciphertext, at, message, 20, n);
-                assembler.accept(BufferData.create(message), true);
+                assembler.accept(Payload.of(BufferData.create(message)), true);
                 assertEquals(at + n == cipherLength ? 1 : 0, target.completed.size(), tried);
             }
             byte[] expected = new byte[4 + cipherLength];
@@ -107,7 +108,7 @@ class ChunkAssemblerTest {
             int expected = 16 + random.nextInt(200 - 16 + 1);
             ChunkAssembler assembler = new ChunkAssembler(new Expecting(expected), 1 << 20);
             try {
-                assembler.accept(BufferData.create(junk), true);
+                assembler.accept(Payload.of(BufferData.create(junk)), true);
             } catch (ProtocolException expectedFailure) {
                 // the one allowed failure
             }

@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
+import java.io.DataInputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -210,6 +213,62 @@ class ProtocolAbuseTest {
             assertEquals("request", sharer.next().getString("type"), "the socket keeps serving");
             second.cancel();
         }
+    }
+
+    /** RFC 6455 §5.5.2: a Ping gets a Pong with its payload, whatever the socket is doing. */
+    @Test
+    void pingsAreAnsweredWithTheirPayloadBeforeAuthAfterAuthAndDuringATransfer() throws Exception {
+        Map<String, String> s = sessionWithFile();
+        try (RawSocket sharer = RawSocket.open(server.port())) {
+            assertPongFor(sharer, "before auth");
+            sharer.text("{\"type\":\"auth\",\"token\":\"" + s.get("token") + "\"}");
+            assertEquals("ready", sharer.next().getString("type"));
+            assertPongFor(sharer, "after auth");
+            Download download = Download.start(s);
+            String transferId = sharer.next().getString("transferId");
+            sharer.text(offer(transferId, 600000, 262144, 3));
+            assertEquals("pull", sharer.next().getString("type"));
+            sharer.binary(chunk(transferId, 0, 100_000));
+            assertPongFor(sharer, "in the middle of a chunk");
+            sharer.binary(chunk(transferId, 0, 162_160));
+            assertEquals("pull", sharer.next().getString("type"), "the transfer goes on");
+            assertPongFor(sharer, "between chunks");
+            download.cancel();
+        }
+    }
+
+    /** RFC 6455 §5.5: a control frame carries at most 125 bytes (the JDK client will not even send more). */
+    @Test
+    void aPingOverTheControlFrameLimitIsAProtocolError() throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", server.port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("GET /api/socket HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            String head = "";
+            while (!head.endsWith("\r\n\r\n")) {
+                head += (char) in.readUnsignedByte();
+            }
+            assertTrue(head.startsWith("HTTP/1.1 101"), head);
+            byte[] ping = new byte[2 + 2 + 4 + 126]; // FIN+PING, masked, 16-bit length 126, a zero mask, 126 zero bytes
+            ping[0] = (byte) 0x89;
+            ping[1] = (byte) (0x80 | 126);
+            ping[3] = 126;
+            out.write(ping);
+            assertEquals(0x88, in.readUnsignedByte(), "a close frame");
+            in.readUnsignedByte(); // its length
+            assertEquals(1002, in.readUnsignedShort(), "protocol error");
+        }
+    }
+
+    private static void assertPongFor(RawSocket socket, String when) throws Exception {
+        byte[] payload = ("keepalive " + when + " " + System.nanoTime()).getBytes(StandardCharsets.UTF_8);
+        socket.ping(payload);
+        byte[] pong = socket.nextPong();
+        assertTrue(pong != null, "a pong " + when);
+        assertEquals(new String(payload, StandardCharsets.UTF_8), new String(pong, StandardCharsets.UTF_8), when);
     }
 
     private static String offer(String transferId, long size, long chunkSize, long chunks) {

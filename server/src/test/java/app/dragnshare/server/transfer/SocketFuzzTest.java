@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.Http;
 import app.dragnshare.server.testing.Fuzz;
+import app.dragnshare.server.testing.LogCapture;
 import app.dragnshare.server.testing.RawSocket;
 import app.dragnshare.server.testing.TestServer;
 
@@ -60,6 +61,26 @@ class SocketFuzzTest {
                 String reaction = socket.reaction(10_000);
                 assertEquals(bytes.length < 20 ? "close 4400" : "error unknown-transfer", reaction,
                         socket.closeReason() + " for " + bytes.length + " bytes [fuzz.seed=" + Fuzz.SEED + "]");
+            }
+        }
+    }
+
+    @Test
+    void jsonNestedTooDeepOrWithNumbersTooLongIsAProtocolErrorBeforeAndAfterAuth() throws Exception {
+        List<String> hostile = List.of(
+                "[".repeat(1_100) + "]".repeat(1_100),
+                "{\"type\":\"auth\",\"token\":" + "[".repeat(40) + "]".repeat(40) + "}",
+                "{\"type\":\"cancel\",\"transferId\":" + "1".repeat(1_200) + "}",
+                "{\"type\":\"offer\",\"size\":1" + "0".repeat(150) + "}");
+        for (String message : hostile) {
+            for (boolean authenticated : new boolean[] {false, true}) {
+                try (LogCapture log = LogCapture.start();
+                     RawSocket socket = authenticated ? RawSocket.authenticated(server.port(), token) : RawSocket.open(server.port())) {
+                    socket.text(message);
+                    String what = (authenticated ? "after" : "before") + " auth: " + Fuzz.show(message);
+                    assertEquals("close 4400", socket.reaction(10_000), socket.closeReason() + " " + what);
+                    assertEquals(List.of(), log.warnings(), what);
+                }
             }
         }
     }

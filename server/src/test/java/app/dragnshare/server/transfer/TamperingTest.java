@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
@@ -54,6 +60,47 @@ class TamperingTest {
             }
         };
         assertTamperingStopsTheTransfer(swapOffer);
+    }
+
+    /**
+     * A relay that asks for chunk 0 again (after chunk 1) would make a sharer that obeys encrypt
+     * chunk 0 twice under one key and nonce. The sharer sends every index once and stops the
+     * transfer as tampering; the receiver hears so and saves nothing.
+     */
+    @Test
+    void aRepeatedPullIsRefusedBySharer() throws Exception {
+        Queue<Long> started = new ConcurrentLinkedQueue<>();
+        RelayTap repeatChunkZero = new RelayTap() {
+            @Override
+            public List<JsonObject> pull(JsonObject pull) {
+                if (pull.getJsonNumber("index").longValue() != 1) {
+                    return List.of(pull);
+                }
+                return List.of(pull, Messages.pull(pull.getString("transferId"), 0));
+            }
+
+            @Override
+            public void chunkStarted(String transferId, long index) {
+                started.add(index);
+            }
+        };
+        try (DragNShareServer server = TestServer.start(Map.of(), repeatChunkZero)) {
+            Path file = TestFiles.random(dir, "ledger.xlsx", 2_000_000, 23); // 8 chunks of 256 KiB
+            Path out = Files.createDirectories(dir.resolve("out"));
+            try (Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), file.toString())) {
+                Cli.Result result = Cli.run(60, "receive", sending.link(), "--out", out.toString());
+                List<Long> sent = new ArrayList<>(started);
+                Set<Long> distinct = new HashSet<>(sent);
+                assertEquals(distinct.size(), sent.size(), "each chunk index reached the relay once: " + sent);
+                assertTrue(sending.stderrText().contains("tampering detected: the server asked for chunk 0"),
+                        sending.stderrText());
+                assertEquals(6, result.exitCode(), "exit code 6 means tampering: " + result.stderr());
+                assertTrue(result.stderr().contains("altered"), result.stderr());
+                try (var listing = Files.list(out)) {
+                    assertEquals(0, listing.count(), "nothing is written, not even a temporary file");
+                }
+            }
+        }
     }
 
     private void assertTamperingStopsTheTransfer(RelayTap tap) throws Exception {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import app.dragnshare.server.DragNShareServer;
+import app.dragnshare.server.testing.RawHttp;
 import app.dragnshare.server.testing.TestServer;
 import app.dragnshare.server.transfer.RelayTap;
 
@@ -49,6 +50,24 @@ class SecurityHeadersTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(400, badJson.statusCode());
         assertSecure("a 400", badJson);
+        assertEquals("no-store", badJson.headers().firstValue("Cache-Control").orElse(""), "an API error is not cached");
+    }
+
+    @Test
+    void helidonsOwnRefusalsCarryJsonAndTheHeaders() throws Exception {
+        int port = server.port();
+        RawHttp.exchange(port, "POST /api/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 70000\r\n\r\n{")
+                .assertRefusal(413, "too-large", "a Content-Length over MAX_REQUEST_BYTES");
+        RawHttp.exchange(port, "POST /api/sessions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n11170\r\n{\"name\":\"" + "x".repeat(70000))
+                .assertRefusal(413, "too-large", "a chunk over MAX_REQUEST_BYTES");
+        RawHttp.exchange(port, "GET /api/" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .assertRefusal(414, "uri-too-long", "an address too long");
+        RawHttp.exchange(port, "GET /api/info HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(70_000) + "\r\n\r\n")
+                .assertRefusal(400, "bad-request", "headers too large");
+        RawHttp.exchange(port, "GET /api/info HTTP/1.1\r\nHost: localhost\r\nbad header\r\n\r\n")
+                .assertRefusal(400, "bad-request", "a header line without a colon");
     }
 
     private static void assertSecure(String what, HttpResponse<String> res) {
