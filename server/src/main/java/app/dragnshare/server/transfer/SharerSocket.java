@@ -2,9 +2,7 @@ package app.dragnshare.server.transfer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -53,10 +51,6 @@ public final class SharerSocket implements WsListener, BinaryIntake {
     private static final Duration AUTH_QUEUE_LIMIT = Duration.ofSeconds(60);
 
     private final SocketContext context;
-    private static final int IDLE = 0;
-    private static final int TAKING = 1;
-    private static final int AGAIN = 2;
-
     private final String connectionId;
     private final ReentrantLock sendLock = new ReentrantLock();
     private final SharerTransfers transfers;
@@ -70,9 +64,8 @@ public final class SharerSocket implements WsListener, BinaryIntake {
     /** Set when the first message arrives: the auth timeout is about sending it, not about how long we take to check it. */
     private volatile boolean authReceived;
     private volatile ScheduledFuture<?> authTimer;
-    /** Whether a thread is taking from the inbox (IDLE, TAKING) and whether it must look once more (AGAIN). */
-    private final AtomicInteger taking = new AtomicInteger(IDLE);
-    private final Upkept upkept = new Upkept();
+    /** Set once authenticated: takes from the member's inbox when woken. */
+    private volatile SharerInbox inbox;
 
     public SharerSocket(SocketContext context) {
         this.context = context;
@@ -169,6 +162,14 @@ public final class SharerSocket implements WsListener, BinaryIntake {
         shutdown();
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
+    boolean isDraining() {
+        return draining;
+    }
+
     /** The server is stopping: requests stay in the inbox for the sharer's next connection (elsewhere). */
     void drain() {
         draining = true;
@@ -249,83 +250,31 @@ public final class SharerSocket implements WsListener, BinaryIntake {
         }
         context.presence().claim(who.sessionId(), who.memberId(), connectionId);
         member = who;
-        context.wakeups().register(connectionId, this::wake);
-        context.upkeep().add(upkept);
+        SharerInbox taker = new SharerInbox(this, context, transfers, who, connectionId);
+        inbox = taker;
+        context.wakeups().register(connectionId, taker::wake);
+        context.upkeep().add(taker);
         if (closed) { // it closed while we authenticated: shutdown() may have run before the two lines above
-            context.upkeep().remove(upkept);
+            context.upkeep().remove(taker);
             context.wakeups().unregister(connectionId);
             return;
         }
         send(Messages.ready(who.sessionId(), who.memberId()));
         announcePresence(who);
-        wake(); // whatever waited for the member before it connected
-    }
-
-    /** Something may wait in the inbox: take it on a virtual thread, unless one is taking already (then it looks again). */
-    private void wake() {
-        if (taking.getAndUpdate(state -> state == IDLE ? TAKING : AGAIN) == IDLE) {
-            Thread.ofVirtual().name("socket-inbox").start(this::takeWhileWoken);
-        }
-    }
-
-    private void takeWhileWoken() {
-        do {
-            taking.set(TAKING);
-            takeWaiting();
-        } while (!taking.compareAndSet(TAKING, IDLE));
-    }
-
-    /**
-     * Pops inbox messages without blocking while a transfer slot is free (of this sharer and of
-     * the instance: requests beyond either wait in Redis) and hands each on.
-     */
-    private void takeWaiting() {
-        Member me = member;
-        try {
-            while (!closed && !draining && transfers.tryReserveSlot()) {
-                if (!context.outgoing().tryAcquire()) {
-                    transfers.releaseSlot();
-                    return; // the instance serves its maximum: the upkeep's re-check looks again
-                }
-                boolean started = false;
-                try {
-                    Optional<JsonObject> message = context.inbox().poll(me.sessionId(), me.memberId());
-                    if (message.isEmpty()) {
-                        return;
-                    }
-                    started = dispatch(me, message.get()); // a started transfer keeps its slot and permit
-                } finally {
-                    if (!started) {
-                        transfers.releaseSlot();
-                        context.outgoing().release();
-                    }
-                }
-            }
-        } catch (JedisException e) {
-            if (closed) {
-                return; // the socket closed while this loop waited in Redis (e.g. at shutdown)
-            }
-            if (RedisErrors.isFull(e) || RedisErrors.isPoolExhausted(e)) {
-                // Redis is full, or this instance busy: the socket stays, the upkeep's re-check tries again
-                LOG.warning("sharer " + me.memberId() + " waits: " + e.getMessage());
-                return;
-            }
-            LOG.log(Level.WARNING, "sharer " + me.memberId() + " lost Redis", e);
-            close(WsCloseCodes.UNEXPECTED_CONDITION, "server lost its database; reconnect shortly");
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "inbox of sharer " + me.memberId() + " failed", e);
-            close(WsCloseCodes.UNEXPECTED_CONDITION, "server error; reconnect shortly");
-        }
+        taker.wake(); // whatever waited for the member before it connected
     }
 
     /** A transfer of this socket ended: its instance permit goes back, and a request that waited may start. */
     private void slotFreed() {
         context.outgoing().release();
-        wake();
+        SharerInbox taker = inbox;
+        if (taker != null) {
+            taker.wake();
+        }
     }
 
     /** Handles one inbox message; true when it started a transfer (which then owns a slot). */
-    private boolean dispatch(Member me, JsonObject message) {
+    boolean dispatch(Member me, JsonObject message) {
         String type = message.getString("type", "");
         if (SessionEvents.TYPE_ENDED.equals(type)) {
             close(SESSION_ENDED, "this session has ended");
@@ -354,7 +303,7 @@ public final class SharerSocket implements WsListener, BinaryIntake {
         }
     }
 
-    private void ping() {
+    void ping() {
         sendLock.lock();
         try {
             if (!closed) {
@@ -367,7 +316,7 @@ public final class SharerSocket implements WsListener, BinaryIntake {
         }
     }
 
-    private void close(int code, String reason) {
+    void close(int code, String reason) {
         WsSession session = ws;
         if (session != null && !closed) {
             Member me = member;
@@ -392,7 +341,10 @@ public final class SharerSocket implements WsListener, BinaryIntake {
         }
         closed = true;
         context.sockets().remove(this);
-        context.upkeep().remove(upkept);
+        SharerInbox taker = inbox;
+        if (taker != null) {
+            context.upkeep().remove(taker);
+        }
         context.wakeups().unregister(connectionId);
         ScheduledFuture<?> timer = authTimer;
         if (timer != null) {
@@ -414,57 +366,6 @@ public final class SharerSocket implements WsListener, BinaryIntake {
     private void announcePresence(Member who) {
         context.inbox().pushEvent(who.sessionId(), context.store().members(who.sessionId()).stream()
                 .filter(m -> !m.id().equals(who.memberId())).toList(), SessionEvents.MEMBERS_CHANGED);
-    }
-
-    /** What the instance's {@link SharerUpkeep} sees of this socket. */
-    private final class Upkept implements SharerUpkeep.Sharer {
-        @Override
-        public String sessionId() {
-            return member.sessionId();
-        }
-
-        @Override
-        public String memberId() {
-            return member.memberId();
-        }
-
-        @Override
-        public String connectionId() {
-            return connectionId;
-        }
-
-        @Override
-        public boolean wantsRequests() {
-            return !closed && !draining && transfers.count() < context.settings().maxTransfersPerSender()
-                    && context.outgoing().availablePermits() > 0;
-        }
-
-        @Override
-        public void wake() {
-            SharerSocket.this.wake();
-        }
-
-        @Override
-        public Duration heartbeat() {
-            // Helidon does not tell a listener when its peer vanishes; a failing ping does.
-            // While transfers run, ping more often so their receivers hear within seconds.
-            return transfers.count() == 0 ? context.settings().heartbeat() : context.settings().block();
-        }
-
-        @Override
-        public void ping() {
-            SharerSocket.this.ping();
-        }
-
-        @Override
-        public void replaced() {
-            close(REPLACED, "this member connected again elsewhere");
-        }
-
-        @Override
-        public void sessionEnded() {
-            close(SESSION_ENDED, "this session has ended");
-        }
     }
 
     private static String string(JsonObject json, String name) throws ProtocolException {
