@@ -103,9 +103,8 @@ public final class Wakeups implements AutoCloseable {
                 if (found != null || left <= 0) {
                     return found;
                 }
-                if (woken.tryAcquire(Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS)) {
-                    continue;
-                }
+                // woken, or a re-check is due: look again either way
+                boolean ignored = woken.tryAcquire(Math.min(left, RECHECK.toNanos()), TimeUnit.NANOSECONDS);
             }
         } finally {
             unregister(topic);

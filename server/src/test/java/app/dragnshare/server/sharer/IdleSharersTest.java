@@ -32,7 +32,8 @@ import app.dragnshare.server.transfer.RelayTap;
 /**
  * A thousand idle sharer sockets and two hundred pending downloads on one instance: its Redis
  * connections (CLIENT LIST, by the instance's client name) stay within 64 all along, every
- * sharer hears its download request, and a real transfer still completes.
+ * sharer hears its download request, a real transfer still completes, and a download past
+ * MAX_TRANSFERS_PER_INSTANCE gets 503 server-busy with Retry-After.
  */
 class IdleSharersTest {
     private static final int SESSIONS = 20;
@@ -48,7 +49,7 @@ class IdleSharersTest {
         AtomicInteger requests = new AtomicInteger();
         try (DragNShareServer server = TestServer.start(Map.of(
                 // 32 + 24 + the two subscriptions: 58 at most; the 200 pending downloads hold none while they wait
-                "REDIS_POOL_SIZE", "32", "REDIS_TRANSFER_POOL_SIZE", "24", "MAX_TRANSFERS_PER_INSTANCE", "250"), RelayTap.NONE);
+                "REDIS_POOL_SIZE", "32", "REDIS_TRANSFER_POOL_SIZE", "24", "MAX_TRANSFERS_PER_INSTANCE", Integer.toString(PENDING + 1)), RelayTap.NONE);
              SharerCrowd crowd = new SharerCrowd(text -> {
                  if (text.contains("\"type\":\"request\"")) {
                      requests.incrementAndGet();
@@ -70,15 +71,7 @@ class IdleSharersTest {
             // member i of a session downloads a file of member i+1, who never answers: the download stays pending
             List<CompletableFuture<HttpResponse<Void>>> pending = new ArrayList<>();
             for (int d = 0; d < PENDING; d++) {
-                SharerCrowd.Members session = sessions.get(d % SESSIONS);
-                int member = d / SESSIONS;
-                String fileId = http.post("/api/sessions/" + session.sessionId() + "/files", session.tokens().get(member + 1),
-                        "{\"name\":\"f" + d + ".bin\",\"size\":1000}").json().getString("id");
-                pending.add(downloads.sendAsync(HttpRequest.newBuilder(
-                                url.resolve("/api/sessions/" + session.sessionId() + "/files/" + fileId + "/transfers"))
-                        .header("Authorization", "Bearer " + session.tokens().get(member))
-                        .header("Accept", "text/event-stream").header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(downloadBody())).build(), HttpResponse.BodyHandlers.discarding()));
+                pending.add(downloads.sendAsync(download(url, http, sessions, d), HttpResponse.BodyHandlers.discarding()));
             }
             awaitTrue(() -> requests.get() == PENDING, () -> "every sharer heard its request: " + requests.get());
             assertEquals(PENDING, server.runningDownloads(), "every download is pending on the instance");
@@ -90,6 +83,14 @@ class IdleSharersTest {
                 assertTrue(TestFiles.sameBytes(file, dir.resolve("out").resolve("while-busy.bin")));
             }
             assertEquals(PENDING, server.runningDownloads(), "the pending downloads are still waiting");
+
+            // the instance admits MAX_TRANSFERS_PER_INSTANCE downloads, pending ones included: one more fits, the next is refused
+            pending.add(downloads.sendAsync(download(url, http, sessions, PENDING), HttpResponse.BodyHandlers.discarding()));
+            awaitTrue(() -> requests.get() == PENDING + 1, () -> "the last admitted download reached its sharer: " + requests.get());
+            HttpResponse<String> refused = downloads.send(download(url, http, sessions, PENDING + 1), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, refused.statusCode(), refused.body());
+            assertTrue(refused.body().contains("\"server-busy\""), refused.body());
+            assertEquals("5", refused.headers().firstValue("Retry-After").orElse("none"), "a refused download says when to retry");
             assertEquals(Map.of(), Map.copyOf(crowd.closes()), "no sharer socket was closed");
             System.out.println("IdleSharersTest: at most " + connections.max() + " Redis connections of the instance in "
                     + connections.samples() + " samples");
@@ -97,6 +98,18 @@ class IdleSharersTest {
                     + " Redis connections at most (samples: " + connections.samples() + ")");
             pending.forEach(p -> p.cancel(true));
         }
+    }
+
+    /** Member d/SESSIONS of session d%SESSIONS downloads a new file of the next member, who never answers. */
+    private static HttpRequest download(URI url, Http http, List<SharerCrowd.Members> sessions, int d) throws Exception {
+        SharerCrowd.Members session = sessions.get(d % SESSIONS);
+        int member = d / SESSIONS;
+        String fileId = http.post("/api/sessions/" + session.sessionId() + "/files", session.tokens().get(member + 1),
+                "{\"name\":\"f" + d + ".bin\",\"size\":1000}").json().getString("id");
+        return HttpRequest.newBuilder(url.resolve("/api/sessions/" + session.sessionId() + "/files/" + fileId + "/transfers"))
+                .header("Authorization", "Bearer " + session.tokens().get(member))
+                .header("Accept", "text/event-stream").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(downloadBody())).build();
     }
 
     private static String downloadBody() {
