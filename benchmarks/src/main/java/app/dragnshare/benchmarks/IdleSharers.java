@@ -63,7 +63,8 @@ public final class IdleSharers {
         }
         Map<String, String> env = new java.util.HashMap<>(ServerUnderTest.settings(o.settings("server-settings")));
         env.put("MAX_TRANSFERS_PER_INSTANCE", Integer.toString(maxTransfers));
-        env.putIfAbsent("MAX_CONNECTIONS", Integer.toString(sharers + pending + 1_000)); // every socket and download is a connection
+        // every socket and download is a connection; from 90 % of MAX_CONNECTIONS on, the server closes idle keep-alive ones
+        env.putIfAbsent("MAX_CONNECTIONS", Integer.toString(2 * (sharers + pending) + 1_000));
         run(sharers, pending, samples, o.text("server-heap", "1g"), env, o.text("dir", null), System.out);
         System.exit(0);
     }
