@@ -53,7 +53,7 @@ public class WebSocketIntakeBenchmark {
     /** Helidon's PlainSocket reads at most this much per call and copies it out. */
     private static final int SOCKET_READ = 8 * 1024;
     /** The server's own socket window (BulkWsConnection.WINDOW). */
-    private static final int WINDOW = 16 * 1024;
+    private static final int WINDOW = 8 * 1024;
     /** The server's max-frame-length: MAX_CHUNK_SIZE (1 MiB) + 64 KiB. */
     private static final int MAX_FRAME = 1024 * 1024 + 64 * 1024;
 

@@ -16,7 +16,8 @@ import io.helidon.websocket.WsCloseCodes;
  * first bytes wait here for the rest. Buffers are reused, so a long message is never held whole.
  */
 final class TextDecoder {
-    private static final int PIECE = 8 * 1024;
+    /** Small: every sharer socket keeps one decoder (8 KiB pieces cost 24 KB a socket), and text messages are short. */
+    private static final int PIECE = 1024;
 
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
