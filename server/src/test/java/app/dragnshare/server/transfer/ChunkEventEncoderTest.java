@@ -18,19 +18,19 @@ class ChunkEventEncoderTest {
         ChunkEventEncoder encoder = new ChunkEventEncoder();
         // one encoder reused across lengths that grow, shrink and repeat, as a pool lends it
         int[] lengths = {16, 1, 2, 3, 12287, 12288, 12289, 24576, 262160, 262160, 17, 262160 + 5,
-            3 * 12288 + 2, 1024 * 1024 + 16, 4112};
+            3 * 12288 + 2, 1024 * 1024 + 16, 4112, 16};
+        long[] indexes = {0, 9, 10, 4095, Long.MAX_VALUE};
         for (int length : lengths) {
             int offset = random.nextInt(7);
             byte[] bytes = new byte[offset + length + 3];
             random.nextBytes(bytes);
-            long index = random.nextInt(100_000);
+            long index = length == 16 ? indexes[random.nextInt(indexes.length)] : random.nextInt(100_000);
 
             encoder.encode(index, bytes, offset, length);
 
             String expected = "event: chunk\nid: " + index + "\ndata: "
                     + Base64.getEncoder().encodeToString(Arrays.copyOfRange(bytes, offset, offset + length)) + "\n\n";
-            String actual = new String(encoder.head(), 0, encoder.headLength(), StandardCharsets.US_ASCII)
-                    + new String(encoder.body(), 0, encoder.bodyLength(), StandardCharsets.US_ASCII);
+            String actual = new String(encoder.event(), 0, encoder.eventLength(), StandardCharsets.US_ASCII);
             assertEquals(expected, actual, "length " + length + " at offset " + offset);
         }
     }
