@@ -67,8 +67,7 @@ public class SseChunkBenchmark {
         ByteArrayOutputStream oneEvent = new ByteArrayOutputStream();
         ChunkEventEncoder first = new ChunkEventEncoder();
         first.encode(7, element, 4, element.length - 4);
-        oneEvent.write(first.head(), 0, first.headLength());
-        oneEvent.write(first.body(), 0, first.bodyLength());
+        oneEvent.write(first.event(), 0, first.eventLength());
         // one EventStream for the whole trial, as the Receiver keeps one per transfer
         events = new EventStream(new Repeating(oneEvent.toByteArray()), MAX_LINE);
         ciphertext = new byte[chunkSize + 16];
@@ -81,8 +80,7 @@ public class SseChunkBenchmark {
     @Benchmark
     public long encode() {
         encoder.encode(index++, element, 4, element.length - 4);
-        sink.write(encoder.head(), 0, encoder.headLength());
-        sink.write(encoder.body(), 0, encoder.bodyLength());
+        sink.write(encoder.event(), 0, encoder.eventLength());
         return sink.count;
     }
 

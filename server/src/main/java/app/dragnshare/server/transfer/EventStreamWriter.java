@@ -40,8 +40,7 @@ final class EventStreamWriter implements AutoCloseable {
         ChunkEventEncoder encoder = encoders.borrow();
         try {
             encoder.encode(index, bytes, offset, length);
-            sink.write(encoder.head(), encoder.headLength());
-            sink.write(encoder.body(), encoder.bodyLength());
+            sink.write(encoder.event(), encoder.eventLength());
         } finally {
             encoders.giveBack(encoder);
         }
