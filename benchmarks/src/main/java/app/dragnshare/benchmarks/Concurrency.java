@@ -186,7 +186,7 @@ public final class Concurrency {
                 out.println(format("aggregate: %d × %s = %s in %.2f s: %.1f MB/s (all %d verified by SHA-256)",
                         settings.transfers(), Stats.size(settings.size()), mib(bytes), seconds, report.aggregateMBps(),
                         settings.transfers()));
-                out.println(format("per transfer: slowest %.1f MB/s, median %.1f MB/s, fastest %.1f MB/s",
+                out.println(format("per transfer: slowest %.2f MB/s, median %.2f MB/s, fastest %.2f MB/s",
                         sorted.getFirst(), Stats.median(sorted), sorted.getLast()));
                 out.println(format("CPU s: servers %.1f, redis %.1f, clients (this JVM) the rest; machine busy %.0f%%",
                         report.serverCpuSeconds(), report.redisCpuSeconds(), busy * 100));
