@@ -15,9 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import app.dragnshare.benchmarks.harness.CpuMeter;
 import app.dragnshare.benchmarks.harness.GcLog;
+import app.dragnshare.benchmarks.harness.Instances;
 import app.dragnshare.benchmarks.harness.Machine;
 import app.dragnshare.benchmarks.harness.MetricsReading;
 import app.dragnshare.benchmarks.harness.Options;
@@ -36,27 +38,39 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  * this harness JVM (2N JVMs on two cores would measure JVM start-up, not the server); every copy
  * is checked against the source's SHA-256.
  *
+ * With {@code --instances 2} two server processes share one Redis and one JWT_KEY: every sharer
+ * is connected to instance A and every receiver downloads from instance B, so each chunk crosses
+ * instances through Redis.
+ *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.Concurrency [--transfers 50] [--size 20m]
- *      [--server-heap 128m] [--server-settings NAME=VALUE,...] [--dir DIR] [--quick]
+ *      [--instances 1|2] [--server-heap 128m] [--server-settings NAME=VALUE,...] [--dir DIR] [--quick]
  * </pre>
  */
 public final class Concurrency {
-    private static final Set<String> VALUED = Set.of("transfers", "size", "server-heap", "dir", "server-settings");
+    private static final Set<String> VALUED = Set.of("transfers", "size", "server-heap", "dir", "server-settings",
+            "instances");
     private static final Set<String> FLAGS = Set.of("quick");
 
     /** @param serverSettings the server's environment on top of the harness's (e.g. PEER_TIMEOUT=30s to test a hypothesis) */
-    public record Settings(int transfers, long size, String serverHeap, String dir, Map<String, String> serverSettings) {
+    /** @param instances 1, or 2: sharers on instance A, receivers on B, one Redis */
+    public record Settings(int transfers, long size, String serverHeap, String dir, Map<String, String> serverSettings,
+                           int instances) {
         public static Settings from(Options o) {
             boolean quick = o.flag("quick");
             return new Settings(o.integer("transfers", quick ? 4 : 50), o.bytes("size", quick ? 1L << 20 : 20L << 20),
-                    o.text("server-heap", "128m"), o.text("dir", null), o.settings("server-settings"));
+                    o.text("server-heap", "128m"), o.text("dir", null), o.settings("server-settings"),
+                    o.integer("instances", 1));
         }
     }
 
-    /** @param perTransferMBps each transfer's own rate, from the common start to its end */
+    /**
+     * @param perTransferMBps       each transfer's own rate, from the common start to its end
+     * @param serverPeakRss         the largest of the instances' peaks, as peakHeapUsed; serverCpuSeconds is their sum
+     * @param peakRedisConnections  the instances' connections to the shared Redis, at most (-1 with one instance)
+     */
     public record Report(int transfers, long bytes, double seconds, List<Double> perTransferMBps, long serverPeakRss,
-                         long peakHeapUsed, double serverCpuSeconds, double redisCpuSeconds) {
+                         long peakHeapUsed, double serverCpuSeconds, double redisCpuSeconds, long peakRedisConnections) {
         public double aggregateMBps() {
             return Stats.megabytesPerSecond(bytes, seconds);
         }
@@ -73,7 +87,8 @@ public final class Concurrency {
     public static Report run(Settings settings, PrintStream out) throws Exception {
         ProjectJars jars = ProjectJars.find();
         out.println("Drag-n-Share concurrency: " + settings.transfers() + " transfers × " + Stats.size(settings.size())
-                + " at once, server -Xmx" + settings.serverHeap() + ", clients in-process (jdk-client classes)");
+                + " at once, " + (settings.instances() == 1 ? "one server" : "sharers on instance A, receivers on B, one Redis")
+                + " -Xmx" + settings.serverHeap() + ", clients in-process (jdk-client classes)");
         out.println("machine: " + Machine.describe());
         out.println("load average before: " + Machine.loadAverage());
         if (!settings.serverSettings().isEmpty()) {
@@ -81,21 +96,26 @@ public final class Concurrency {
         }
         try (WorkDir dir = WorkDir.create(settings.dir(), "dns-concurrency-", out);
              CpuMeter meter = new CpuMeter();
-             ServerUnderTest server = ServerUnderTest.start(jars, settings.serverHeap(), dir.path(),
-                     ServerUnderTest.settings(settings.serverSettings()), List.of());
+             Instances servers = Instances.start(settings.instances(), jars, settings.serverHeap(), dir.path(),
+                     ServerUnderTest.settings(settings.serverSettings()));
              ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
-            out.println("server: pid " + server.handle().pid() + " with " + server.redisDescription());
+            for (ServerUnderTest server : servers.all()) {
+                out.println(servers.name(server) + ": pid " + server.handle().pid() + " at " + server.url());
+            }
+            out.println("Redis: " + servers.redisDescription());
             // one file shared by every session: the server sees N independent transfers all the same
             TestData data = TestData.create(dir.resolve("payload.bin"), settings.size(), 42);
             List<SharerAndReceiver> pairs = new ArrayList<>();
             try {
                 for (int i = 0; i < settings.transfers(); i++) {
-                    pairs.add(SharerAndReceiver.open(server.url(), data, dir.resolve("received-" + i)));
+                    pairs.add(SharerAndReceiver.open(servers.sharerSide().url(), servers.receiverSide().url(), data,
+                            dir.resolve("received-" + i)));
                 }
-                meter.watch(server.handle());
-                server.embeddedRedis().ifPresent(meter::watch);
-                double server0 = seconds(meter, server.handle());
-                double redis0 = server.embeddedRedis().map(r -> seconds(meter, r)).orElse(Double.NaN);
+                servers.all().forEach(s -> meter.watch(s.handle()));
+                servers.redisProcess().ifPresent(meter::watch);
+                List<Double> cpu0 = servers.all().stream().map(s -> seconds(meter, s.handle())).toList();
+                double redis0 = servers.redisProcess().map(r -> seconds(meter, r)).orElse(Double.NaN);
+                long redisConnectionsIdle = servers.redisConnections();
 
                 CountDownLatch go = new CountDownLatch(1);
                 List<Future<Double>> results = new ArrayList<>();
@@ -107,6 +127,8 @@ public final class Concurrency {
                         return (System.nanoTime() - start[0]) / 1e9;
                     }));
                 }
+                AtomicLong redisConnectionsPeak = new AtomicLong(redisConnectionsIdle);
+                Future<?> sampler = threads.submit(() -> sampleConnections(servers, redisConnectionsPeak));
                 Machine.CpuTicks machine0 = Machine.CpuTicks.now();
                 start[0] = System.nanoTime();
                 go.countDown();
@@ -124,41 +146,76 @@ public final class Concurrency {
                 }
                 double seconds = (System.nanoTime() - start[0]) / 1e9;
                 double busy = Machine.CpuTicks.now().busySince(machine0);
+                sampler.cancel(true);
                 for (SharerAndReceiver pair : pairs) {
                     pair.takeSharerProblems().forEach(failures::add);
                 }
-                MetricsReading metrics = server.metrics();
-                if (!failures.isEmpty() || metrics.value("dns_transfers_completed_total") != settings.transfers()
-                        || metrics.sum("dns_transfers_failed_total") != 0) {
-                    out.println(format("FAILED: %d of %d transfers did not verify after %.1f s; the server counted %.0f completed, "
-                                    + "failed by cause: %s; machine busy %.0f%%", settings.transfers() - ends.size(),
-                            settings.transfers(), seconds, metrics.value("dns_transfers_completed_total"),
-                            failedByCause(metrics), busy * 100));
+                List<MetricsReading> metrics = new ArrayList<>();
+                for (ServerUnderTest server : servers.all()) {
+                    metrics.add(server.metrics());
+                }
+                double completed = metrics.stream().mapToDouble(m -> m.sum("dns_transfers_completed_total")).sum();
+                double failed = metrics.stream().mapToDouble(m -> m.sum("dns_transfers_failed_total")).sum();
+                if (!failures.isEmpty() || completed != settings.transfers() || failed != 0) {
+                    out.println(format("FAILED: %d of %d transfers did not verify after %.1f s; the servers counted %.0f completed; "
+                                    + "machine busy %.0f%%", settings.transfers() - ends.size(), settings.transfers(), seconds,
+                            completed, busy * 100));
+                    for (int i = 0; i < metrics.size(); i++) {
+                        out.println("  " + servers.name(servers.all().get(i)) + " failed by cause: " + failedByCause(metrics.get(i)));
+                    }
                     failures.forEach(f -> out.println("  " + f));
                     throw new IllegalStateException(failures.size() + " failures; see above");
                 }
-                ProcStatus status = server.status();
                 long bytes = settings.transfers() * settings.size();
+                List<ProcStatus> statuses = servers.all().stream().map(ServerUnderTest::status).toList();
+                List<Long> heaps = new ArrayList<>();
+                List<Double> cpus = new ArrayList<>();
+                for (int i = 0; i < servers.all().size(); i++) {
+                    ServerUnderTest server = servers.all().get(i);
+                    heaps.add(GcLog.peakBefore(server.collections()));
+                    cpus.add(seconds(meter, server.handle()) - cpu0.get(i));
+                }
                 Report report = new Report(settings.transfers(), bytes, seconds,
                         ends.stream().map(s -> Stats.megabytesPerSecond(settings.size(), s)).toList(),
-                        status.peakRssBytes(), GcLog.peakBefore(server.collections()),
-                        seconds(meter, server.handle()) - server0,
-                        server.embeddedRedis().map(r -> seconds(meter, r)).orElse(Double.NaN) - redis0);
+                        statuses.stream().mapToLong(ProcStatus::peakRssBytes).max().orElseThrow(),
+                        heaps.stream().mapToLong(Long::longValue).max().orElseThrow(),
+                        cpus.stream().mapToDouble(Double::doubleValue).sum(),
+                        servers.redisProcess().map(r -> seconds(meter, r)).orElse(Double.NaN) - redis0,
+                        redisConnectionsPeak.get());
                 List<Double> sorted = report.perTransferMBps().stream().sorted().toList();
                 out.println(format("aggregate: %d × %s = %s in %.2f s: %.1f MB/s (all %d verified by SHA-256)",
                         settings.transfers(), Stats.size(settings.size()), mib(bytes), seconds, report.aggregateMBps(),
                         settings.transfers()));
-                out.println(format("per transfer: slowest %.1f MB/s, median %.1f MB/s, fastest %.1f MB/s",
+                out.println(format("per transfer: slowest %.2f MB/s, median %.2f MB/s, fastest %.2f MB/s",
                         sorted.getFirst(), Stats.median(sorted), sorted.getLast()));
-                out.println(format("CPU s: server %.1f, redis %.1f, clients (this JVM) the rest; machine busy %.0f%%",
+                out.println(format("CPU s: servers %.1f, redis %.1f, clients (this JVM) the rest; machine busy %.0f%%",
                         report.serverCpuSeconds(), report.redisCpuSeconds(), busy * 100));
-                out.println(format("server: peak heap used %s (-Xmx%s), peak RSS %s, platform threads now %d",
-                        mib(report.peakHeapUsed()), settings.serverHeap(), mib(report.serverPeakRss()), status.threads()));
+                for (int i = 0; i < servers.all().size(); i++) {
+                    out.println(format("%s: CPU %.1f s, peak heap used %s (-Xmx%s), peak RSS %s, platform threads now %d",
+                            servers.name(servers.all().get(i)), cpus.get(i), mib(heaps.get(i)), settings.serverHeap(),
+                            mib(statuses.get(i).peakRssBytes()), statuses.get(i).threads()));
+                }
+                if (report.peakRedisConnections() >= 0) {
+                    out.println(format("Redis connections of both instances: %d before the transfers, peak %d during them",
+                            redisConnectionsIdle, report.peakRedisConnections()));
+                }
                 out.println("load average after: " + Machine.loadAverage());
                 dir.succeeded();
                 return report;
             } finally {
                 pairs.forEach(SharerAndReceiver::close);
+            }
+        }
+    }
+
+    /** The most Redis connections the instances hold while the transfers run, read every half second. */
+    private static void sampleConnections(Instances servers, AtomicLong peak) {
+        while (!Thread.currentThread().isInterrupted()) {
+            peak.accumulateAndGet(servers.redisConnections(), Math::max);
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                return;
             }
         }
     }

@@ -91,6 +91,16 @@ class QuickModeTest {
     }
 
     @Test
+    void concurrencyQuickOverTwoInstancesVerifiesEveryTransfer() throws Exception {
+        Captured out = new Captured();
+        Concurrency.Report report = Concurrency.run(Concurrency.Settings.from(
+                Options.parse(new String[] {"--quick", "--instances", "2"}, Set.of("instances"), Set.of("quick"))), out.stream);
+        assertEquals(4, report.perTransferMBps().size(), out.text());
+        assertTrue(report.peakRedisConnections() > 0, "both instances on the harness's Redis:\n" + out.text());
+        assertTrue(out.text().contains("B: CPU"), out.text());
+    }
+
+    @Test
     void soakQuickRunsTransfersWithoutErrors() throws Exception {
         Captured out = new Captured();
         Soak.Report report = Soak.run(Soak.Settings.from(options("--quick")), out.stream);

@@ -41,7 +41,15 @@ public final class SharerAndReceiver implements AutoCloseable {
 
     /** Creates a session, shares {@code data} in it over a sharer socket, and joins it as a receiver that saves into {@code out}. */
     public static SharerAndReceiver open(URI server, TestData data, Path out) throws Exception {
-        ServerApi sharerApi = new ServerApi(server);
+        return open(server, server, data, out);
+    }
+
+    /**
+     * The same with the sharer on {@code sharerServer} and the receiver on {@code receiverServer}:
+     * two instances on one Redis (and one JWT_KEY), so every chunk crosses from one to the other.
+     */
+    public static SharerAndReceiver open(URI sharerServer, URI receiverServer, TestData data, Path out) throws Exception {
+        ServerApi sharerApi = new ServerApi(sharerServer);
         Membership host = sharerApi.createSession();
         SessionKeys keys = SessionKeys.derive(host.sessionId(), SessionKeys.newSecret());
         String name = data.path().getFileName().toString();
@@ -70,7 +78,7 @@ public final class SharerAndReceiver implements AutoCloseable {
         SharerConnection connection = SharerConnection.open(sharerApi, host.token(), sender);
         sender.attach(connection);
 
-        ServerApi receiverApi = new ServerApi(server);
+        ServerApi receiverApi = new ServerApi(receiverServer);
         Membership guest = receiverApi.join(host.sessionId(), host.joinCode());
         RemoteFile remote = receiverApi.listFiles(guest).stream().filter(f -> f.id().equals(fileId)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the shared file is not in the session's list"));
