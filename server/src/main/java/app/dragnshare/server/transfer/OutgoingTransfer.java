@@ -213,6 +213,11 @@ final class OutgoingTransfer {
                 }
                 case TransferChannel.Timeout timeout -> {
                     if (!channel.isAlive(TransferChannel.Side.RECEIVER)) {
+                        // its side may have said "done" and left between our wait's end and this check
+                        if (channel.pushAndTakeCredits(null, 1) instanceof TransferChannel.Control last) {
+                            answer(last.message());
+                            return;
+                        }
                         link.send(Messages.cancel(transferId, Failure.RECEIVER_GONE.code(), Failure.RECEIVER_GONE.message()));
                         end(null, false);
                         return;
