@@ -88,7 +88,7 @@ class SessionApiTest {
         assertEquals(400, twice.status(), "a member named twice (PROTOCOL.md §1)");
         assertEquals("bad-json", twice.error());
         assertEquals(413, http.post(files, token, "{\"name\":\"a\",\"size\":1099511627777}").status(), "over MAX_FILE_SIZE");
-        Http.Reply huge = http.post(files, token, "{\"name\":\"" + "a".repeat(70_000) + "\",\"size\":1}");
+        Http.Reply huge = http.postExpectingContinue(files, token, "{\"name\":\"" + "a".repeat(70_000) + "\",\"size\":1}");
         assertEquals(413, huge.status(), "a body over MAX_REQUEST_BYTES");
         Http.Reply ok = http.post(files, token, "{\"name\":\"../../etc/passwd\",\"size\":0}");
         assertEquals(201, ok.status(), "path-like names are metadata; receivers make them safe");

@@ -44,6 +44,16 @@ public final class Http {
         return send(request);
     }
 
+    /**
+     * A POST that sends its body only after the server said "100 Continue", as clients do for large
+     * bodies: a server that refuses the request from its headers (413) then answers before any body
+     * is on the way, instead of closing a connection the client is still writing to.
+     */
+    public Reply postExpectingContinue(String path, String token, String body) throws Exception {
+        return send(builder(path, token).header("Content-Type", "application/json").expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public Reply patch(String path, String token, String body) throws Exception {
         return send(builder(path, token).header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
