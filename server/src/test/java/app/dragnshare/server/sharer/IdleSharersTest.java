@@ -73,7 +73,8 @@ class IdleSharersTest {
             for (int d = 0; d < PENDING; d++) {
                 pending.add(downloads.sendAsync(download(url, http, sessions, d), HttpResponse.BodyHandlers.discarding()));
             }
-            awaitTrue(() -> requests.get() == PENDING, () -> "every sharer heard its request: " + requests.get());
+            awaitTrue(() -> requests.get() == PENDING, () -> "every sharer heard its request: " + requests.get()
+                    + "; sockets closed: " + crowd.closes() + "; downloads already answered: " + answered(pending));
             assertEquals(PENDING, server.runningDownloads(), "every download is pending on the instance");
 
             Path file = TestFiles.random(dir, "while-busy.bin", 3_000_000, 7);
@@ -100,6 +101,12 @@ class IdleSharersTest {
         }
     }
 
+    /** Status of each pending download that has already ended (none should have), for a failure's message. */
+    private static List<String> answered(List<CompletableFuture<HttpResponse<Void>>> pending) {
+        return pending.stream().filter(CompletableFuture::isDone)
+                .map(p -> p.handle((r, e) -> e == null ? Integer.toString(r.statusCode()) : e.toString()).join()).toList();
+    }
+
     /** Member d/SESSIONS of session d%SESSIONS downloads a new file of the next member, who never answers. */
     private static HttpRequest download(URI url, Http http, List<SharerCrowd.Members> sessions, int d) throws Exception {
         SharerCrowd.Members session = sessions.get(d % SESSIONS);
@@ -124,10 +131,10 @@ class IdleSharersTest {
 
     private static void awaitTrue(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what)
             throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within 30 s: " + what.get());
+                throw new AssertionError("not within 60 s: " + what.get());
             }
             Thread.sleep(50);
         }
