@@ -79,7 +79,7 @@ public final class Receiver {
         random.nextBytes(id);
         String transferId = BASE64URL.encodeToString(id);
         TransferKeys own = new TransferKeys();
-        byte[] mac = keys.requestMac(transferId, file.id(), own.publicKey());
+        byte[] mac = keys.requestMac(transferId, file.id(), own.publicKey(), 0);
         // createFile, not createTempFile: the saved file gets the user's usual permissions (umask), not 0600
         Path temp = Files.createFile(folder.resolve(".dns-" + transferId + ".part"));
         boolean complete = false;
@@ -149,13 +149,13 @@ public final class Receiver {
             JsonFields offer = JsonFields.parse(event.text());
             byte[] senderKey = offer.base64Url("publicKey");
             OfferTerms terms = new OfferTerms(senderKey, offer.string("name"), offer.number("size"),
-                    offer.number("chunkSize"), offer.number("chunks"));
+                    offer.number("chunkSize"), offer.number("chunks"), 0);
             keys.verifyOffer(transferId, file.id(), own.publicKey(), terms, offer.base64Url("hmac"));
             if (terms.size() < 0 || terms.chunkSize() < 1 || terms.chunkSize() > 64 * 1024 * 1024
                     || terms.chunks() != Chunking.chunks(terms.size(), terms.chunkSize())) {
                 throw new TamperingException("the offer's chunking does not add up");
             }
-            ChunkCipher cipher = own.cipher(keys, transferId, senderKey, true);
+            ChunkCipher cipher = own.agree(keys, transferId, senderKey, true).cipher();
             return new Incoming(terms.name(), terms.size(), (int) terms.chunkSize(), terms.chunks(), cipher);
         } catch (JsonException e) {
             throw new TamperingException("the offer is malformed: " + e.getMessage());

@@ -112,11 +112,11 @@ public final class Sender implements SharerConnection.Handler {
         }
         try {
             byte[] receiverKey = message.base64Url("publicKey");
-            keys.verifyRequest(transferId, fileId, receiverKey, message.base64Url("hmac"));
+            keys.verifyRequest(transferId, fileId, receiverKey, 0, message.base64Url("hmac"));
             TransferKeys own = new TransferKeys();
-            ChunkCipher cipher = own.cipher(keys, transferId, receiverKey, false);
+            ChunkCipher cipher = own.agree(keys, transferId, receiverKey, false).cipher();
             long chunks = Chunking.chunks(file.size(), chunkSize);
-            OfferTerms terms = new OfferTerms(own.publicKey(), file.name(), file.size(), chunkSize, chunks);
+            OfferTerms terms = new OfferTerms(own.publicKey(), file.name(), file.size(), chunkSize, chunks, 0);
             Outgoing transfer = new Outgoing(transferId, file, cipher, chunks);
             transfers.put(transferId, transfer);
             Map<String, Object> offer = new LinkedHashMap<>();

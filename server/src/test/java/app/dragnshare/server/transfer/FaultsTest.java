@@ -268,7 +268,7 @@ class FaultsTest {
             String transferId = b64.encodeToString(new byte[16]);
             byte[] key = new app.dragnshare.client.crypto.TransferKeys().publicKey();
             String body = "{\"transferId\":\"" + transferId + "\",\"publicKey\":\"" + b64.encodeToString(key)
-                    + "\",\"hmac\":\"" + b64.encodeToString(invite.keys().requestMac(transferId, fileId, key)) + "\"}";
+                    + "\",\"hmac\":\"" + b64.encodeToString(invite.keys().requestMac(transferId, fileId, key, 0)) + "\"}";
             return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                             java.net.URI.create(invite.server() + "/api/sessions/" + invite.sessionId() + "/files/" + fileId
                                     + "/transfers"))
