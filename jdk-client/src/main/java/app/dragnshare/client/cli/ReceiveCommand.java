@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,6 +41,7 @@ final class ReceiveCommand {
         Invite invite = Invite.parse(args.operands().getFirst());
         Set<String> wanted = new LinkedHashSet<>(args.operands().subList(1, args.operands().size()));
         Path folder = Path.of(args.option("out", "."));
+        Duration grace = grace(args);
 
         ServerApi api = new ServerApi(invite.server());
         Membership me = api.join(invite.sessionId(), invite.joinCode());
@@ -70,7 +72,7 @@ final class ReceiveCommand {
         if (!Files.isWritable(folder)) {
             throw new CliException(ExitCode.LOCAL_IO, "cannot write into " + folder);
         }
-        Receiver receiver = new Receiver(api, me, keys, folder);
+        Receiver receiver = new Receiver(api, me, keys, folder, grace);
         CliException firstFailure = null;
         for (RemoteFile file : files) {
             try {
@@ -93,5 +95,19 @@ final class ReceiveCommand {
         if (firstFailure != null) {
             throw new CliException(firstFailure.exitCode(), "some files were not received");
         }
+    }
+
+    /** How long a dropped download waits for the sharer to come back: --wait SECONDS. */
+    private static Duration grace(Arguments args) throws CliException {
+        String text = args.option("wait", Long.toString(Receiver.DEFAULT_GRACE.toSeconds()));
+        try {
+            long seconds = Long.parseLong(text);
+            if (seconds >= 0 && seconds <= 7 * 24 * 3600) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new CliException(ExitCode.USAGE, "--wait takes seconds, from 0 to 604800, not \"" + TerminalText.visible(text) + "\"");
     }
 }
