@@ -133,6 +133,9 @@ public final class Receiver {
                 failure = e;
             }
             // the stream dropped or the sharer is away: wait for it, then go on from the last verified chunk
+            if (grace.isZero()) {
+                throw gaveUp(failure, part);
+            }
             if (pausedAt == 0 || part.verifiedChunks() > verifiedAtPause) {
                 pausedAt = System.nanoTime();
                 verifiedAtPause = part.verifiedChunks();

@@ -89,7 +89,7 @@ public final class Cli {
     }
 
     /** Starts a command without waiting for it. */
-    public static Running start(String... args) throws Exception {
+    public static Running background(String... args) throws Exception {
         Path stdout = Files.createTempFile("dns-cli-", ".out");
         Path stderr = Files.createTempFile("dns-cli-", ".err");
         Process process = start(args).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
