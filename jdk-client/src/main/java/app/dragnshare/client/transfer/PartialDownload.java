@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 import app.dragnshare.client.json.Json;
 import app.dragnshare.client.json.JsonException;
@@ -24,11 +25,12 @@ import app.dragnshare.client.json.JsonFields;
  * and chunk size it belongs to. The part holds only verified chunks, written in order, so its
  * whole chunks are what was verified; a later run resumes after them (PROTOCOL.md §4.8). After
  * a reboot the part's length may run ahead of data the disk never got, so the record also keeps
- * a count that was forced to disk, and the boot it was written in. A part whose record does not
- * match is started over, never mixed. A run holds a lock on the part while it writes.
+ * a count that was forced to disk, and the boot it was written in; a thread of its own forces
+ * the part every two seconds, so the download never waits for the disk. A part whose record does
+ * not match is started over, never mixed. A run holds a lock on the part while it writes.
  */
 final class PartialDownload implements AutoCloseable {
-    private static final long PERSIST_EVERY_NANOS = 2_000_000_000L;
+    private static final long SYNC_EVERY_NANOS = 2_000_000_000L;
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
 
     private final Path folder;
@@ -43,7 +45,11 @@ final class PartialDownload implements AutoCloseable {
     private long size;
     private long chunkSize;
     private volatile long verified; // read by the progress reports
-    private long lastPersist;
+    /** Chunks known to be on disk (forced), as the record last said. */
+    private long durable;
+    /** Forces the part and rewrites the record, every {@link #SYNC_EVERY_NANOS}, while the part is written. */
+    private Thread syncer;
+    private volatile boolean closing;
     /** Why a part found on disk was not reused, or null. */
     private final String discarded;
 
@@ -116,7 +122,10 @@ final class PartialDownload implements AutoCloseable {
         chunkSize = offeredChunkSize;
         channel.truncate(Math.min(size, start * chunkSize)); // drops a chunk that was half written when we stopped
         channel.position(Math.min(size, start * chunkSize));
-        persist(true);
+        sync();
+        if (syncer == null) {
+            syncer = Thread.ofVirtual().name("part-sync").start(this::syncEvery);
+        }
     }
 
     /** Writes chunk {@code index}'s verified plaintext at the end of the part. */
@@ -129,14 +138,12 @@ final class PartialDownload implements AutoCloseable {
             channel.write(buffer);
         }
         verified++;
-        if (System.nanoTime() - lastPersist > PERSIST_EVERY_NANOS) {
-            persist(true);
-        }
     }
 
     /** Forgets what was verified: the next request starts at chunk 0. */
-    void restart() throws IOException {
+    synchronized void restart() throws IOException {
         verified = 0;
+        durable = 0;
         name = null;
         chunkSize = 0;
         channel.truncate(0);
@@ -165,9 +172,10 @@ final class PartialDownload implements AutoCloseable {
         if (!channel.isOpen()) {
             return;
         }
+        stopSyncing();
         try {
             if (verified > 0) {
-                persist(false);
+                writeRecord();
             }
         } finally {
             lock.release();
@@ -179,15 +187,45 @@ final class PartialDownload implements AutoCloseable {
         }
     }
 
-    /**
-     * Writes the record (write a copy, then rename over it, so a crash leaves the old or the new).
-     * {@code durable}: first force the part to disk, so the record's count survives a power cut.
-     */
-    private void persist(boolean durable) throws IOException {
-        if (durable) {
-            channel.force(false);
+    /** Forces what was written so far to disk, then says so in the record: that count survives a power cut. */
+    private synchronized void sync() throws IOException {
+        if (name == null) {
+            return; // started over, and no offer taken yet: nothing to say
         }
-        lastPersist = System.nanoTime();
+        long written = verified; // every chunk counted here was written before: force() takes it to disk
+        channel.force(false);
+        durable = Math.max(durable, written);
+        writeRecord();
+    }
+
+    private void syncEvery() {
+        try {
+            while (!closing) {
+                LockSupport.parkNanos(SYNC_EVERY_NANOS); // not sleep(): an interrupt would close the channel inside force()
+                if (!closing && channel.isOpen()) {
+                    sync();
+                }
+            }
+        } catch (IOException e) {
+            // the download fails on its own writes; a record that lags only costs a few chunks again
+        }
+    }
+
+    private void stopSyncing() {
+        closing = true;
+        Thread t = syncer;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Writes the record: a copy, then renamed over it, so a crash leaves the old one or the new one. */
+    private synchronized void writeRecord() throws IOException {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("version", 1L);
         fields.put("sessionId", sessionId);
@@ -195,7 +233,7 @@ final class PartialDownload implements AutoCloseable {
         fields.put("name", name);
         fields.put("size", size);
         fields.put("chunkSize", chunkSize);
-        fields.put("durable", durable ? verified : durableOf(read(record)));
+        fields.put("durable", durable);
         String boot = bootId();
         if (boot != null) {
             fields.put("boot", boot);
@@ -240,6 +278,7 @@ final class PartialDownload implements AutoCloseable {
             name = r.string("name");
             size = r.number("size");
             chunkSize = chunkSizeSaved;
+            durable = Math.min(usable, r.number("durable"));
             verified = usable; // the last chunk is always fetched again, so the receipt covers a real end
             return null;
         } catch (JsonException | RuntimeException e) {
@@ -273,10 +312,6 @@ final class PartialDownload implements AutoCloseable {
         } catch (JsonException | RuntimeException e) {
             return Map.of(); // damaged: adopt() starts over and says so
         }
-    }
-
-    private static long durableOf(Map<String, Object> saved) {
-        return saved != null && saved.get("durable") instanceof Long n ? n : 0;
     }
 
     /** Changes with every boot of a Linux machine; null elsewhere (then only forced counts are trusted). */
