@@ -56,14 +56,29 @@ export async function deriveChunkKey(ecdhSecret, secret, transferId, receiverKey
   return hkdf(ecdhSecret, secret, transcript('dns/v1 chunk key', transferId, receiverKey, senderKey));
 }
 
-export function requestTranscript(transferId, fileId, receiverKey) {
-  return transcript('dns/v1 request', transferId, fileId, receiverKey);
+/** receiptKey = HKDF(z, salt = secret, info = T("dns/v2 receipt key", transferId, B, A)) (§4.5). */
+export async function deriveReceiptKey(ecdhSecret, secret, transferId, receiverKey, senderKey) {
+  return hkdf(ecdhSecret, secret, transcript('dns/v2 receipt key', transferId, receiverKey, senderKey));
 }
 
-/** terms: { senderKey, name, size, chunkSize, chunks } — everything the offer HMAC commits to. */
+/** A resumed request or offer (start > 0) ends with uint64(start); a whole-file one is version 1's bytes (§4.3). */
+function withStart(fields, start = 0) {
+  return start > 0 ? [...fields, u64(start)] : fields;
+}
+
+export function requestTranscript(transferId, fileId, receiverKey, start = 0) {
+  return transcript(...withStart(['dns/v1 request', transferId, fileId, receiverKey], start));
+}
+
+/** terms: { senderKey, name, size, chunkSize, chunks, start } — everything the offer HMAC commits to. */
 export function offerTranscript(transferId, fileId, receiverKey, terms) {
-  return transcript('dns/v1 offer', transferId, fileId, receiverKey, terms.senderKey,
-    terms.name, u64(terms.size), u64(terms.chunkSize), u64(terms.chunks));
+  return transcript(...withStart(['dns/v1 offer', transferId, fileId, receiverKey, terms.senderKey,
+    terms.name, u64(terms.size), u64(terms.chunkSize), u64(terms.chunks)], terms.start));
+}
+
+/** What the receipt's HMAC covers (§4.9): this transfer's offer HMAC, which commits to the whole offer, and the chunk count. */
+export function receiptTranscript(transferId, offerMac, chunks) {
+  return transcript('dns/v2 receipt', transferId, offerMac, u64(chunks));
 }
 
 /**
@@ -85,8 +100,8 @@ export class SessionKeys {
     return new SessionKeys(secret.slice(), macKey);
   }
 
-  async requestMac(transferId, fileId, receiverKey) {
-    return new Uint8Array(await subtle.sign('HMAC', this.#macKey, requestTranscript(transferId, fileId, receiverKey)));
+  async requestMac(transferId, fileId, receiverKey, start = 0) {
+    return new Uint8Array(await subtle.sign('HMAC', this.#macKey, requestTranscript(transferId, fileId, receiverKey, start)));
   }
 
   async offerMac(transferId, fileId, receiverKey, terms) {
@@ -94,9 +109,9 @@ export class SessionKeys {
   }
 
   // subtle.verify compares in constant time, as §4.3 asks
-  async verifyRequest(transferId, fileId, receiverKey, mac) {
+  async verifyRequest(transferId, fileId, receiverKey, mac, start = 0) {
     const ok = mac.length === 32
-      && await subtle.verify('HMAC', this.#macKey, mac, requestTranscript(transferId, fileId, receiverKey));
+      && await subtle.verify('HMAC', this.#macKey, mac, requestTranscript(transferId, fileId, receiverKey, start));
     if (!ok) throw new TamperingError("the receiver's key was altered on the way (request HMAC does not verify)");
   }
 
@@ -106,13 +121,52 @@ export class SessionKeys {
     if (!ok) throw new TamperingError("the sharer's key or file details were altered on the way (offer HMAC does not verify)");
   }
 
-  /** Agrees on this transfer's chunk cipher from our key pair and the peer's (HMAC-checked) key. */
-  async chunkCipher(own, peerKey, transferId, weAreReceiver) {
+  /**
+   * Agrees on this transfer's keys from our key pair and the peer's (HMAC-checked) key: the chunk
+   * cipher and the receipt key (§4.5), both from one ECDH secret, which is not kept.
+   */
+  async agree(own, peerKey, transferId, weAreReceiver) {
     const z = await ecdhSecret(own.privateKey, peerKey);
     const receiverKey = weAreReceiver ? own.publicKey : peerKey;
     const senderKey = weAreReceiver ? peerKey : own.publicKey;
-    const keyBytes = await deriveChunkKey(z, this.#secret, transferId, receiverKey, senderKey);
-    return ChunkCipher.create(keyBytes, transferId);
+    const [chunkKey, receiptKey] = await Promise.all([
+      deriveChunkKey(z, this.#secret, transferId, receiverKey, senderKey),
+      deriveReceiptKey(z, this.#secret, transferId, receiverKey, senderKey),
+    ]);
+    return { cipher: await ChunkCipher.create(chunkKey, transferId), receipt: await ReceiptKey.create(receiptKey, transferId) };
+  }
+
+  async chunkCipher(own, peerKey, transferId, weAreReceiver) {
+    return (await this.agree(own, peerKey, transferId, weAreReceiver)).cipher;
+  }
+}
+
+/**
+ * One transfer's receipt (§4.9): the receiver's HMAC, under a key only the two ends derive, that it
+ * verified every chunk of the offer. The server relays it but cannot make one.
+ */
+export class ReceiptKey {
+  #key;
+  #transferId;
+
+  constructor(key, transferId) {
+    this.#key = key;
+    this.#transferId = transferId;
+  }
+
+  static async create(keyBytes, transferId) {
+    const key = await subtle.importKey('raw', keyBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    return new ReceiptKey(key, transferId);
+  }
+
+  async sign(offerMac, chunks) {
+    return new Uint8Array(await subtle.sign('HMAC', this.#key, receiptTranscript(this.#transferId, offerMac, chunks)));
+  }
+
+  /** Constant-time, as the sharer must compare (§4.9). */
+  async verify(offerMac, chunks, receipt) {
+    return receipt.length === 32
+      && subtle.verify('HMAC', this.#key, receipt, receiptTranscript(this.#transferId, offerMac, chunks));
   }
 }
 

@@ -44,6 +44,21 @@ async (vectors) => {
     chunkKey: toHex(chunkKey),
     chunks,
   };
+  // the receipt (§4.9) over the whole-file offer, and the same transfer resumed at inputs.resume.start
+  const receiptKey = await c.deriveReceiptKey(z, secret, transferId, receiverKey, senderKey);
+  const receipts = await c.ReceiptKey.create(receiptKey, transferId);
+  const { start } = inputs.resume;
+  const resumedTerms = { ...terms, start };
+  const resumedOfferMac = await keys.offerMac(transferId, fileId, receiverKey, resumedTerms);
+  derived.receiptKey = toHex(receiptKey);
+  derived.receipt = toBase64Url(await receipts.sign(await keys.offerMac(transferId, fileId, receiverKey, terms), terms.chunks));
+  derived.resumed = {
+    requestTranscript: toHex(c.requestTranscript(transferId, fileId, receiverKey, start)),
+    requestHmac: toBase64Url(await keys.requestMac(transferId, fileId, receiverKey, start)),
+    offerTranscript: toHex(c.offerTranscript(transferId, fileId, receiverKey, resumedTerms)),
+    offerHmac: toBase64Url(resumedOfferMac),
+    receipt: toBase64Url(await receipts.sign(resumedOfferMac, terms.chunks)),
+  };
   const invite = parseInvite(inputs.invite);
   derived.invite = { server: invite.base, sessionId: invite.sessionId, joinCode: invite.joinCode, secret: toHex(invite.secret) };
 
@@ -85,6 +100,34 @@ async (vectors) => {
     offCurveKey: await refused(() => c.importPeerKey(offCurve)),
     compressedKey: await refused(() => c.importPeerKey(receiverKey.slice(0, 33))),
     emptyFileChunks: c.chunkCount(0, 262144),
+    // a relay that changes a resumed request's start fails the sharer's check (§4.8)
+    resumedRequestVerifies: await refused(() => keys.verifyRequest(transferId, fileId, receiverKey,
+      bytes.fromBase64Url(expected.resumed.requestHmac), start)),
+    resumedStartAsZero: await refused(() => keys.verifyRequest(transferId, fileId, receiverKey,
+      bytes.fromBase64Url(expected.resumed.requestHmac))),
+    resumedStartAsTwo: await refused(() => keys.verifyRequest(transferId, fileId, receiverKey,
+      bytes.fromBase64Url(expected.resumed.requestHmac), start + 1)),
+    resumedOfferVerifies: await refused(() => keys.verifyOffer(transferId, fileId, receiverKey, resumedTerms,
+      bytes.fromBase64Url(expected.resumed.offerHmac))),
+    resumedOfferAsWhole: await refused(() => keys.verifyOffer(transferId, fileId, receiverKey, terms,
+      bytes.fromBase64Url(expected.resumed.offerHmac))),
+    // the production path: each side's SessionKeys.agree, and the sharer's constant-time check
+    ...await (async () => {
+      const receiverSide = await keys.agree(receiver, senderKey, transferId, true);
+      const senderSide = await keys.agree(sender, receiverKey, transferId, false);
+      const offerMac = bytes.fromBase64Url(expected.offerHmac);
+      const receipt = await receiverSide.receipt.sign(offerMac, terms.chunks);
+      const altered = receipt.slice();
+      altered[0] ^= 1;
+      return {
+        agreedReceipt: toBase64Url(receipt),
+        receiptVerifies: await senderSide.receipt.verify(offerMac, terms.chunks, receipt),
+        alteredReceiptVerifies: await senderSide.receipt.verify(offerMac, terms.chunks, altered),
+        receiptForFewerChunksVerifies: await senderSide.receipt.verify(offerMac, terms.chunks - 1, receipt),
+        receiptOfTheResumedOfferVerifies: await senderSide.receipt.verify(
+          bytes.fromBase64Url(expected.resumed.offerHmac), terms.chunks, receipt),
+      };
+    })(),
   };
   return { derived, checks };
 }

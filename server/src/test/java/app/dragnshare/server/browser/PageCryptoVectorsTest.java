@@ -1,6 +1,7 @@
 package app.dragnshare.server.browser;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.StringReader;
@@ -21,7 +22,8 @@ import app.dragnshare.server.testing.TestServer;
 /**
  * The page's crypto module, run inside Chromium, derives exactly PROTOCOL.md's test vectors
  * (read from the ```json test-vectors block, as jdk-client's ProtocolVectorsTest does) and
- * refuses swapped keys, altered offers, off-curve points and altered or misplaced chunks.
+ * refuses swapped keys, altered offers, off-curve points and altered or misplaced chunks; for
+ * version 2, a resumed request's start and the receipt (PROTOCOL.md §4.8, §4.9) likewise.
  */
 @Tag("browser")
 class PageCryptoVectorsTest {
@@ -53,9 +55,11 @@ class PageCryptoVectorsTest {
             JsonObject result = Json.createReader(new StringReader((String) answer)).readObject();
             JsonObject derived = result.getJsonObject("derived");
             for (String key : List.of("authKey", "requestTranscript", "requestHmac", "offerTranscript", "offerHmac",
-                    "ecdhSecret", "chunkKeyInfo", "chunkKey")) {
+                    "ecdhSecret", "chunkKeyInfo", "chunkKey", "receiptKey", "receipt")) {
                 assertEquals(expected.getString(key), derived.getString(key), key);
             }
+            assertEquals(expected.getJsonObject("resumed"), derived.getJsonObject("resumed"),
+                    "a resumed request's transcripts, HMACs and receipt");
             assertEquals(expected.getJsonArray("chunks"), derived.getJsonArray("chunks"), "chunk nonces, AADs and ciphertexts");
             assertEquals(expected.getJsonObject("invite"), derived.getJsonObject("invite"), "the parsed invite of section 3");
 
@@ -71,6 +75,18 @@ class PageCryptoVectorsTest {
                 assertEquals("tampering", checks.getString(tampered), tampered);
             }
             assertEquals(1, checks.getInt("emptyFileChunks"), "an empty file still has one authenticated chunk");
+
+            assertEquals("accepted", checks.getString("resumedRequestVerifies"));
+            assertEquals("accepted", checks.getString("resumedOfferVerifies"));
+            for (String changedStart : List.of("resumedStartAsZero", "resumedStartAsTwo", "resumedOfferAsWhole")) {
+                assertEquals("tampering", checks.getString(changedStart), changedStart + ": a relay changed the start");
+            }
+            assertEquals(expected.getString("receipt"), checks.getString("agreedReceipt"),
+                    "the receiver's side derives the receipt key the vectors give");
+            assertTrue(checks.getBoolean("receiptVerifies"), "the sharer's side accepts the receiver's receipt");
+            for (String forged : List.of("alteredReceiptVerifies", "receiptForFewerChunksVerifies", "receiptOfTheResumedOfferVerifies")) {
+                assertFalse(checks.getBoolean(forged), forged);
+            }
         }
     }
 }
