@@ -4,11 +4,14 @@
 const WINDOW_MS = 3000;
 
 export class Progress {
-  bytes = 0;
   #samples = [];
+  #initial;
 
-  constructor(size) {
+  /** bytes: how much was there already (a resumed transfer); it does not count towards the speed. */
+  constructor(size, bytes = 0) {
     this.size = size;
+    this.bytes = bytes;
+    this.#initial = bytes;
     this.startedAt = performance.now();
   }
 
@@ -28,7 +31,7 @@ export class Progress {
     const now = performance.now();
     const first = this.#samples[0];
     if (!first) return 0;
-    const [since, bytesThen] = now - first[0] > 250 ? first : [this.startedAt, 0];
+    const [since, bytesThen] = now - first[0] > 250 ? first : [this.startedAt, this.#initial];
     const seconds = (now - since) / 1000;
     return seconds > 0 ? (this.bytes - bytesThen) / seconds : 0;
   }

@@ -26,7 +26,7 @@ export function renderHeader(sessionName) {
 
 /** The tab's title shows how far running transfers got, for someone who switched to another tab. */
 export function renderTitle(sessionName, transfers) {
-  const running = transfers.filter((t) => t.state === 'receiving' || t.state === 'streaming');
+  const running = transfers.filter((t) => t.state === 'receiving' || t.state === 'streaming' || t.state === 'paused');
   const size = running.reduce((sum, t) => sum + t.progress.size, 0);
   const bytes = running.reduce((sum, t) => sum + t.progress.bytes, 0);
   const prefix = running.length === 0 ? '' : `${size > 0 ? Math.floor((bytes / size) * 100) : 0}% · `;
@@ -107,13 +107,17 @@ const STATE_TEXT = {
   queued: 'Waiting for a free slot…',
   requesting: '',
   receiving: '',
+  paused: 'Paused — waiting for the sharer',
   streaming: '',
+  confirming: 'Sent — waiting for the receiver to confirm',
   done: 'Done',
+  interrupted: 'Interrupted',
+  unconfirmed: 'Not confirmed',
   cancelled: 'Cancelled',
   failed: 'Failed',
 };
 
-/** Takes the rows of these (finished) transfers away. */
+/** Takes the rows of these (finished) transfers away; ids are their rows' (rowId, else id). */
 export function removeTransfers(ids) {
   for (const id of ids) document.querySelector(`[data-transfer-id="${id}"]`)?.remove();
   $('transfers-empty').hidden = $('transfer-list').children.length > 0;
@@ -122,9 +126,11 @@ export function removeTransfers(ids) {
 /** Adds or updates one transfer's row in place, so the list does not jump while bytes move. */
 export function renderTransfer(transfer, peerName, onCancel) {
   $('transfers-empty').hidden = true;
-  let row = document.querySelector(`[data-transfer-id="${transfer.id}"]`);
+  // a resumed upload continues in the row of the one it resumes (rowId)
+  const rowId = transfer.rowId ?? transfer.id;
+  let row = document.querySelector(`[data-transfer-id="${rowId}"]`);
   if (!row) {
-    row = el('li', { class: 'transfer', 'data-transfer-id': transfer.id },
+    row = el('li', { class: 'transfer', 'data-transfer-id': rowId },
       el('div', { class: 'transfer-head' },
         el('span', { class: 'transfer-direction', role: 'img', 'aria-label': transfer.direction === 'up' ? 'sending' : 'receiving' },
           transfer.direction === 'up' ? '↑' : '↓'),
@@ -143,7 +149,7 @@ export function renderTransfer(transfer, peerName, onCancel) {
   row.querySelector('.transfer-name').title = transfer.name;
   row.querySelector('.transfer-peer').textContent = peerName ? `${transfer.direction === 'up' ? 'to' : 'from'} ${peerName}` : '';
   const cancel = row.querySelector('.transfer-cancel');
-  cancel.hidden = !transfer.active;
+  cancel.hidden = !transfer.active || transfer.state === 'confirming'; // once sent, only the receipt is awaited
   cancel.setAttribute('aria-label', `Cancel ${transfer.name}`);
   const bar = row.querySelector('progress');
   bar.value = transfer.state === 'done' ? 100 : progress.percent;

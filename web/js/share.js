@@ -1,10 +1,12 @@
-// The sharer's side (PROTOCOL.md §4.3-4.4, §6): keeps this tab's File handles, answers each
-// download request whose HMAC verifies with a signed offer, then reads, encrypts and sends
-// exactly the chunks the server pulls, one slice at a time. A file is never read whole.
+// The sharer's side (PROTOCOL.md §4.3-4.4, §4.8-4.9, §6): keeps this tab's File handles, answers
+// each download request whose HMAC verifies with a signed offer, then reads, encrypts and sends
+// exactly the chunks the server pulls, from the request's start on, one slice at a time. A file
+// is never read whole. A row shows what the receiver verified, and "Done" only on its receipt.
 
 import { fromBase64Url, toBase64Url } from './bytes.js';
 import { chunkCount, newTransferKeys, plainLength, TamperingError } from './crypto.js';
-import { Progress } from './progress.js';
+import { TAMPERED } from './receive.js';
+import { Upload } from './upload.js';
 
 /**
  * Plaintext bytes per chunk; measured page to page on this server (web/README.md), 256 KiB moved
@@ -15,62 +17,8 @@ const HEADER_LENGTH = 20;
 /** Chunks read and sealed ahead of the one being sent, and chunks per file read. */
 const SEALS_AHEAD = 4;
 const READ_CHUNKS = 8;
-
-/** One file going to one receiver: requested → streaming → done | failed | cancelled. */
-export class Upload {
-  direction = 'up';
-  state = 'streaming';
-  message = '';
-  #pulls = [];
-  #wake = null;
-  #expected = 0; // the index the next pull must name
-
-  constructor({ id, fileId, file, name, receiverId, cipher, chunks }) {
-    Object.assign(this, { id, fileId, file, name, receiverId, cipher, chunks });
-    this.progress = new Progress(file.size);
-    this.idBytes = fromBase64Url(id);
-  }
-
-  get active() {
-    return this.state === 'streaming';
-  }
-
-  /**
-   * Queues a pulled index; false (and nothing queued) unless it is the next one due. Serving an
-   * index twice would encrypt it again under the same key and nonce (PROTOCOL.md §6.1).
-   */
-  pulled(index) {
-    if (index !== this.#expected || index >= this.chunks) return false;
-    this.#expected++;
-    this.#pulls.push(index);
-    this.#wakeUp();
-    return true;
-  }
-
-  get expected() {
-    return this.#expected;
-  }
-
-  /** The next pulled index, or null once the transfer ended. */
-  async nextPull() {
-    while (this.active && this.#pulls.length === 0) await new Promise((resolve) => { this.#wake = resolve; });
-    return this.active ? this.#pulls.shift() : null;
-  }
-
-  end(state, message = '') {
-    if (!this.active) return false;
-    this.state = state;
-    this.message = message;
-    this.#wakeUp();
-    return true;
-  }
-
-  #wakeUp() {
-    const wake = this.#wake;
-    this.#wake = null;
-    if (wake) wake();
-  }
-}
+/** After "done", the server sends receipt, unconfirmed or cancel within RECEIPT_TIMEOUT (at most 90 s; §6.1). */
+const RECEIPT_WAIT_MS = 120000;
 
 export class Sharing {
   #keys;
@@ -96,7 +44,8 @@ export class Sharing {
   remove(fileId) {
     this.files.delete(fileId);
     for (const upload of this.uploads.values()) {
-      if (upload.fileId === fileId && upload.active) this.cancel(upload.id, 'You stopped sharing this file.');
+      // one whose chunks were all sent keeps waiting for its receipt
+      if (upload.fileId === fileId && upload.state === 'streaming') this.cancel(upload.id, 'You stopped sharing this file.');
     }
   }
 
@@ -110,11 +59,21 @@ export class Sharing {
       case 'pull':
         if (upload && upload.active && !upload.pulled(message.index)) this.#pulledOutOfTurn(upload, message.index);
         return true;
+      case 'verified':
+        if (upload && upload.active && upload.verified(message.chunks)) this.#onChange(upload);
+        return true;
       case 'done':
-        this.#end(upload, 'done');
+        this.#sent(upload);
+        return true;
+      case 'receipt':
+        if (upload && upload.active) this.#checkReceipt(upload, message.receipt);
+        return true;
+      case 'unconfirmed':
+        this.#end(upload, 'unconfirmed', 'Sent, but not confirmed: the receiver did not confirm that it verified the '
+          + 'file (it stopped, failed or runs an older version), so it may not have arrived whole.');
         return true;
       case 'cancel':
-        this.#end(upload, 'failed', describeCancel(message));
+        this.#cancelled(upload, message);
         return true;
       case 'error':
         if (!message.transferId) return false;
@@ -146,6 +105,7 @@ export class Sharing {
     const asked = Number.isSafeInteger(index) ? `chunk ${index}` : 'a chunk without a valid index';
     const text = `The connection was tampered with: the server asked for ${asked} of “${upload.name}” where chunk `
       + `${upload.expected} was due. The transfer was stopped, so no chunk is sent twice.`;
+    upload.tampered = true;
     this.#end(upload, 'failed', text);
     this.#onWarning(text);
   }
@@ -153,7 +113,59 @@ export class Sharing {
   /** The socket closed: the server failed every running upload towards its receiver. */
   disconnected() {
     for (const upload of this.uploads.values()) {
-      this.#end(upload, 'failed', 'The connection to the server dropped; the receiver can download again.');
+      if (upload.state === 'confirming') {
+        this.#end(upload, 'unconfirmed', 'Sent, but not confirmed: the connection to the server dropped before the '
+          + 'receiver’s confirmation came.');
+      } else {
+        this.#end(upload, 'interrupted', 'The connection to the server dropped. The receiver waits a while for this '
+          + 'page to reconnect, then continues where it stopped.');
+      }
+    }
+  }
+
+  /** The last chunk reached the receiver's stream; the receipt is due within RECEIPT_WAIT_MS. */
+  #sent(upload) {
+    if (!upload || !upload.sent()) return;
+    this.#onChange(upload);
+    setTimeout(() => this.#end(upload, 'unconfirmed', 'Sent, but not confirmed: no confirmation came from the receiver '
+      + `within ${RECEIPT_WAIT_MS / 60000} minutes.`), RECEIPT_WAIT_MS);
+  }
+
+  /** Delivered only if the receipt is the receiver's HMAC over this transfer's offer (PROTOCOL.md §4.9). */
+  async #checkReceipt(upload, encoded) {
+    let receipt = new Uint8Array(0);
+    try {
+      receipt = fromBase64Url(String(encoded));
+    } catch {
+      // not base64url: it cannot verify
+    }
+    const delivered = await upload.receipt.verify(upload.offerMac, upload.chunks, receipt);
+    if (delivered) {
+      upload.verified(upload.chunks);
+      this.#end(upload, 'done', 'Done — delivered: the receiver verified every byte.');
+      return;
+    }
+    upload.tampered = true;
+    const text = `${TAMPERED}the receipt for “${upload.name}” does not verify, so the receiver’s confirmation was forged `
+      + 'or altered on the way. The file is not known to be delivered.';
+    if (this.#end(upload, 'failed', text)) this.#onWarning(text);
+  }
+
+  /**
+   * The server stopped the transfer. Before the last chunk the receiver may resume it (a new request
+   * takes over this row); after it, nothing confirms delivery; "tampered" means the receiver (or this
+   * tab's pull check) found the transfer altered.
+   */
+  #cancelled(upload, message) {
+    if (!upload || !upload.active) return;
+    if (message.code === 'tampered') {
+      upload.tampered = true;
+      const text = `${TAMPERED}the receiver found “${upload.name}” altered on the way and stopped, so it was not delivered.`;
+      if (this.#end(upload, 'failed', text)) this.#onWarning(text);
+    } else if (upload.state === 'confirming') {
+      this.#end(upload, 'unconfirmed', `Sent, but not confirmed: ${describeCancel(message)}`);
+    } else {
+      this.#end(upload, 'interrupted', describeCancel(message));
     }
   }
 
@@ -164,30 +176,45 @@ export class Sharing {
       this.#socket.send({ type: 'decline', transferId, code: 'unavailable' });
       return;
     }
+    const start = request.start ?? 0; // the first chunk a resumed download wants (§4.8); absent: the whole file
+    if (!Number.isSafeInteger(start) || start < 0) {
+      this.#socket.send({ type: 'decline', transferId, code: 'tampered' });
+      this.#onWarning(`A download request for “${shared.name}” was refused: its start is not a chunk number, so `
+        + 'something altered it on the way. Nothing was sent.');
+      return;
+    }
     let receiverKey;
     try {
       receiverKey = fromBase64Url(request.publicKey);
-      await this.#keys.verifyRequest(transferId, fileId, receiverKey, fromBase64Url(request.hmac));
+      await this.#keys.verifyRequest(transferId, fileId, receiverKey, fromBase64Url(request.hmac), start);
     } catch (e) {
       this.#socket.send({ type: 'decline', transferId, code: 'tampered' });
       this.#onWarning(`A download request for “${shared.name}” was refused: the connection was tampered with `
         + `(${e instanceof TamperingError ? e.message : 'its key or HMAC is malformed'}). Nothing was sent.`);
       return;
     }
+    const { file, name } = shared;
+    const chunks = chunkCount(file.size, CHUNK_SIZE);
+    if (start >= chunks) {
+      this.#socket.send({ type: 'decline', transferId, code: 'bad-start' }); // the receiver starts over
+      return;
+    }
     const own = await newTransferKeys();
-    let cipher;
+    let agreed;
     try {
-      cipher = await this.#keys.chunkCipher(own, receiverKey, transferId, false);
+      agreed = await this.#keys.agree(own, receiverKey, transferId, false);
     } catch {
       this.#socket.send({ type: 'decline', transferId, code: 'tampered' });
       this.#onWarning(`A download request for “${shared.name}” was refused: its key is not a valid P-256 point.`);
       return;
     }
-    const { file, name } = shared;
-    const chunks = chunkCount(file.size, CHUNK_SIZE);
-    const terms = { senderKey: own.publicKey, name, size: file.size, chunkSize: CHUNK_SIZE, chunks };
+    const terms = { senderKey: own.publicKey, name, size: file.size, chunkSize: CHUNK_SIZE, chunks, start };
     const hmac = await this.#keys.offerMac(transferId, fileId, receiverKey, terms);
-    const upload = new Upload({ id: transferId, fileId, file, name, receiverId: request.receiverId, cipher, chunks });
+    const upload = new Upload({
+      id: transferId, fileId, file, name, receiverId: request.receiverId, cipher: agreed.cipher,
+      receipt: agreed.receipt, offerMac: hmac, chunkSize: CHUNK_SIZE, chunks, start,
+    });
+    if (start > 0) this.#takeOverRow(upload);
     this.uploads.set(transferId, upload);
     this.#socket.send({
       type: 'offer', transferId, publicKey: toBase64Url(own.publicKey), hmac: toBase64Url(hmac),
@@ -197,13 +224,26 @@ export class Sharing {
     this.#send(upload);
   }
 
+  /**
+   * A resumed download (start > 0) continues in the row of the same receiver's interrupted upload of
+   * this file, so the sharer sees one transfer going on, not a failure and a new one.
+   */
+  #takeOverRow(upload) {
+    const interrupted = [...this.uploads.values()].filter((u) => u.state === 'interrupted'
+      && u.fileId === upload.fileId && u.receiverId === upload.receiverId).pop();
+    if (!interrupted) return;
+    this.uploads.delete(interrupted.id);
+    upload.rowId = interrupted.rowId;
+    upload.progress.startedAt = interrupted.progress.startedAt;
+    upload.message = `The receiver resumed at ${Math.floor(upload.progress.percent)}%: it continues where it stopped.`;
+  }
+
   /** Reads, seals and sends each pulled chunk in order; the server's credits bound how many are asked for. */
   async #send(upload) {
     const sealing = new SealedChunks(upload);
     try {
       // pulled() let through only the next index due, so each index is sealed once
       for (let index = await upload.nextPull(); index !== null; index = await upload.nextPull()) {
-        const length = plainLength(upload.file.size, CHUNK_SIZE, index);
         const sealed = await sealing.take(index);
         // the whole chunk in one message (one frame): the server's intake costs the same per byte for any
         // frame size, and each message costs the browser a trip to its network service (PROTOCOL.md §6.3)
@@ -211,13 +251,11 @@ export class Sharing {
         message.set(upload.idBytes);
         new DataView(message.buffer).setUint32(16, index);
         message.set(sealed, HEADER_LENGTH);
-        if (!upload.active) return;
+        if (upload.state !== 'streaming') return;
         await this.#socket.sendBinary(message);
-        upload.progress.add(length);
-        this.#onChange(upload);
       }
     } catch (e) {
-      if (!upload.active) return;
+      if (upload.state !== 'streaming') return;
       this.cancel(upload.id, e.name === 'SocketClosedError' ? 'The connection to the server dropped.' : e.message);
       upload.state = 'failed';
       this.#onChange(upload);
@@ -225,7 +263,9 @@ export class Sharing {
   }
 
   #end(upload, state, message) {
-    if (upload && upload.end(state, message)) this.#onChange(upload);
+    if (!upload || !upload.end(state, message)) return false;
+    this.#onChange(upload);
+    return true;
   }
 }
 
@@ -290,11 +330,11 @@ async function readSlice(file, start, length) {
 function describeCancel(message) {
   switch (message.code) {
     case 'receiver-gone':
-      return 'The receiver stopped the download or lost the connection.';
+      return 'The receiver stopped the download or lost the connection. If it resumes, the transfer continues here.';
     case 'stalled':
-      return 'The transfer stalled and was stopped.';
+      return 'The transfer stalled and was stopped. If the receiver resumes, it continues here.';
     case 'shutting-down':
-      return 'The server is restarting; the receiver can download again in a moment.';
+      return 'The server is restarting; the receiver can resume in a moment.';
     default:
       return message.message || 'The transfer was stopped.';
   }

@@ -46,7 +46,8 @@ export class MemberSocket {
     this.#ws = ws;
     let ready = false;
     const readyTimer = setTimeout(() => ws.close(4000, 'no ready in time'), READY_TIMEOUT_MS);
-    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: this.#token }));
+    // protocol 2: this page resumes downloads and sends receipts (PROTOCOL.md §6, §11)
+    ws.onopen = () => ws.send(JSON.stringify({ type: 'auth', token: this.#token, protocol: 2 }));
     ws.onmessage = (e) => {
       if (typeof e.data !== 'string') return; // the server sends members no binary messages
       let message;
