@@ -65,6 +65,10 @@ export const api = {
   rotateJoinCode: (sessionId, token) => json('POST', `${session(sessionId)}/join-code`, { token }, 200),
   endSession: (sessionId, token) => json('DELETE', session(sessionId), { token }, 204),
 
+  /** A receiver's report on its transfer (PROTOCOL.md §5.6): { verified } and a receipt or a failure. */
+  report: (sessionId, token, transferId, body) =>
+    json('POST', `${session(sessionId)}/transfers/${encodeURIComponent(transferId)}/report`, { token, body }, 204),
+
   /** Starts a download; resolves to the event-stream Response once the server accepted the request. */
   async startTransfer(sessionId, token, fileId, body, signal) {
     const response = await call('POST', `${session(sessionId)}/files/${encodeURIComponent(fileId)}/transfers`,

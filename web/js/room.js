@@ -112,6 +112,11 @@ export class Room {
     this.#applied = number;
     this.session = session;
     if (this.isHost && session.joinCode) this.invite.joinCode = session.joinCode;
+    // a paused download asks again at once when its file's owner is back, not at its next try
+    const online = new Set(session.files.filter((f) => f.online).map((f) => f.id));
+    for (const download of this.downloads.values()) {
+      if (download.state === 'paused' && online.has(download.fileId)) download.retryNow();
+    }
     // a file the host took off the list is no longer served from this tab either
     const listed = new Set(session.files.map((f) => f.id));
     for (const fileId of [...this.sharing.files.keys()]) {
@@ -226,7 +231,7 @@ export class Room {
       this.downloads.delete(t.id);
       this.sharing.uploads.delete(t.id);
     }
-    view.removeTransfers(finished.map((t) => t.id));
+    view.removeTransfers(finished.map((t) => t.rowId ?? t.id));
     $('clear-finished').hidden = true;
   }
 
@@ -249,7 +254,7 @@ export class Room {
   }
 
   #startQueued() {
-    let running = [...this.downloads.values()].filter((d) => d.state === 'requesting' || d.state === 'receiving').length;
+    let running = [...this.downloads.values()].filter((d) => ['requesting', 'receiving', 'paused'].includes(d.state)).length;
     for (const download of this.downloads.values()) {
       if (running >= MAX_PARALLEL_DOWNLOADS) return;
       if (download.state === 'queued') {
