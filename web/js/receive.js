@@ -11,7 +11,7 @@ import { fromBase64Into, fromBase64Url, randomId, toBase64Url } from './bytes.js
 import { chunkingAddsUp, newTransferKeys, plainLength, TAG_LENGTH, TamperingError } from './crypto.js';
 import { serverEvents } from './events.js';
 import { Progress } from './progress.js';
-import { report, sendReceipt, VerifiedReports } from './reports.js';
+import { reportTampering, sendReceipt, VerifiedReports } from './reports.js';
 import { openSink } from './save.js';
 
 /** The server sends a heartbeat at least every 10 s; this much silence means the connection is dead. */
@@ -92,8 +92,10 @@ export class Download {
           if (!this.#sink || !resumable(e)) throw e;
           if (pausedAt === null || this.#verified > verifiedAtPause) {
             [pausedAt, verifiedAtPause, tries] = [performance.now(), this.#verified, 0];
-            this.#set('paused', pauseText(e, this.progress.percent));
           }
+          // said again only when the cause changes (the sharer, or the server out of reach): it is a live region
+          const text = pauseText(e, this.progress.percent);
+          if (this.state !== 'paused' || this.message !== text) this.#set('paused', text);
           if (performance.now() - pausedAt > resumeGrace.ms) throw gaveUp(e, this.progress.percent);
           await this.#wait(RETRY_MS[Math.min(tries++, RETRY_MS.length - 1)]);
           if (!this.active) return; // cancelled while paused
@@ -173,9 +175,7 @@ export class Download {
       let failure = e;
       // what already decrypted is verified: keep it, so the next request starts after it (a bad chunk says more)
       if (resumable(e) && this.active) failure = await this.#drain(incoming, false).then(() => e, (d) => d);
-      if (failure instanceof TamperingError && accepted) {
-        report(this.member, transferId, { verified: this.#verified, failed: 'tampered' }); // the sharer hears it
-      }
+      if (failure instanceof TamperingError && accepted) await reportTampering(this.member, transferId, this.#verified);
       throw failure;
     } finally {
       clearInterval(watchdog);

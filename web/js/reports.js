@@ -34,6 +34,21 @@ export function report(member, transferId, body) {
   return api.report(member.sessionId, member.token, transferId, body).catch(() => false);
 }
 
+/** How long the tampering report may hold the stream open (it must arrive first, see below). */
+const TAMPERING_REPORT_MS = 5000;
+
+/**
+ * Tells the sharer that a check failed, before the stream closes: once the receiver has left, the
+ * server drops its reports and the sharer hears only "receiver-gone" (§5.6). Resolves within a few
+ * seconds whatever happens; the relay may be the one tampering.
+ */
+export function reportTampering(member, transferId, verified) {
+  return Promise.race([
+    report(member, transferId, { verified, failed: 'tampered' }),
+    new Promise((resolve) => { setTimeout(resolve, TAMPERING_REPORT_MS); }),
+  ]);
+}
+
 /**
  * The receipt (§4.9): every chunk verified and "end" came. A few tries, since without it the
  * sharer reports the file unconfirmed; the download itself is done either way.
