@@ -127,12 +127,13 @@ class PageTamperingTest {
         }
     }
 
+    /** The receiving page also tells the sharer, so a CLI sharer's send --once counts the file as not delivered. */
     @Test
     void chunkAlteredOnTheWayStopsTheDownloadAndNothingIsSaved() throws Exception {
         Path file = TestFiles.random(dir, "ledger.xlsx", 3_000_000, 13); // 12 chunks: a few are written before the bad one
         try (DragNShareServer server = TestServer.start();
              ChunkAlteringTunnel tunnel = new ChunkAlteringTunnel(server.port());
-             Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), file.toString());
+             Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), "--once", file.toString());
              Browser browser = Browser.start(dir.resolve("receiver-downloads"))) {
             // the receiver reaches the server only through the altering relay
             String viaTunnel = sending.link().replace(":" + server.port() + "/", ":" + tunnel.port() + "/");
@@ -146,6 +147,9 @@ class PageTamperingTest {
             receiver.waitUntil("the browser to drop the partial file", Duration.ofSeconds(15),
                     () -> receiver.partialDownloads().isEmpty());
             assertEquals(List.of(), receiver.downloadedNames(), "nothing half-written is kept as the file");
+            // the page told the sharer (PROTOCOL.md §5.6): send --once counts the file as not delivered
+            assertEquals(9, sending.awaitExit(30), "send --once: not delivered: " + sending.stderrText());
+            assertTrue(sending.stderrText().contains("NOT delivered: ledger.xlsx"), sending.stderrText());
         }
     }
 }

@@ -104,6 +104,26 @@ final class SessionPage {
         return browser.driver().findElement(By.id("transfer-list")).getText();
     }
 
+    /** The newest transfer row's progress bar, unrounded (0–100), or -1 while there is none. */
+    double transferPercent() {
+        Object value = browser.driver().executeScript(
+                "const bar = document.querySelector('#transfer-list .transfer progress'); return bar ? bar.value : -1;");
+        return ((Number) value).doubleValue();
+    }
+
+    /** The newest transfer row's message, and whether it is a live region (role=status) a screen reader reads out. */
+    String transferMessage() {
+        WebElement message = browser.driver().findElement(By.cssSelector("#transfer-list .transfer .transfer-message"));
+        assertEquals("status", message.getDomAttribute("role"), "the row's message is a live region");
+        return message.getText();
+    }
+
+    /** Makes this page's downloads give up after {@code millis} without the sharer, not 2 minutes (receive.js). */
+    void shortenResumeGrace(long millis) {
+        browser.driver().executeAsyncScript("const done = arguments[arguments.length - 1];"
+                + "import('/js/receive.js').then(m => { m.resumeGrace.ms = " + millis + "; done(); });");
+    }
+
     String pageText() {
         return browser.driver().findElement(By.tagName("body")).getText();
     }
