@@ -74,10 +74,16 @@ public final class TransferChannel {
     private final Keys.Transfer keys;
     private final byte[] keyTtlMillis;
     private final long aliveTtlMillis;
+    private final SameInstanceChunks sameInstance;
+    /** Where chunks skip Redis: the receiver's side opens it when it claims the id, the sharer's side finds it. */
+    private volatile SameInstanceChunks.Lane lane;
+    private volatile boolean laneLookedUp;
 
-    TransferChannel(UnifiedJedis redis, Wakeups wakeups, String transferId, Duration keyTtl, Duration aliveTtl) {
+    TransferChannel(UnifiedJedis redis, Wakeups wakeups, SameInstanceChunks sameInstance, String transferId,
+                    Duration keyTtl, Duration aliveTtl) {
         this.redis = redis;
         this.wakeups = wakeups;
+        this.sameInstance = sameInstance;
         this.transferId = transferId;
         this.keys = Keys.Transfer.of(transferId);
         this.keyTtlMillis = Long.toString(keyTtl.toMillis()).getBytes(StandardCharsets.US_ASCII);
@@ -90,7 +96,12 @@ public final class TransferChannel {
 
     /** Reserves the transfer id for a receiver (its first "alive" mark); false if the id is in use. */
     public boolean claim() {
-        return "OK".equals(redis.set(keys.receiverAlive(), ALIVE, SetParams.setParams().nx().px(aliveTtlMillis)));
+        if (!"OK".equals(redis.set(keys.receiverAlive(), ALIVE, SetParams.setParams().nx().px(aliveTtlMillis)))) {
+            return false;
+        }
+        lane = sameInstance.open(transferId); // before the request is queued, so a sharer here finds it
+        laneLookedUp = true;
+        return true;
     }
 
     /** The offer or an error for the receiver's side; dropped if that side has already left. */
@@ -102,10 +113,6 @@ public final class TransferChannel {
     /** "done" or "cancel" for the sharer's side; dropped if that side has already left. */
     public void toSender(JsonObject message) {
         push(keys.toSender(), keys.senderAlive(), json(message));
-    }
-
-    public void pushChunk(byte[] element) {
-        push(keys.chunks(), keys.receiverAlive(), element);
     }
 
     public void grantCredits(int count) {
@@ -124,7 +131,7 @@ public final class TransferChannel {
                 List.of(keyTtlMillis, Integer.toString(credits).getBytes(StandardCharsets.US_ASCII)));
         return switch (kind(reply)) {
             case 'c' -> control((byte[]) reply.get(1));
-            case 'd' -> new Data((byte[]) reply.get(1), ((Number) reply.get(2)).longValue());
+            case 'd' -> new Data(kept((byte[]) reply.get(1)), ((Number) reply.get(2)).longValue());
             default -> Empty.INSTANCE;
         };
     }
@@ -136,6 +143,8 @@ public final class TransferChannel {
     public Signal pushAndTakeCredits(byte[] element, int maxCredits) {
         if (element == null) {
             element = new byte[0];
+        } else if (sharersLane() != null && lane.keep(indexOf(element), element)) {
+            element = Arrays.copyOf(element, SameInstanceChunks.PLACEHOLDER_LENGTH);
         }
         List<?> reply = (List<?>) Scripts.PUSH_AND_TAKE_CREDITS.runUncopied(redis,
                 List.of(keys.chunks(), keys.receiverAlive(), keys.toSender(), keys.credits()),
@@ -171,6 +180,9 @@ public final class TransferChannel {
     /** Drops the queued chunks and credits (deleting works even when Redis is full), e.g. to make room for an error. */
     public void dropQueue() {
         redis.del(keys.chunks(), keys.credits());
+        if (sharersLane() != null) {
+            lane.clear();
+        }
     }
 
     public void markAlive(Side side) {
@@ -195,6 +207,7 @@ public final class TransferChannel {
      * pop by a live sharer side; gone soon if there is none).
      */
     public void closeReceiverSide() {
+        sameInstance.close(transferId);
         redis.del(keys.toReceiver(), keys.chunks(), keys.credits(), keys.receiverAlive());
         redis.pexpire(keys.toSender(), aliveTtlMillis);
     }
@@ -218,10 +231,39 @@ public final class TransferChannel {
             return Timeout.INSTANCE;
         }
         byte[] key = popped.getKey();
-        if (Arrays.equals(key, keys.chunks()) || Arrays.equals(key, keys.credits())) {
+        if (Arrays.equals(key, keys.chunks())) {
+            return new Data(kept(popped.getValue()));
+        }
+        if (Arrays.equals(key, keys.credits())) {
             return new Data(popped.getValue());
         }
         return control(popped.getValue());
+    }
+
+    /** The sharer's side: the lane of a receiver on this instance, looked up once (it opens before the request is queued). */
+    private SameInstanceChunks.Lane sharersLane() {
+        if (!laneLookedUp) {
+            lane = sameInstance.lane(transferId);
+            laneLookedUp = true;
+        }
+        return lane;
+    }
+
+    /**
+     * The receiver's side: a popped chunk element, or for a placeholder the element the sharer's
+     * side kept on this instance. A placeholder with nothing kept (the lane was cleared) comes
+     * back as it is; the stream takes it for lost data.
+     */
+    private byte[] kept(byte[] element) {
+        if (element.length != SameInstanceChunks.PLACEHOLDER_LENGTH || lane == null) {
+            return element;
+        }
+        byte[] whole = lane.take(indexOf(element));
+        return whole == null ? element : whole;
+    }
+
+    static long indexOf(byte[] element) {
+        return ((element[0] & 0xFFL) << 24) | ((element[1] & 0xFF) << 16) | ((element[2] & 0xFF) << 8) | (element[3] & 0xFF);
     }
 
     private static Control control(byte[] message) {
