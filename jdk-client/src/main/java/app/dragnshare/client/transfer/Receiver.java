@@ -96,6 +96,7 @@ public final class Receiver {
                             throw new TamperingException("the server sent a second offer");
                         }
                         incoming = accept(event, transferId, file, own);
+                        events.expectChunkData(incoming.nextDataLength());
                         progress.started(incoming.name, incoming.size);
                     }
                     case "chunk" -> {
@@ -103,6 +104,7 @@ public final class Receiver {
                             throw new TamperingException("a chunk arrived before the offer");
                         }
                         int written = incoming.chunk(event, out);
+                        events.expectChunkData(incoming.nextDataLength());
                         progress.advanced(written);
                     }
                     case "end" -> {
@@ -242,6 +244,11 @@ public final class Receiver {
 
         boolean complete() {
             return next == chunks && written == size;
+        }
+
+        /** Length of the next chunk event's data (base64 with padding of its ciphertext); -1 after the last. */
+        int nextDataLength() {
+            return next < chunks ? 4 * ((Chunking.plainLength(size, chunkSize, next) + ChunkCipher.TAG_LENGTH + 2) / 3) : -1;
         }
     }
 
