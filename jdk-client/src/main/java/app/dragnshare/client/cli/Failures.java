@@ -38,7 +38,7 @@ final class Failures {
 
     private static CliException api(ApiException e) {
         ExitCode code = switch (e.code()) {
-            case "invalid-invite", "session-ended", "session-not-found", "socket-4410" -> ExitCode.BAD_INVITE;
+            case "invalid-invite", "session-ended", "session-expired", "session-not-found", "socket-4410" -> ExitCode.BAD_INVITE;
             case "owner-offline" -> ExitCode.TRANSFER_FAILED;
             default -> switch (e.status()) {
                 case 401, 403, 429 -> ExitCode.DENIED;
