@@ -66,6 +66,7 @@ export class Room {
     this.sharing = new Sharing(this.keys, this.socket, {
       onChange: (upload) => this.#draw(upload),
       onWarning: (text) => notify(text, 'error'),
+      onNotice: (text) => notify(text, 'notice'),
     });
     // the first read may fail like a join (unreachable, ended); the caller explains it
     this.#apply(await api.session(this.member.sessionId, this.member.token), ++this.#refreshes);

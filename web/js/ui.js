@@ -40,14 +40,14 @@ export function showProblem(title, text, retry) {
   document.title = `${title} — Drag-n-Share`;
 }
 
-/** A notice in the corner; errors stay until closed, the rest go after a few seconds. */
+/** A notice in the corner; errors (red) and notices stay until closed, infos go after a few seconds. */
 export function notify(text, kind = 'info') {
   const close = () => toast.remove();
   const toast = el('div', { class: `toast ${kind}`, role: kind === 'error' ? 'alert' : 'status' },
     el('p', {}, text),
     el('button', { type: 'button', 'aria-label': 'Dismiss', onclick: close }, '×'));
   $('toasts').append(toast);
-  if (kind !== 'error') setTimeout(close, 6000);
+  if (kind === 'info') setTimeout(close, 6000);
   while ($('toasts').children.length > 4) $('toasts').firstElementChild.remove();
 }
 
