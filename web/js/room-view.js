@@ -41,9 +41,9 @@ const CONNECTION_TEXT = {
   closed: 'Disconnected',
 };
 
+/** The bar's connection state: words (a live region, so a screen reader says each change), not a dot alone. */
 export function renderConnection(status) {
   const node = $('connection');
-  node.hidden = false;
   node.className = `connection ${status}`;
   node.textContent = CONNECTION_TEXT[status] ?? status;
 }
@@ -115,7 +115,9 @@ export function renderFiles(files, me, local, downloading, reachable, actions) {
       el('div', { class: 'file-actions' },
         mine ? null : el('button', {
           type: 'button', class: 'button small download', disabled: unavailable !== null || downloading.has(file.id),
-          title: unavailable, 'aria-label': `Download ${file.name}`, onclick: () => actions.download(file),
+          // the accessible name starts with the words shown (WCAG 2.5.3), then says which file
+          title: unavailable, 'aria-label': `${downloading.has(file.id) ? 'Downloading…' : 'Download'} ${file.name}`,
+          onclick: () => actions.download(file),
         }, downloading.has(file.id) ? 'Downloading…' : 'Download'),
         mine || me.role === 'host' ? el('button', {
           type: 'button', class: 'button small ghost', 'aria-label': `Remove ${file.name}`, disabled: !reachable,

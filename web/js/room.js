@@ -8,7 +8,7 @@ import * as view from './room-view.js';
 import { planSave } from './save.js';
 import { Sharing } from './share.js';
 import { MemberSocket } from './socket.js';
-import { $, notify, showProblem, showView } from './ui.js';
+import { $, focusHeading, notify, showProblem, showView } from './ui.js';
 
 const MAX_PARALLEL_DOWNLOADS = 3;
 /** The server pushes file and member changes; presence it does not, so the list is re-read this often. */
@@ -80,6 +80,7 @@ export class Room {
     this.#apply(await api.session(this.member.sessionId, this.member.token), ++this.#refreshes);
     if (resumed) await this.#forgetFilesFromBefore();
     showView('room-view');
+    focusHeading($('session-name')); // keyboard and screen-reader users start at the new view, not the page's top
     view.renderConnection('connecting');
     this.socket.connect();
     this.#refreshTimer = setInterval(() => {

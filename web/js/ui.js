@@ -38,6 +38,13 @@ export function showProblem(title, text, retry) {
   $('problem-home').classList.toggle('primary', !retry); // one primary action: retrying, when it can help
   showView('problem-view');
   document.title = `${title} — Drag-n-Share`;
+  focusHeading($('problem-title'));
+}
+
+/** Moves the keyboard focus (and a screen reader) to a new view's heading, which is focusable by script only. */
+export function focusHeading(heading) {
+  heading.tabIndex = -1;
+  heading.focus();
 }
 
 /** A notice in the corner; errors (red) and notices stay until closed, infos go after a few seconds. */
