@@ -97,7 +97,8 @@ export class SessionKeys {
   async verifyRequest(transferId, fileId, receiverKey, mac) {
     const ok = mac.length === 32
       && await subtle.verify('HMAC', this.#macKey, mac, requestTranscript(transferId, fileId, receiverKey));
-    if (!ok) throw new TamperingError("the receiver's key was altered on the way (request HMAC does not verify)");
+    if (!ok) throw new TamperingError('the request does not verify against this session’s key (request HMAC): a '
+      + 'mistyped or incomplete link, or a key altered on the way');
   }
 
   async verifyOffer(transferId, fileId, receiverKey, terms, mac) {

@@ -16,6 +16,7 @@ import app.dragnshare.client.api.ServerApi;
 import app.dragnshare.client.crypto.ChunkCipher;
 import app.dragnshare.client.crypto.SessionKeys;
 import app.dragnshare.client.transfer.Receiver;
+import app.dragnshare.client.transfer.TransferFailedException;
 
 /**
  * {@code receive LINK [--out DIR] [NAME...]}: joins the session and downloads every file (or the
@@ -81,6 +82,9 @@ final class ReceiveCommand {
                 err.println("drag-n-share: " + TerminalText.visible(file.name()) + ": " + failure.getMessage());
                 if (failure.exitCode() == ExitCode.TAMPERED) {
                     // a tampering relay is not to be trusted with the rest either; the line above said what failed
+                    if (e instanceof TransferFailedException unverified && "unverified".equals(unverified.code())) {
+                        throw new CliException(ExitCode.TAMPERED, "stopped, nothing more was saved"); // it named the link
+                    }
                     throw new CliException(ExitCode.TAMPERED, "stopped, nothing more was saved. If you typed or "
                             + "copied the link by hand, check that it is complete (everything after # is the key); "
                             + "otherwise someone between you and the sharer altered the transfer");

@@ -60,7 +60,8 @@ public final class SessionKeys {
 
     public void verifyRequest(String transferId, String fileId, byte[] receiverKey, byte[] mac) throws TamperingException {
         if (!MessageDigest.isEqual(requestMac(transferId, fileId, receiverKey), mac)) {
-            throw new TamperingException("the receiver's key was altered on the way (request HMAC does not verify)");
+            throw new TamperingException("the request does not verify against this session's key (request HMAC): a "
+                    + "mistyped or incomplete link, or a key altered on the way");
         }
     }
 

@@ -112,7 +112,16 @@ public final class Sender implements SharerConnection.Handler {
         }
         try {
             byte[] receiverKey = message.base64Url("publicKey");
-            keys.verifyRequest(transferId, fileId, receiverKey, message.base64Url("hmac"));
+            try {
+                keys.verifyRequest(transferId, fileId, receiverKey, message.base64Url("hmac"));
+            } catch (TamperingException e) {
+                // what a receiver whose link's secret is mistyped or cut sends; a relay that swapped the key looks the same
+                events.refused("someone with an incomplete or mistyped invite link asked for " + file.name()
+                        + "; nothing was sent (the request does not verify against this session's key; if their link "
+                        + "is right, someone altered the connection)");
+                decline(transferId, "tampered");
+                return;
+            }
             TransferKeys own = new TransferKeys();
             ChunkCipher cipher = own.cipher(keys, transferId, receiverKey, false);
             long chunks = Chunking.chunks(file.size(), chunkSize);

@@ -241,7 +241,7 @@ public final class SharerSocket implements WsListener, BinaryIntake {
             return;
         }
         if (context.store().find(who.sessionId()).isEmpty()) {
-            close(SESSION_ENDED, "this session has ended");
+            close(SESSION_ENDED, context.store().wasEnded(who.sessionId()) ? "the host ended this session" : "this session expired");
             return;
         }
         if (context.store().member(who.sessionId(), who.memberId()).isEmpty()) {
