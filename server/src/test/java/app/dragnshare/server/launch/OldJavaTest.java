@@ -41,10 +41,10 @@ class OldJavaTest {
     }
 
     /**
-     * {@code ./mvnw} under the old Java stops at the enforcer rule of the root POM, before anything
-     * is compiled, with the line that names the Java found and asks for 21+ (Maven's own "[ERROR]"
-     * lines about where to read more follow it). Offline and only {@code validate}: nothing is built
-     * or installed.
+     * {@code ./mvnw} under the old Java stops before Maven starts, with one line that names the
+     * Java found and asks for 21+ (a plain {@code mvn} meets the same words in the root POM's
+     * enforcer rule, among Maven's own "[ERROR]" lines). Offline and only {@code validate}: nothing
+     * is built or installed.
      */
     @Test
     void theBuildSaysWhichJavaItFoundAndThatItNeeds21() throws Exception {
@@ -61,9 +61,8 @@ class OldJavaTest {
         assertTrue(process.waitFor(120, TimeUnit.SECONDS), "./mvnw did not end");
         assertTrue(process.exitValue() != 0, output);
         String major = Integer.toString(Launcher.major(javaVersion(oldJava())));
-        assertTrue(output.lines().anyMatch(l -> l.equals("[ERROR] Drag-n-Share builds with JDK 21 or newer, but Maven runs on Java "
-                + major + " (" + javaHome + "): set JAVA_HOME to a JDK 21+.")), output);
-        assertTrue(!output.contains("release version"), "stopped before compiling: " + output);
+        assertOneLineNaming(output, "Drag-n-Share builds with JDK 21 or newer, but found Java " + major + " (");
+        assertTrue(output.contains(javaHome.toString()), "names the Java it found: " + output);
     }
 
     @Test
