@@ -26,6 +26,8 @@ final class ReceiveCommand {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean terminal;
+    /** The file being downloaded now (terminal-safe), for the Ctrl-C message; null between files. */
+    private volatile String current;
 
     ReceiveCommand(PrintStream out, PrintStream err, boolean terminal) {
         this.out = out;
@@ -73,12 +75,23 @@ final class ReceiveCommand {
             throw new CliException(ExitCode.LOCAL_IO, "cannot write into " + folder);
         }
         Receiver receiver = new Receiver(api, me, keys, folder, grace);
+        // Ctrl-C: the part stays for the next run; say so (the JVM runs this hook on SIGINT and SIGTERM)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            String name = current;
+            if (name != null) {
+                err.println("\ndrag-n-share: stopped; what was received of " + name + " is kept hidden in " + folder
+                        + ": run the same command again to resume");
+            }
+        }, "say-part-kept"));
         CliException firstFailure = null;
         for (RemoteFile file : files) {
             try {
+                current = TerminalText.visible(file.name());
                 Path saved = receiver.download(file, new ProgressBar(err, terminal));
+                current = null;
                 out.println(saved);
             } catch (Exception e) {
+                current = null;
                 CliException failure = Failures.of(e);
                 err.println("drag-n-share: " + TerminalText.visible(file.name()) + ": " + failure.getMessage());
                 if (failure.exitCode() == ExitCode.TAMPERED) {
