@@ -3,6 +3,7 @@
 async (vectors) => {
   const bytes = await import('/js/bytes.js');
   const c = await import('/js/crypto.js');
+  const { parseInvite } = await import('/js/invite.js');
   const { fromHex, toHex, toBase64, toBase64Url, utf8 } = bytes;
   const inputs = vectors.inputs;
   const secret = fromHex(inputs.secret);
@@ -36,11 +37,15 @@ async (vectors) => {
     authKey: toHex(await c.deriveAuthKey(sessionId, secret)),
     requestTranscript: toHex(c.requestTranscript(transferId, fileId, receiverKey)),
     requestHmac: toBase64Url(await keys.requestMac(transferId, fileId, receiverKey)),
+    offerTranscript: toHex(c.offerTranscript(transferId, fileId, receiverKey, terms)),
     offerHmac: toBase64Url(await keys.offerMac(transferId, fileId, receiverKey, terms)),
     ecdhSecret: toHex(z),
+    chunkKeyInfo: toHex(c.transcript('dns/v1 chunk key', transferId, receiverKey, senderKey)),
     chunkKey: toHex(chunkKey),
     chunks,
   };
+  const invite = parseInvite(inputs.invite);
+  derived.invite = { server: invite.base, sessionId: invite.sessionId, joinCode: invite.joinCode, secret: toHex(invite.secret) };
 
   const refused = async (action) => {
     try {

@@ -115,7 +115,7 @@ public final class FirstChunk {
         private long first;
 
         @Override
-        public void started(String name, long size) {
+        public void started(String name, long size, long done) {
             offer = System.nanoTime();
         }
 

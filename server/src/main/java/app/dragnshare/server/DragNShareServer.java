@@ -42,9 +42,11 @@ import app.dragnshare.server.sharer.SharerUpkeep;
 import app.dragnshare.server.transfer.ActiveDownloads;
 import app.dragnshare.server.transfer.DownloadService;
 import app.dragnshare.server.transfer.LivenessMarks;
+import app.dragnshare.server.transfer.Messages;
 import app.dragnshare.server.transfer.OpenSockets;
 import app.dragnshare.server.transfer.Relay;
 import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.transfer.ReportService;
 import app.dragnshare.server.transfer.SharerSocket;
 import app.dragnshare.server.transfer.SocketContext;
 import app.dragnshare.server.transfer.StallWatch;
@@ -137,10 +139,12 @@ public final class DragNShareServer implements AutoCloseable {
                 .register("/api/sessions", new SessionService(store, presence, inbox, tokens, rateLimits, config, metrics))
                 .register("/api/sessions", new DownloadService(new Authenticator(tokens), store, presence, inbox, relay,
                         tap, settings, downloads, metrics, marks))
+                .register("/api/sessions", new ReportService(new Authenticator(tokens), relay))
                 .get("/api/info", (req, res) -> res.send(Json.createObjectBuilder()
                         .add("maxFileSize", config.maxFileSize())
                         .add("maxFilesPerSession", config.maxFilesPerSession())
                         .add("maxChunkSize", config.maxChunkSize())
+                        .add("protocol", Messages.PROTOCOL)
                         .build()))
                 .any("/api/*", (req, res) -> {
                     throw new ApiException(Status.NOT_FOUND_404, "not-found", "no such API endpoint");

@@ -75,6 +75,14 @@ public final class DelayProxy implements AutoCloseable {
         }
     }
 
+    /** Drops every connection it carries now, as a lost link would; new ones are still taken. */
+    public void cut() throws IOException {
+        for (SocketChannel c : channels) {
+            c.close();
+        }
+        channels.clear();
+    }
+
     @Override
     public void close() throws IOException {
         listener.close();

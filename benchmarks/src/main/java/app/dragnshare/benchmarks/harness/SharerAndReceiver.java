@@ -58,7 +58,12 @@ public final class SharerAndReceiver implements AutoCloseable {
         Sender sender = new Sender(keys, List.of(new SharedFile(fileId, data.path(), name, data.size())),
                 Chunking.DEFAULT_CHUNK_SIZE, new Sender.Events() {
                     @Override
-                    public void served(SharedFile file) {
+                    public void delivered(SharedFile file) {
+                    }
+
+                    @Override
+                    public void notDelivered(SharedFile file, String reason, boolean tampered) {
+                        problems.add("sharer: " + file.name() + " not delivered: " + reason);
                     }
 
                     @Override

@@ -78,7 +78,7 @@ public class RelayBenchmark {
 
     @TearDown(Level.Trial)
     public void stopRedis() {
-        channel.closeReceiverSide();
+        channel.closeReceiverSide(false);
         channel.closeSenderSide(true);
         redis.close();
     }

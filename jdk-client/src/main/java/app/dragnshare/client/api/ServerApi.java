@@ -76,15 +76,30 @@ public final class ServerApi {
         return files;
     }
 
-    /** Starts a download; the returned stream carries offer, chunk, end and error events. */
+    /** The protocol version the server speaks (PROTOCOL.md §11): 1 when it does not say. */
+    public long protocol() throws ApiException, UnreachableException {
+        JsonFields body = send(request("/api/info", null).GET().build(), 200);
+        return field(() -> body.number("protocol", 1));
+    }
+
+    /**
+     * Starts a download from chunk {@code start} (0: the whole file); the returned stream carries
+     * offer, chunk, end and error events.
+     */
     public EventStream download(Membership me, String fileId, String transferId, String publicKey, String hmac,
-                                int maxLine) throws ApiException, UnreachableException {
+                                long start, int maxLine) throws ApiException, UnreachableException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("transferId", transferId);
+        body.put("publicKey", publicKey);
+        body.put("hmac", hmac);
+        if (start > 0) {
+            body.put("start", start);
+        }
         HttpRequest request = request("/api/sessions/" + me.sessionId() + "/files/" + fileId + "/transfers", me.token())
                 .timeout(Duration.ofDays(365)) // a stream; liveness is watched by heartbeats instead
                 .header("Accept", "text/event-stream")
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(Map.of(
-                        "transferId", transferId, "publicKey", publicKey, "hmac", hmac))))
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
                 .build();
         HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
         if (response.statusCode() != 200) {
@@ -97,6 +112,28 @@ public final class ServerApi {
             throw error(response.statusCode(), text);
         }
         return new EventStream(response.body(), maxLine);
+    }
+
+    /**
+     * Tells the sharer, through the server, how far this receiver has verified transfer
+     * {@code transferId} (PROTOCOL.md §5.6), with the receipt ({@code receipt}) or a failed check
+     * ({@code failed}, "tampered") when there is one.
+     */
+    public void report(Membership me, String transferId, long verified, String receipt, String failed)
+            throws ApiException, UnreachableException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("verified", verified);
+        if (receipt != null) {
+            body.put("receipt", receipt);
+        }
+        if (failed != null) {
+            body.put("failed", failed);
+        }
+        HttpRequest request = post("/api/sessions/" + me.sessionId() + "/transfers/" + transferId + "/report", me.token(), body);
+        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (response.statusCode() != 204) {
+            throw error(response.statusCode(), response.body());
+        }
     }
 
     /** The WebSocket URL of the sharer socket. */

@@ -63,7 +63,7 @@ public final class SharerConnection implements AutoCloseable {
             throw new UnreachableException("interrupted", e);
         }
         SharerConnection connection = new SharerConnection(socket);
-        connection.sendText(Map.of("type", "auth", "token", token));
+        connection.sendText(Map.of("type", "auth", "token", token, "protocol", 2L)); // 2: it can resume (PROTOCOL.md §6)
         try {
             ready.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {

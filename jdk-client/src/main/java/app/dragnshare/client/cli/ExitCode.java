@@ -9,8 +9,9 @@ public enum ExitCode {
     UNREACHABLE(4, "the server cannot be reached"),
     DENIED(5, "the server refused access (token, too many attempts from this address)"),
     TAMPERED(6, "an integrity check failed: a key, offer or chunk, or the sharer could not verify our request (most often an incomplete or mistyped link)"),
-    TRANSFER_FAILED(7, "the transfer failed: the sharer went away, went offline or cancelled"),
-    LOCAL_IO(8, "a local file could not be read or written");
+    TRANSFER_FAILED(7, "the transfer failed: the sharer went away, went offline or cancelled, or stayed away longer than --wait (receive keeps the part: run it again to resume)"),
+    LOCAL_IO(8, "a local file could not be read or written"),
+    NOT_DELIVERED(9, "send --once: a download ended without the receiver's verified receipt, so the file is not known to be delivered");
 
     private final int status;
     private final String meaning;

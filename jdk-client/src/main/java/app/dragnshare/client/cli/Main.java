@@ -13,14 +13,17 @@ public final class Main {
     static final String DEFAULT_SERVER = "http://localhost:8080";
     private static final String USAGE = """
             usage: drag-n-share send [--server URL] [--join LINK] [--once] FILE...
-                   drag-n-share receive LINK [--out DIR] [NAME...]
+                   drag-n-share receive LINK [--out DIR] [--wait SECONDS] [NAME...]
 
               send     shares FILEs: prints the invite link on stdout and serves downloads
-                       until Ctrl-C (--once: until every file was downloaded once).
+                       until Ctrl-C (--once: until the receiver confirmed each file once;
+                       "sent" is printed for a file only when the receiver's receipt verified).
                        --server  the server to use (default $DRAGNSHARE_SERVER or %s)
                        --join    add the files to an existing session instead of a new one
               receive  downloads every file of the invite (or only the NAMEs) into DIR
-                       (default: the current folder), verified; never overwrites.
+                       (default: the current folder), verified; never overwrites. A dropped
+                       download waits up to --wait seconds (default 120) for the sharer and
+                       goes on where it stopped; run again after a stop to resume.
 
             exit codes: %s""";
 
@@ -47,7 +50,7 @@ public final class Main {
             switch (list.getFirst()) {
                 case "send" -> new SendCommand(out, err).run(Arguments.parse(rest, Set.of("server", "join"), Set.of("once")));
                 case "receive" -> new ReceiveCommand(out, err, isTerminal())
-                        .run(Arguments.parse(rest, Set.of("out"), Set.of()));
+                        .run(Arguments.parse(rest, Set.of("out", "wait"), Set.of()));
                 default -> throw new CliException(ExitCode.USAGE, "unknown command '" + list.getFirst() + "'\n" + usage());
             }
             return ExitCode.OK.status();

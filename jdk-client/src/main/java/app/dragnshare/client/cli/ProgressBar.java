@@ -7,7 +7,9 @@ import app.dragnshare.client.transfer.Progress;
 
 /**
  * A one-line progress bar on stderr: name, bar, percent, speed, time left. On a terminal it
- * redraws in place a few times a second; otherwise it prints one line at the end.
+ * redraws in place a few times a second; otherwise it prints one line at the end. A pause gets
+ * a line of its own and the bar then goes on from where it was; bytes verified by an earlier
+ * run count as done but not towards the speed.
  */
 final class ProgressBar implements Progress {
     private static final long REDRAW_NANOS = 200_000_000L;
@@ -18,8 +20,11 @@ final class ProgressBar implements Progress {
     private String name = "";
     private long size;
     private long done;
+    /** Bytes that were done before this run or this stretch: not part of the speed. */
+    private long base;
     private long startNanos;
     private long lastDraw;
+    private boolean paused;
 
     ProgressBar(PrintStream out, boolean terminal) {
         this.out = out;
@@ -27,20 +32,51 @@ final class ProgressBar implements Progress {
     }
 
     @Override
-    public void started(String name, long size) {
+    public void started(String name, long size, long done) {
         this.name = name;
         this.size = size;
-        this.done = 0;
+        this.done = done;
+        this.base = done;
         this.startNanos = System.nanoTime();
+        if (done > 0) {
+            line("resuming " + TerminalText.visible(name) + " at " + percent() + ": " + bytes(done) + " were verified before");
+        }
         draw(false);
     }
 
     @Override
     public void advanced(long bytes) {
+        if (paused) { // going on after a pause: the speed is that of this stretch
+            paused = false;
+            base = done;
+            startNanos = System.nanoTime();
+        }
         done += bytes;
         if (terminal && System.nanoTime() - lastDraw > REDRAW_NANOS) {
             draw(false);
         }
+    }
+
+    @Override
+    public void paused(String why) {
+        paused = true;
+        line((size > 0 || done > 0 ? "paused at " + percent() + ": " : "") + TerminalText.visible(why)); // may quote the server
+    }
+
+    @Override
+    public void notice(String line) {
+        line(TerminalText.visible(line));
+    }
+
+    /** A line of its own; on a terminal the bar is redrawn below it at its next update. */
+    private void line(String text) {
+        out.print((terminal ? "\r\u001b[K" : "") + "drag-n-share: " + text + "\n");
+        out.flush();
+        lastDraw = 0;
+    }
+
+    private String percent() {
+        return String.format(Locale.ROOT, "%.0f%%", size == 0 ? 0 : 100.0 * done / size);
     }
 
     @Override
@@ -59,7 +95,7 @@ final class ProgressBar implements Progress {
         }
         lastDraw = System.nanoTime();
         double seconds = Math.max(1e-3, (lastDraw - startNanos) / 1e9);
-        double rate = done / seconds;
+        double rate = (done - base) / seconds;
         double fraction = size == 0 ? 1 : (double) done / size;
         int filled = (int) Math.round(fraction * WIDTH);
         String bar = "#".repeat(filled) + " ".repeat(WIDTH - filled);

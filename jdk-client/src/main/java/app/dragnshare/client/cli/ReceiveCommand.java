@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,6 +27,8 @@ final class ReceiveCommand {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean terminal;
+    /** The file being downloaded now (terminal-safe), for the Ctrl-C message; null between files. */
+    private volatile String current;
 
     ReceiveCommand(PrintStream out, PrintStream err, boolean terminal) {
         this.out = out;
@@ -41,6 +44,7 @@ final class ReceiveCommand {
         Invite invite = Invite.parse(args.operands().getFirst());
         Set<String> wanted = new LinkedHashSet<>(args.operands().subList(1, args.operands().size()));
         Path folder = Path.of(args.option("out", "."));
+        Duration grace = grace(args);
 
         ServerApi api = new ServerApi(invite.server());
         Membership me = api.join(invite.sessionId(), invite.joinCode());
@@ -71,13 +75,24 @@ final class ReceiveCommand {
         if (!Files.isWritable(folder)) {
             throw new CliException(ExitCode.LOCAL_IO, "cannot write into " + folder);
         }
-        Receiver receiver = new Receiver(api, me, keys, folder);
+        Receiver receiver = new Receiver(api, me, keys, folder, grace);
+        // Ctrl-C: the part stays for the next run; say so (the JVM runs this hook on SIGINT and SIGTERM)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            String name = current;
+            if (name != null) {
+                err.println("\ndrag-n-share: stopped; what was received of " + name + " is kept hidden in " + folder
+                        + ": run the same command again to resume");
+            }
+        }, "say-part-kept"));
         CliException firstFailure = null;
         for (RemoteFile file : files) {
             try {
+                current = TerminalText.visible(file.name());
                 Path saved = receiver.download(file, new ProgressBar(err, terminal));
+                current = null;
                 out.println(saved);
             } catch (Exception e) {
+                current = null;
                 CliException failure = Failures.of(e);
                 err.println("drag-n-share: " + TerminalText.visible(file.name()) + ": " + failure.getMessage());
                 if (failure.exitCode() == ExitCode.TAMPERED) {
@@ -97,5 +112,19 @@ final class ReceiveCommand {
         if (firstFailure != null) {
             throw new CliException(firstFailure.exitCode(), "some files were not received");
         }
+    }
+
+    /** How long a dropped download waits for the sharer to come back: --wait SECONDS. */
+    private static Duration grace(Arguments args) throws CliException {
+        String text = args.option("wait", Long.toString(Receiver.DEFAULT_GRACE.toSeconds()));
+        try {
+            long seconds = Long.parseLong(text);
+            if (seconds >= 0 && seconds <= 7 * 24 * 3600) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new CliException(ExitCode.USAGE, "--wait takes seconds, from 0 to 604800, not \"" + TerminalText.visible(text) + "\"");
     }
 }

@@ -29,8 +29,9 @@ import app.dragnshare.client.transfer.SharedFile;
 
 /**
  * {@code send [--server URL] [--join LINK] [--once] FILE...}: shares files, prints the invite
- * link alone on stdout and serves downloads until interrupted (or, with --once, until every
- * file was downloaded once). Reconnects when the server restarts.
+ * link alone on stdout and serves downloads until interrupted (or, with --once, until the
+ * receiver's verified receipt came for every file once; a download that ends without one ends
+ * the command with {@link ExitCode#NOT_DELIVERED}). Reconnects when the server restarts.
  */
 final class SendCommand {
     private static final int[] BACKOFF_SECONDS = {1, 2, 4, 8, 15};
@@ -88,22 +89,32 @@ final class SendCommand {
         }
 
         boolean once = args.flag("once");
-        Set<String> served = new HashSet<>();
+        Set<String> delivered = new HashSet<>();
         BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
         Sender sender = new Sender(keys, files, Chunking.DEFAULT_CHUNK_SIZE, new Sender.Events() {
             @Override
-            public synchronized void served(SharedFile file) {
-                err.println("sent " + TerminalText.visible(file.name()) + " (" + ProgressBar.bytes(file.size()) + ")");
-                served.add(file.id());
-                if (once && served.size() == files.size()) {
-                    signals.add(new Signal(0, "every file was downloaded once"));
+            public synchronized void delivered(SharedFile file) {
+                err.println("sent " + TerminalText.visible(file.name()) + " (" + ProgressBar.bytes(file.size())
+                        + "): the receiver verified every byte");
+                delivered.add(file.id());
+                if (once && delivered.size() == files.size()) {
+                    signals.add(new Signal(0, "every file was delivered once"));
+                }
+            }
+
+            @Override
+            public synchronized void notDelivered(SharedFile file, String reason, boolean tampered) {
+                err.println("NOT delivered: " + TerminalText.visible(file.name()) + ": " + TerminalText.visible(reason));
+                if (once && !delivered.contains(file.id())) {
+                    signals.add(new Signal(NOT_DELIVERED, TerminalText.visible(file.name()) + " was not delivered"));
                 }
             }
 
             @Override
             public void failed(SharedFile file, String reason) {
                 err.println("transfer of " + TerminalText.visible(file.name()) + " stopped: "
-                        + (stopping ? "you stopped sharing; the receiver is told" : TerminalText.visible(reason)));
+                        + (stopping ? "you stopped sharing; the receiver is told"
+                        : TerminalText.visible(reason) + " (the receiver may resume it)"));
             }
 
             @Override
@@ -132,7 +143,10 @@ final class SendCommand {
         serve(api, me, sender, signals);
     }
 
-    /** Why serving stopped or paused: code 0 when done, else the socket's close code. */
+    /** A Signal's code for "--once, and a file was not delivered". */
+    private static final int NOT_DELIVERED = -9;
+
+    /** Why serving stopped or paused: code 0 when done, {@link #NOT_DELIVERED}, else the socket's close code. */
     private record Signal(int code, String reason) {
         boolean fatal() {
             return code == 4410 || code == 4401 || code == 4403 || code == 4409;
@@ -154,6 +168,11 @@ final class SendCommand {
                 connection.close();
                 return;
             }
+            if (signal.code() == NOT_DELIVERED) {
+                connection.close();
+                throw new CliException(ExitCode.NOT_DELIVERED, signal.reason() + " (the receiver did not confirm it with a "
+                        + "verified receipt)");
+            }
             if (signal.fatal()) {
                 throw new CliException(signal.code() == 4410 ? ExitCode.BAD_INVITE : ExitCode.DENIED,
                         signal.reason().isEmpty() ? "the server closed the connection (" + signal.code() + ")"
@@ -165,6 +184,9 @@ final class SendCommand {
                 Signal done = signals.poll(BACKOFF_SECONDS[Math.min(attempt, BACKOFF_SECONDS.length - 1)], TimeUnit.SECONDS);
                 if (done != null && done.code() == 0) {
                     return;
+                }
+                if (done != null && done.code() == NOT_DELIVERED) {
+                    throw new CliException(ExitCode.NOT_DELIVERED, done.reason());
                 }
                 try {
                     connection = SharerConnection.open(api, me.token(), sender);

@@ -36,6 +36,10 @@ public record JsonFields(Map<String, Object> map) {
         throw missing(name, "an integer");
     }
 
+    public long number(String name, long fallback) throws JsonException {
+        return has(name) ? number(name) : fallback;
+    }
+
     public boolean bool(String name) throws JsonException {
         if (map.get(name) instanceof Boolean b) {
             return b;

@@ -1,280 +1,203 @@
 package app.dragnshare.client.transfer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
-import java.util.Base64;
+import java.time.Duration;
+import java.util.Set;
 
 import app.dragnshare.client.api.ApiException;
-import app.dragnshare.client.api.EventStream;
 import app.dragnshare.client.api.Membership;
 import app.dragnshare.client.api.RemoteFile;
 import app.dragnshare.client.api.ServerApi;
-import app.dragnshare.client.api.ServerEvent;
 import app.dragnshare.client.api.UnreachableException;
-import app.dragnshare.client.crypto.ChunkCipher;
-import app.dragnshare.client.crypto.OfferTerms;
 import app.dragnshare.client.crypto.SessionKeys;
 import app.dragnshare.client.crypto.TamperingException;
-import app.dragnshare.client.crypto.TransferKeys;
-import app.dragnshare.client.json.JsonException;
-import app.dragnshare.client.json.JsonFields;
 
 /**
- * Downloads one file: asks for it with a fresh key and its HMAC, checks the sharer's signed
- * offer, then decrypts chunk by chunk into a hidden temporary file in the output folder. Only
- * when the last chunk has verified and every byte is there does the file get its real name;
- * on any failure the temporary file is deleted, so nothing partial ever looks complete.
+ * Downloads one file into a hidden part in the output folder, resuming where it stopped: when
+ * the stream drops or the sharer goes offline it waits (a bounded grace period) and asks again
+ * from the first chunk it has not verified; a later run picks the part up the same way
+ * ({@link PartialDownload}). Only when the last chunk has verified and every byte is there does
+ * the file get its real name, and then the sharer gets the receipt (PROTOCOL.md §4.9). Nothing
+ * partial ever looks complete: the part stays hidden, and is deleted when the transfer was
+ * tampered with or the file is no longer shared.
  */
 public final class Receiver {
-    /** The server sends a heartbeat every 10 s; this much silence means the connection is dead. */
-    private static final long SILENCE_LIMIT_NANOS = 45_000_000_000L;
-    private static final int RETRIES_ON_503 = 4;
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    /** The grace period when none is given: how long a dropped download waits for the sharer. */
+    public static final Duration DEFAULT_GRACE = Duration.ofMinutes(2);
+    /** Failures a new request may get past: the connection, the sharer's presence, the server's load. */
+    private static final Set<String> RESUMABLE = Set.of("connection-lost", "sender-gone", "owner-offline", "timeout",
+            "stalled", "server-error", "server-busy", "shutting-down", "sharer-busy");
+    /** The sharer cannot continue where the part ends: the part is started over at once. */
+    private static final Set<String> START_OVER = Set.of("bad-start", "resume-unsupported");
+    /** The part is worth nothing any more: tampering, or a file that is no longer offered. */
+    private static final Set<String> DISCARD = Set.of("tampered", "unavailable", "declined", "cancelled", "bad-offer",
+            "file-not-found");
+    private static final long[] BACKOFF_MILLIS = {1_000, 2_000, 3_000, 5_000};
 
     private final ServerApi api;
     private final Membership me;
     private final SessionKeys keys;
     private final Path folder;
-    private final SecureRandom random = new SecureRandom();
+    private final Duration grace;
+    private Boolean serverResumes;
 
     public Receiver(ServerApi api, Membership me, SessionKeys keys, Path folder) {
+        this(api, me, keys, folder, DEFAULT_GRACE);
+    }
+
+    public Receiver(ServerApi api, Membership me, SessionKeys keys, Path folder, Duration grace) {
         this.api = api;
         this.me = me;
         this.keys = keys;
         this.folder = folder;
+        this.grace = grace;
     }
 
-    /**
-     * Returns where the complete, verified file was saved. A 503 before the stream starts (the
-     * instance is stopping or at capacity) started nothing, so it is retried a few times.
-     */
+    /** Returns where the complete, verified file was saved. */
     public Path download(RemoteFile file, Progress progress)
             throws TamperingException, TransferFailedException, IOException, ApiException, UnreachableException {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return downloadOnce(file, progress);
-            } catch (ApiException e) {
-                if (e.status() != 503 || attempt == RETRIES_ON_503) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(1000L * attempt);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
+        boolean finished = false;
+        try (PartialDownload part = PartialDownload.open(folder, me.sessionId(), file.id(),
+                new PartialDownload.RemoteFileTerms(file.name(), file.size()))) {
+            if (part.discarded() != null) {
+                progress.notice(part.discarded());
             }
-        }
-    }
-
-    private Path downloadOnce(RemoteFile file, Progress progress)
-            throws TamperingException, TransferFailedException, IOException, ApiException, UnreachableException {
-        byte[] id = new byte[16];
-        random.nextBytes(id);
-        String transferId = BASE64URL.encodeToString(id);
-        TransferKeys own = new TransferKeys();
-        byte[] mac = keys.requestMac(transferId, file.id(), own.publicKey());
-        // createFile, not createTempFile: the saved file gets the user's usual permissions (umask), not 0600
-        Path temp = Files.createFile(folder.resolve(".dns-" + transferId + ".part"));
-        boolean complete = false;
-        try (EventStream events = api.download(me, file.id(), transferId, BASE64URL.encodeToString(own.publicKey()),
-                BASE64URL.encodeToString(mac), 4 * 1024 * 1024);
-             Watchdog watchdog = new Watchdog(events);
-             FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            Incoming incoming = null;
-            ServerEvent event;
-            while ((event = next(events)) != null) {
-                switch (event.name()) {
-                    case "offer" -> {
-                        if (incoming != null) {
-                            throw new TamperingException("the server sent a second offer");
-                        }
-                        incoming = accept(event, transferId, file, own);
-                        events.expectChunkData(incoming.nextDataLength());
-                        progress.started(incoming.name, incoming.size);
-                    }
-                    case "chunk" -> {
-                        if (incoming == null) {
-                            throw new TamperingException("a chunk arrived before the offer");
-                        }
-                        int written = incoming.chunk(event, out);
-                        events.expectChunkData(incoming.nextDataLength());
-                        progress.advanced(written);
-                    }
-                    case "end" -> {
-                        if (incoming == null || !incoming.complete()) {
-                            throw new TamperingException("the stream ended before the last chunk");
-                        }
-                        out.force(true);
-                        complete = true;
-                        Path saved = moveIntoPlace(temp, incoming.name);
-                        progress.finished(true);
-                        return saved;
-                    }
-                    case "error" -> throw failure(event);
-                    default -> { } // unknown events are ignored, so the protocol can grow
-                }
-            }
-            throw new TransferFailedException("connection-lost", "the connection closed before the file was complete");
-        } catch (IOException e) {
-            if (Thread.interrupted()) {
-                throw new TransferFailedException("interrupted", "interrupted");
-            }
-            throw e;
+            Path saved = download(file, part, progress);
+            finished = true;
+            return saved;
         } finally {
-            if (!complete) {
-                Files.deleteIfExists(temp);
-                progress.finished(false);
-            }
+            progress.finished(finished);
         }
     }
 
-    /** The next event; a broken connection is a failed transfer, not a local I/O error. */
-    private static ServerEvent next(EventStream events) throws TransferFailedException {
-        try {
-            return events.next();
-        } catch (IOException e) {
-            throw new TransferFailedException("connection-lost",
-                    "lost the connection to the server before the file was complete (" + e.getMessage() + ")");
-        }
-    }
-
-    private Incoming accept(ServerEvent event, String transferId, RemoteFile file, TransferKeys own)
-            throws TamperingException {
-        try {
-            JsonFields offer = JsonFields.parse(event.text());
-            byte[] senderKey = offer.base64Url("publicKey");
-            OfferTerms terms = new OfferTerms(senderKey, offer.string("name"), offer.number("size"),
-                    offer.number("chunkSize"), offer.number("chunks"));
-            keys.verifyOffer(transferId, file.id(), own.publicKey(), terms, offer.base64Url("hmac"));
-            if (terms.size() < 0 || terms.chunkSize() < 1 || terms.chunkSize() > 64 * 1024 * 1024
-                    || terms.chunks() != Chunking.chunks(terms.size(), terms.chunkSize())) {
-                throw new TamperingException("the offer's chunking does not add up");
-            }
-            ChunkCipher cipher = own.cipher(keys, transferId, senderKey, true);
-            return new Incoming(terms.name(), terms.size(), (int) terms.chunkSize(), terms.chunks(), cipher);
-        } catch (JsonException e) {
-            throw new TamperingException("the offer is malformed: " + e.getMessage());
-        }
-    }
-
-    private Path moveIntoPlace(Path temp, String name) throws IOException {
-        Path target = SafeFileName.inside(folder, name);
-        String safe = target.getFileName().toString();
-        for (int n = 1; ; n++) {
+    private Path download(RemoteFile file, PartialDownload part, Progress progress)
+            throws TamperingException, TransferFailedException, IOException, ApiException, UnreachableException {
+        boolean[] started = {false};
+        long pausedAt = 0; // System.nanoTime() when the current pause began; 0 while the download goes
+        long verifiedAtPause = -1;
+        int retries = 0;
+        while (true) {
+            DownloadAttempt attempt = null;
+            Exception failure;
             try {
-                return Files.move(temp, target); // never replaces: an existing file is kept
-            } catch (FileAlreadyExistsException e) {
-                if (n > 9999) {
+                if (part.verifiedChunks() > 0 && !serverResumes()) {
+                    part.restart();
+                    progress.notice("the server cannot resume downloads; starting over");
+                }
+                DownloadAttempt current = new DownloadAttempt(api, me, keys, file, part);
+                attempt = current;
+                DownloadAttempt.Completed done;
+                try (ProgressReports reports = new ProgressReports(api, me)) {
+                    done = current.run((name, size, start, chunkSize) -> {
+                        if (!started[0]) {
+                            started[0] = true;
+                            progress.started(name, size, Math.min(size, start * chunkSize));
+                        }
+                        reports.follow(current.transferId(), part::verifiedChunks);
+                    }, progress);
+                }
+                Path saved = part.complete(SafeFileName.of(done.name()));
+                confirm(done, progress);
+                return saved;
+            } catch (DownloadAttempt.Mismatch e) {
+                progress.notice(e.getMessage());
+                part.restart();
+                continue;
+            } catch (TamperingException e) {
+                tell(attempt, "tampered");
+                part.discard();
+                throw e;
+            } catch (TransferFailedException e) {
+                if (START_OVER.contains(e.code())) {
+                    progress.notice(e.getMessage());
+                    part.restart();
+                    continue;
+                }
+                if (DISCARD.contains(e.code())) {
+                    part.discard();
+                }
+                if (!RESUMABLE.contains(e.code())) {
                     throw e;
                 }
-                target = SafeFileName.inside(folder, SafeFileName.numbered(safe, n));
-            }
-        }
-    }
-
-    private static TransferFailedException failure(ServerEvent event) {
-        try {
-            JsonFields error = JsonFields.parse(event.text());
-            return new TransferFailedException(error.string("code", "error"), error.string("message", "the transfer failed"));
-        } catch (JsonException e) {
-            return new TransferFailedException("error", "the transfer failed");
-        }
-    }
-
-    /** The state of one incoming file: what the offer promised and how far the chunks got. */
-    private static final class Incoming {
-        private final String name;
-        private final long size;
-        private final int chunkSize;
-        private final long chunks;
-        private final ChunkCipher cipher;
-        private final byte[] plain;
-        private final byte[] ciphertext;
-        private final ChunkDecoder base64 = new ChunkDecoder();
-        private long next;
-        private long written;
-
-        Incoming(String name, long size, int chunkSize, long chunks, ChunkCipher cipher) {
-            this.name = name;
-            this.size = size;
-            this.chunkSize = chunkSize;
-            this.chunks = chunks;
-            this.cipher = cipher;
-            this.plain = new byte[chunkSize];
-            this.ciphertext = new byte[chunkSize + ChunkCipher.TAG_LENGTH];
-        }
-
-        int chunk(ServerEvent event, FileChannel out) throws TamperingException, IOException {
-            if (next >= chunks) {
-                throw new TamperingException("more chunks arrived than the offer promised");
-            }
-            if (!Long.toString(next).equals(event.id())) {
-                throw new TamperingException("chunk " + event.id() + " arrived where chunk " + next + " belongs");
-            }
-            // decoded into one buffer for the whole download: no allocation per chunk
-            if (event.length() > 4 * ((ciphertext.length + 2) / 3)) {
-                throw new TamperingException("chunk " + next + " has the wrong length");
-            }
-            int length;
-            try {
-                length = base64.decode(event.array(), event.offset(), event.length(), ciphertext);
-            } catch (IllegalArgumentException e) {
-                throw new TamperingException("chunk " + next + " is not valid base64");
-            }
-            int expected = Chunking.plainLength(size, chunkSize, next);
-            if (length != expected + ChunkCipher.TAG_LENGTH) {
-                throw new TamperingException("chunk " + next + " has the wrong length");
-            }
-            int n = cipher.open(next, next == chunks - 1, ciphertext, 0, length, plain, 0);
-            ByteBuffer buffer = ByteBuffer.wrap(plain, 0, n);
-            while (buffer.hasRemaining()) {
-                out.write(buffer);
-            }
-            next++;
-            written += n;
-            return n;
-        }
-
-        boolean complete() {
-            return next == chunks && written == size;
-        }
-
-        /** Length of the next chunk event's data (base64 with padding of its ciphertext); -1 after the last. */
-        int nextDataLength() {
-            return next < chunks ? 4 * ((Chunking.plainLength(size, chunkSize, next) + ChunkCipher.TAG_LENGTH + 2) / 3) : -1;
-        }
-    }
-
-    /** Closes the stream when the server falls silent, so a dead connection cannot hang the download. */
-    private static final class Watchdog implements AutoCloseable {
-        private final Thread thread;
-
-        Watchdog(EventStream events) {
-            thread = Thread.ofVirtual().name("download-watchdog").start(() -> {
-                try {
-                    while (true) {
-                        Thread.sleep(5_000);
-                        if (System.nanoTime() - events.lastActivity() > SILENCE_LIMIT_NANOS) {
-                            events.close();
-                            return;
-                        }
-                    }
-                } catch (InterruptedException | IOException e) {
-                    // stopped
+                failure = e;
+            } catch (ApiException e) {
+                if (DISCARD.contains(e.code())) {
+                    part.discard();
                 }
-            });
+                if (!RESUMABLE.contains(e.code()) && e.status() < 500) {
+                    throw e;
+                }
+                failure = e;
+            } catch (UnreachableException e) {
+                failure = e;
+            }
+            // the stream dropped or the sharer is away: wait for it, then go on from the last verified chunk
+            if (grace.isZero()) {
+                throw gaveUp(failure, part);
+            }
+            if (pausedAt == 0 || part.verifiedChunks() > verifiedAtPause) {
+                pausedAt = System.nanoTime();
+                verifiedAtPause = part.verifiedChunks();
+                retries = 0;
+                progress.paused(failure.getMessage() + "; waiting up to " + seconds(grace)
+                        + " for the sharer to come back, then going on from the last verified chunk");
+            }
+            if (System.nanoTime() - pausedAt > grace.toNanos()) {
+                throw gaveUp(failure, part);
+            }
+            pause(BACKOFF_MILLIS[Math.min(retries++, BACKOFF_MILLIS.length - 1)], failure);
         }
+    }
 
-        @Override
-        public void close() {
-            thread.interrupt();
+    /** Sends the receipt; the file is saved either way, so a failure here only costs the sharer its confirmation. */
+    private void confirm(DownloadAttempt.Completed done, Progress progress) {
+        try {
+            api.report(me, done.transferId(), done.chunks(), done.receipt(), null);
+        } catch (ApiException | UnreachableException e) {
+            progress.notice("the file is saved and verified, but the sharer could not be told (" + e.getMessage()
+                    + "); it will report the file as unconfirmed");
         }
+    }
+
+    /** Best effort: the sharer hears why this receiver stopped. */
+    private void tell(DownloadAttempt attempt, String failed) {
+        if (attempt == null) {
+            return;
+        }
+        try {
+            api.report(me, attempt.transferId(), attempt.start(), null, failed);
+        } catch (ApiException | UnreachableException e) {
+            // the relay may be the one tampering; the sharer then hears nothing, and reports the file unconfirmed
+        }
+    }
+
+    private boolean serverResumes() throws ApiException, UnreachableException {
+        if (serverResumes == null) {
+            serverResumes = api.protocol() >= 2;
+        }
+        return serverResumes;
+    }
+
+    private static TransferFailedException gaveUp(Exception failure, PartialDownload part) {
+        String code = failure instanceof TransferFailedException f ? f.code()
+                : failure instanceof ApiException a ? a.code() : "unreachable";
+        String kept = part.verifiedChunks() > 0
+                ? "; what was received is kept hidden in the output folder: run the same command again to resume" : "";
+        return new TransferFailedException(code, failure.getMessage() + kept);
+    }
+
+    private static void pause(long millis, Exception failure) throws TransferFailedException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransferFailedException("interrupted", "interrupted while waiting: " + failure.getMessage());
+        }
+    }
+
+    private static String seconds(Duration d) {
+        long s = d.toSeconds();
+        return s % 60 == 0 && s >= 60 ? s / 60 + " min" : s + " s";
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,14 +27,25 @@ import app.dragnshare.client.json.JsonFields;
 
 /**
  * Serves this client's files over its sharer connection: checks each request's HMAC, answers
- * with a signed offer, then encrypts and sends exactly the chunks the server pulls. Each
- * transfer reads, encrypts and sends on its own virtual thread.
+ * with a signed offer, then encrypts and sends exactly the chunks the server pulls, from the
+ * request's start (a resumed download) on. Each transfer reads, encrypts and sends on its own
+ * virtual thread. A file counts as delivered only when the receiver's receipt verifies
+ * (PROTOCOL.md §4.9); a transfer that ends without one is reported as not delivered.
  */
 public final class Sender implements SharerConnection.Handler {
     /** Hears what happens, for the command line. */
     public interface Events {
-        void served(SharedFile file);
+        /** The receiver's receipt verified: it holds the whole file, checked. */
+        void delivered(SharedFile file);
 
+        /**
+         * A transfer ended after its last chunk (or was stopped for tampering) without a receipt
+         * that verifies; {@code tampered} when the receipt, the relay or the receiver said the
+         * transfer was altered.
+         */
+        void notDelivered(SharedFile file, String reason, boolean tampered);
+
+        /** A transfer stopped before its end; the receiver may resume it with a new request. */
         void failed(SharedFile file, String reason);
 
         void refused(String reason);
@@ -43,6 +55,8 @@ public final class Sender implements SharerConnection.Handler {
 
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
+    /** After "done", the server sends receipt, unconfirmed or cancel within RECEIPT_TIMEOUT (at most 90 s). */
+    private static final long RECEIPT_WAIT_MILLIS = 120_000;
 
     private final SessionKeys keys;
     private final Map<String, SharedFile> files;
@@ -70,11 +84,14 @@ public final class Sender implements SharerConnection.Handler {
             switch (message.string("type", "")) {
                 case "request" -> request(message);
                 case "pull" -> pull(message.string("transferId"), message.number("index"));
-                case "done" -> {
+                case "done" -> lastChunkSent(message.string("transferId"));
+                case "receipt" -> receipt(message.string("transferId"), message.string("receipt", ""));
+                case "unconfirmed" -> {
                     Outgoing transfer = transfers.remove(message.string("transferId"));
                     if (transfer != null) {
                         transfer.stop();
-                        events.served(transfer.file);
+                        events.notDelivered(transfer.file, "the receiver did not confirm it: it stopped, failed or runs an "
+                                + "older version that sends no receipt", false);
                     }
                 }
                 case "cancel", "error" -> {
@@ -82,10 +99,17 @@ public final class Sender implements SharerConnection.Handler {
                     Outgoing transfer = id == null ? null : transfers.remove(id);
                     if (transfer != null) {
                         transfer.stop();
-                        events.failed(transfer.file, message.string("message", "cancelled"));
+                        String reason = message.string("message", "cancelled");
+                        if ("tampered".equals(message.string("code", ""))) {
+                            events.notDelivered(transfer.file, reason, true);
+                        } else if (transfer.lastChunkSent) {
+                            events.notDelivered(transfer.file, reason, false);
+                        } else {
+                            events.failed(transfer.file, reason);
+                        }
                     }
                 }
-                default -> { } // session events matter to the page, not to the CLI
+                default -> { } // verified progress and session events matter to the page, not to the CLI
             }
         } catch (JsonException e) {
             events.refused("the server sent a malformed message: " + e.getMessage());
@@ -96,7 +120,11 @@ public final class Sender implements SharerConnection.Handler {
     public void onClosed(int code, String reason) {
         for (Outgoing transfer : transfers.values()) {
             transfer.stop();
-            events.failed(transfer.file, "the connection to the server closed");
+            if (transfer.lastChunkSent) {
+                events.notDelivered(transfer.file, "the connection to the server closed before the receipt came", false);
+            } else {
+                events.failed(transfer.file, "the connection to the server closed");
+            }
         }
         transfers.clear();
         events.disconnected(code, reason);
@@ -112,8 +140,12 @@ public final class Sender implements SharerConnection.Handler {
         }
         try {
             byte[] receiverKey = message.base64Url("publicKey");
+            long start = message.number("start", 0);
+            if (start < 0) {
+                throw new JsonException("start must not be negative");
+            }
             try {
-                keys.verifyRequest(transferId, fileId, receiverKey, message.base64Url("hmac"));
+                keys.verifyRequest(transferId, fileId, receiverKey, start, message.base64Url("hmac"));
             } catch (TamperingException e) {
                 // what a receiver whose link's secret is mistyped or cut sends; a relay that swapped the key looks the same
                 events.refused("someone with an incomplete or mistyped invite link asked for " + file.name()
@@ -122,17 +154,23 @@ public final class Sender implements SharerConnection.Handler {
                 decline(transferId, "tampered");
                 return;
             }
-            TransferKeys own = new TransferKeys();
-            ChunkCipher cipher = own.cipher(keys, transferId, receiverKey, false);
             long chunks = Chunking.chunks(file.size(), chunkSize);
-            OfferTerms terms = new OfferTerms(own.publicKey(), file.name(), file.size(), chunkSize, chunks);
-            Outgoing transfer = new Outgoing(transferId, file, cipher, chunks);
+            if (start >= chunks) {
+                events.refused("refused to resume a download at chunk " + start + " of " + chunks);
+                decline(transferId, "bad-start");
+                return;
+            }
+            TransferKeys own = new TransferKeys();
+            TransferKeys.Agreed agreed = own.agree(keys, transferId, receiverKey, false);
+            OfferTerms terms = new OfferTerms(own.publicKey(), file.name(), file.size(), chunkSize, chunks, start);
+            byte[] offerMac = keys.offerMac(transferId, fileId, receiverKey, terms);
+            Outgoing transfer = new Outgoing(transferId, file, agreed, chunks, start, offerMac);
             transfers.put(transferId, transfer);
             Map<String, Object> offer = new LinkedHashMap<>();
             offer.put("type", "offer");
             offer.put("transferId", transferId);
             offer.put("publicKey", BASE64URL.encodeToString(own.publicKey()));
-            offer.put("hmac", BASE64URL.encodeToString(keys.offerMac(transferId, fileId, receiverKey, terms)));
+            offer.put("hmac", BASE64URL.encodeToString(offerMac));
             offer.put("name", file.name());
             offer.put("size", file.size());
             offer.put("chunkSize", (long) chunkSize);
@@ -166,8 +204,51 @@ public final class Sender implements SharerConnection.Handler {
         if (transfers.remove(transferId, transfer)) {
             transfer.stop();
             cancel(transferId, "tampered");
-            events.failed(transfer.file, "tampering detected: the server asked for chunk " + index + " where chunk "
-                    + transfer.nextPull + " of " + transfer.chunks + " was due; stopped, so no chunk is encrypted twice");
+            events.notDelivered(transfer.file, "tampering detected: the server asked for chunk " + index + " where chunk "
+                    + transfer.nextPull + " of " + transfer.chunks + " was due; stopped, so no chunk is encrypted twice", true);
+        }
+    }
+
+    /** The last chunk left the server: stop reading the file, and wait a bounded time for the receipt. */
+    private void lastChunkSent(String transferId) {
+        Outgoing transfer = transfers.get(transferId);
+        if (transfer == null || transfer.lastChunkSent) {
+            return;
+        }
+        transfer.lastChunkSent = true;
+        transfer.stop();
+        Thread.ofVirtual().name("receipt-" + transferId).start(() -> {
+            try {
+                Thread.sleep(RECEIPT_WAIT_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (transfers.remove(transferId, transfer)) {
+                events.notDelivered(transfer.file, "no receipt came from the receiver within "
+                        + RECEIPT_WAIT_MILLIS / 1000 + " s", false);
+            }
+        });
+    }
+
+    /** Delivered only if the receipt is the receiver's MAC over this transfer's offer (PROTOCOL.md §4.9). */
+    private void receipt(String transferId, String receipt) {
+        Outgoing transfer = transfers.remove(transferId);
+        if (transfer == null) {
+            return;
+        }
+        transfer.stop();
+        byte[] expected = SessionKeys.receipt(transfer.receiptKey, transferId, transfer.offerMac, transfer.chunks);
+        byte[] given;
+        try {
+            given = BASE64URL_DECODER.decode(receipt);
+        } catch (IllegalArgumentException e) {
+            given = new byte[0];
+        }
+        if (MessageDigest.isEqual(expected, given)) {
+            events.delivered(transfer.file);
+        } else {
+            events.notDelivered(transfer.file, "tampering detected: the receipt does not verify, so the receiver's "
+                    + "confirmation was forged or altered on the way", true);
         }
     }
 
@@ -195,18 +276,25 @@ public final class Sender implements SharerConnection.Handler {
         private final byte[] idBytes;
         private final SharedFile file;
         private final ChunkCipher cipher;
+        private final byte[] receiptKey;
+        private final byte[] offerMac;
         private final long chunks;
         private final BlockingQueue<Long> pulls = new LinkedBlockingQueue<>();
-        /** The index the next pull must name; touched only by the connection's listener, one message at a time. */
+        /** The index the next pull must name (first the request's start); touched only by the connection's listener. */
         private long nextPull;
+        /** Set by "done": the file is read no more, the receipt is awaited. */
+        private volatile boolean lastChunkSent;
         private volatile Thread worker;
 
-        Outgoing(String transferId, SharedFile file, ChunkCipher cipher, long chunks) {
+        Outgoing(String transferId, SharedFile file, TransferKeys.Agreed agreed, long chunks, long start, byte[] offerMac) {
             this.transferId = transferId;
             this.idBytes = BASE64URL_DECODER.decode(transferId);
             this.file = file;
-            this.cipher = cipher;
+            this.cipher = agreed.cipher();
+            this.receiptKey = agreed.receiptKey();
+            this.offerMac = offerMac;
             this.chunks = chunks;
+            this.nextPull = start;
         }
 
         void start() {

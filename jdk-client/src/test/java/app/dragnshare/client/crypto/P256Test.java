@@ -56,13 +56,14 @@ class P256Test {
     }
 
     @Test
-    void bothSidesAgreeOnTheChunkKey() throws Exception {
+    void bothSidesAgreeOnTheChunkKeyAndTheReceiptKey() throws Exception {
         SessionKeys session = SessionKeys.derive("session", SessionKeys.newSecret());
         TransferKeys receiver = new TransferKeys();
         TransferKeys sender = new TransferKeys();
-        ChunkCipher forReceiver = receiver.cipher(session, "t", sender.publicKey(), true);
-        ChunkCipher forSender = sender.cipher(session, "t", receiver.publicKey(), false);
+        TransferKeys.Agreed forReceiver = receiver.agree(session, "t", sender.publicKey(), true);
+        TransferKeys.Agreed forSender = sender.agree(session, "t", receiver.publicKey(), false);
         byte[] plaintext = "hello".getBytes();
-        assertArrayEquals(plaintext, forReceiver.open(0, true, forSender.seal(0, true, plaintext)));
+        assertArrayEquals(plaintext, forReceiver.cipher().open(0, true, forSender.cipher().seal(0, true, plaintext)));
+        assertArrayEquals(forSender.receiptKey(), forReceiver.receiptKey(), "both sides derive one receipt key");
     }
 }

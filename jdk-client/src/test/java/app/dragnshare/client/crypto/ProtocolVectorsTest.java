@@ -35,10 +35,13 @@ class ProtocolVectorsTest {
         Map<String, Object> vectors = vectorsFromProtocol();
         Map<String, Object> expected = (Map<String, Object>) vectors.get("expected");
         Map<String, Object> derived = VectorInputs.derive((Map<String, Object>) vectors.get("inputs"));
-        for (String key : List.of("authKey", "requestTranscript", "requestHmac", "offerHmac", "ecdhSecret", "chunkKey")) {
+        for (String key : List.of("authKey", "requestTranscript", "requestHmac", "offerTranscript", "offerHmac", "ecdhSecret",
+                "chunkKeyInfo", "chunkKey", "receiptKey", "receipt")) {
             assertEquals(expected.get(key), derived.get(key), key);
         }
         assertEquals(expected.get("chunks"), derived.get("chunks"), "chunk nonces, AADs and ciphertexts");
+        assertEquals(expected.get("resumed"), derived.get("resumed"), "a resumed request's transcripts, HMACs and receipt");
+        assertEquals(expected.get("invite"), derived.get("invite"), "the parsed invite of section 3");
     }
 
     @Test
@@ -67,12 +70,29 @@ class ProtocolVectorsTest {
                 VectorInputs.HEX.parseHex((String) inputs.get("secret")));
         byte[] receiverKey = VectorInputs.HEX.parseHex((String) ((Map<String, Object>) inputs.get("receiver")).get("publicKey"));
         byte[] otherKey = new TransferKeys().publicKey();
-        byte[] mac = keys.requestMac("t", "f", receiverKey);
+        byte[] mac = keys.requestMac("t", "f", receiverKey, 0);
 
-        keys.verifyRequest("t", "f", receiverKey, mac);
-        assertThrows(TamperingException.class, () -> keys.verifyRequest("t", "f", otherKey, mac));
-        assertThrows(TamperingException.class, () -> keys.verifyRequest("t2", "f", receiverKey, mac));
+        keys.verifyRequest("t", "f", receiverKey, 0, mac);
+        assertThrows(TamperingException.class, () -> keys.verifyRequest("t", "f", otherKey, 0, mac));
+        assertThrows(TamperingException.class, () -> keys.verifyRequest("t2", "f", receiverKey, 0, mac));
         SessionKeys otherSession = SessionKeys.derive("other", VectorInputs.HEX.parseHex((String) inputs.get("secret")));
-        assertThrows(TamperingException.class, () -> otherSession.verifyRequest("t", "f", receiverKey, mac));
+        assertThrows(TamperingException.class, () -> otherSession.verifyRequest("t", "f", receiverKey, 0, mac));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRelayCannotChangeTheStartOfAResumedRequest() throws Exception {
+        Map<String, Object> vectors = vectorsFromProtocol();
+        Map<String, Object> inputs = (Map<String, Object>) vectors.get("inputs");
+        Map<String, Object> resumed = (Map<String, Object>) ((Map<String, Object>) vectors.get("expected")).get("resumed");
+        SessionKeys keys = SessionKeys.derive((String) inputs.get("sessionId"), VectorInputs.HEX.parseHex((String) inputs.get("secret")));
+        String transferId = (String) inputs.get("transferId");
+        String fileId = (String) inputs.get("fileId");
+        byte[] receiverKey = VectorInputs.HEX.parseHex((String) ((Map<String, Object>) inputs.get("receiver")).get("publicKey"));
+        byte[] mac = Base64.getUrlDecoder().decode((String) resumed.get("requestHmac"));
+
+        keys.verifyRequest(transferId, fileId, receiverKey, 1, mac);
+        assertThrows(TamperingException.class, () -> keys.verifyRequest(transferId, fileId, receiverKey, 0, mac), "start 1 sent as 0");
+        assertThrows(TamperingException.class, () -> keys.verifyRequest(transferId, fileId, receiverKey, 2, mac), "start 1 sent as 2");
     }
 }

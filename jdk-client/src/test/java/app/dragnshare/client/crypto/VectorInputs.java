@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import app.dragnshare.client.api.Invite;
 import app.dragnshare.client.json.Json;
 
 /**
@@ -41,7 +42,9 @@ public final class VectorInputs {
 
         SessionKeys keys = SessionKeys.derive(sessionId, secret);
         OfferTerms terms = new OfferTerms(senderKey, (String) offer.get("name"), (Long) offer.get("size"),
-                (Long) offer.get("chunkSize"), (Long) offer.get("chunks"));
+                (Long) offer.get("chunkSize"), (Long) offer.get("chunks"), 0);
+        long start = (Long) ((Map<String, Object>) inputs.get("resume")).get("start");
+        OfferTerms resumedTerms = new OfferTerms(senderKey, terms.name(), terms.size(), terms.chunkSize(), terms.chunks(), start);
         byte[] shared = P256.sharedSecret(privateKey((String) receiver.get("d")), P256.decode(senderKey));
         byte[] sharedFromSender = P256.sharedSecret(privateKey((String) sender.get("d")), P256.decode(receiverKey));
         if (!java.util.Arrays.equals(shared, sharedFromSender)) {
@@ -52,12 +55,25 @@ public final class VectorInputs {
 
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("authKey", HEX.formatHex(keys.authKey()));
-        out.put("requestTranscript", HEX.formatHex(Transcript.of("dns/v1 request").add(transferId).add(fileId)
-                .add(receiverKey).toBytes()));
-        out.put("requestHmac", B64URL.encodeToString(keys.requestMac(transferId, fileId, receiverKey)));
-        out.put("offerHmac", B64URL.encodeToString(keys.offerMac(transferId, fileId, receiverKey, terms)));
+        out.put("requestTranscript", HEX.formatHex(SessionKeys.requestTranscript(transferId, fileId, receiverKey, 0)));
+        out.put("requestHmac", B64URL.encodeToString(keys.requestMac(transferId, fileId, receiverKey, 0)));
+        out.put("offerTranscript", HEX.formatHex(SessionKeys.offerTranscript(transferId, fileId, receiverKey, terms)));
+        byte[] offerMac = keys.offerMac(transferId, fileId, receiverKey, terms);
+        out.put("offerHmac", B64URL.encodeToString(offerMac));
         out.put("ecdhSecret", HEX.formatHex(shared));
+        out.put("chunkKeyInfo", HEX.formatHex(SessionKeys.chunkKeyInfo(transferId, receiverKey, senderKey)));
         out.put("chunkKey", HEX.formatHex(chunkKey));
+        byte[] receiptKey = keys.receiptKey(shared, transferId, receiverKey, senderKey);
+        out.put("receiptKey", HEX.formatHex(receiptKey));
+        out.put("receipt", B64URL.encodeToString(SessionKeys.receipt(receiptKey, transferId, offerMac, terms.chunks())));
+        Map<String, Object> resumed = new LinkedHashMap<>();
+        resumed.put("requestTranscript", HEX.formatHex(SessionKeys.requestTranscript(transferId, fileId, receiverKey, start)));
+        resumed.put("requestHmac", B64URL.encodeToString(keys.requestMac(transferId, fileId, receiverKey, start)));
+        resumed.put("offerTranscript", HEX.formatHex(SessionKeys.offerTranscript(transferId, fileId, receiverKey, resumedTerms)));
+        byte[] resumedOfferMac = keys.offerMac(transferId, fileId, receiverKey, resumedTerms);
+        resumed.put("offerHmac", B64URL.encodeToString(resumedOfferMac));
+        resumed.put("receipt", B64URL.encodeToString(SessionKeys.receipt(receiptKey, transferId, resumedOfferMac, terms.chunks())));
+        out.put("resumed", resumed);
         List<Object> chunks = new java.util.ArrayList<>();
         for (Object o : (List<Object>) inputs.get("chunks")) {
             Map<String, Object> chunk = (Map<String, Object>) o;
@@ -72,6 +88,9 @@ public final class VectorInputs {
             chunks.add(c);
         }
         out.put("chunks", chunks);
+        Invite invite = Invite.parse((String) inputs.get("invite"));
+        out.put("invite", ordered("server", invite.server().toString(), "sessionId", invite.sessionId(),
+                "joinCode", invite.joinCode(), "secret", HEX.formatHex(invite.secret())));
         return out;
     }
 
@@ -99,13 +118,17 @@ public final class VectorInputs {
         offer.put("chunkSize", 262144L);
         offer.put("chunks", 2L);
         inputs.put("offer", offer);
+        inputs.put("resume", ordered("start", 1L));
         inputs.put("chunks", List.of(
                 ordered("index", 0L, "last", false, "plaintext", "Drag-n-Share chunk 0"),
-                ordered("index", 1L, "last", true, "plaintext", "")));
+                ordered("index", 1L, "last", true, "plaintext", ""),
+                ordered("index", 2L, "last", true, "plaintext", "Drag-n-Share last chunk 2")));
+        inputs.put("invite", "https://share.example.org/s/Q1RmLWRucy10ZXN0LTAwMQ#FEEQT1NPAK4J."
+                + "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8");
         return inputs;
     }
 
-    private static Map<String, Object> ordered(Object... pairs) {
+    static Map<String, Object> ordered(Object... pairs) {
         Map<String, Object> map = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             map.put((String) pairs[i], pairs[i + 1]);

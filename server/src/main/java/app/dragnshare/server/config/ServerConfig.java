@@ -54,7 +54,8 @@ public record ServerConfig(
         int maxConnectionsPerAddress,
         long chunkWindowMax,
         int redisTransferPoolSize,
-        List<String> warnings) {
+        List<String> warnings,
+        Duration receiptTimeout) {
 
     public static final int MIN_JWT_KEY_BYTES = 32;
     public static final Duration MIN_IDLE_TIMEOUT = Duration.ofSeconds(20);
@@ -157,7 +158,17 @@ public record ServerConfig(
                 r.integer(Setting.MAX_CONNECTIONS_PER_ADDRESS, 1, 10_000_000),
                 r.longInteger(Setting.CHUNK_WINDOW_MAX, 1024, 1L << 30),
                 transferPoolSize(r, warnings),
-                List.copyOf(warnings));
+                List.copyOf(warnings),
+                receiptTimeout(r));
+    }
+
+    /** Bounded below the transfer keys' two-minute TTL, which must outlive the wait. */
+    private static Duration receiptTimeout(Reader r) {
+        Duration timeout = r.duration(Setting.RECEIPT_TIMEOUT);
+        if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofSeconds(90)) > 0) {
+            throw new ConfigException("RECEIPT_TIMEOUT must be between 1s and 90s, not " + r.text(Setting.RECEIPT_TIMEOUT));
+        }
+        return timeout;
     }
 
     /**

@@ -17,6 +17,17 @@ public final class Scripts {
             return n""");
 
     /**
+     * As {@link #PUSH_WHILE_PRESENT} for one value ARGV[3], unless list KEYS[1] already holds ARGV[2]
+     * entries: then returns -2 and pushes nothing (a receiver's reports cannot pile up).
+     */
+    public static final Script PUSH_CAPPED_WHILE_PRESENT = new Script("""
+            if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
+            if redis.call('LLEN', KEYS[1]) >= tonumber(ARGV[2]) then return -2 end
+            local n = redis.call('RPUSH', KEYS[1], ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return n""");
+
+    /**
      * Queues the session event ARGV[2] in inbox KEYS[1] unless the same event is already waiting
      * there (the page refreshes everything on any one of them, so one pending copy says it all).
      * A new list gets the TTL ARGV[1] ms; an existing one is renewed only while its member is

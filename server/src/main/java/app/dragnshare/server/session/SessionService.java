@@ -207,7 +207,7 @@ public final class SessionService implements HttpService {
         String sessionId = Ids.require(req.path().pathParameters().get("sessionId"), "session");
         Member member = auth.member(req, sessionId);
         Bodies body = Bodies.of(req);
-        String name = Names.fileName(body.string("name", config.maxNameLength() * 2), config.maxNameLength());
+        String name = Names.fileName(body.string("name", Integer.MAX_VALUE), config.maxNameLength()); // one rule, one message: code points
         long size = body.wholeNumber("size", 0, Long.MAX_VALUE);
         if (size > config.maxFileSize()) {
             throw new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "file-too-large",

@@ -7,6 +7,8 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import jakarta.json.JsonNumber;
+
 
 import app.dragnshare.server.auth.Authenticator;
 import app.dragnshare.server.auth.Member;
@@ -64,6 +66,7 @@ public final class DownloadService implements HttpService {
         String transferId = body.base64Url("transferId", 16);
         String publicKey = body.base64Url("publicKey", 65);
         String hmac = body.base64Url("hmac", 32);
+        long start = body.json().containsKey("start") ? wholeStart(body) : 0;
         if (!req.headers().isAccepted(MediaTypes.TEXT_EVENT_STREAM)) {
             throw new ApiException(Status.NOT_ACCEPTABLE_406, "accept-event-stream",
                     "this endpoint answers with a stream: send Accept: text/event-stream");
@@ -76,33 +79,46 @@ public final class DownloadService implements HttpService {
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, Failure.SERVER_BUSY.code(), Failure.SERVER_BUSY.message());
         }
         try {
-            admitted(res, sessionId, fileId, member, transferId, publicKey, hmac);
+            admitted(res, sessionId, fileId, member, transferId, publicKey, hmac, start);
         } finally {
             active.leave();
         }
     }
 
     private void admitted(ServerResponse res, String sessionId, String fileId, Member member, String transferId,
-                          String publicKey, String hmac) {
+                          String publicKey, String hmac, long start) {
         FileRecord file = store.file(sessionId, fileId)
                 .orElseThrow(() -> ApiException.notFound("file-not-found", "no such file in this session"));
+        // the sharer picks the chunk size; no allowed one gives more chunks than the smallest
+        long mostChunks = TransferSettings.chunkCount(file.size(), TransferSettings.MIN_CHUNK_SIZE);
+        if (start >= mostChunks) {
+            throw badStart("\"start\" is beyond the end of this file: it must be below " + mostChunks
+                    + " (the file has " + file.size() + " bytes)");
+        }
         if (!presence.isOnline(sessionId, file.ownerId())) {
             throw ApiException.conflict(Failure.OWNER_OFFLINE.code(), Failure.OWNER_OFFLINE.message());
         }
         TransferChannel channel = relay.channel(transferId);
-        if (!channel.claim()) {
+        if (!channel.claim(sessionId + "/" + member.memberId())) {
             throw ApiException.conflict("transfer-exists", "this transferId is in use; make a new random one");
         }
-        store.touch(sessionId);
-        if (!inbox.pushRequest(sessionId, file.ownerId(),
-                tap.request(Messages.request(transferId, fileId, member.memberId(), publicKey, hmac)))) {
-            channel.closeReceiverSide(); // nothing was queued: free the transferId
+        boolean queued;
+        try {
+            store.touch(sessionId);
+            queued = inbox.pushRequest(sessionId, file.ownerId(),
+                    tap.request(Messages.request(transferId, fileId, member.memberId(), publicKey, hmac, start)));
+        } catch (RuntimeException e) {
+            freeQuietly(channel);
+            throw e;
+        }
+        if (!queued) {
+            channel.closeReceiverSide(false); // nothing was queued: free the transferId
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "sharer-busy", "the file's owner already has "
                     + inbox.maxRequests() + " downloads waiting; try again in a minute");
         }
 
-        DownloadStream stream = new DownloadStream(channel, file, () -> presence.isOnline(sessionId, file.ownerId()),
-                settings, metrics, marks);
+        DownloadStream stream = new DownloadStream(channel, file, start,
+                () -> presence.isOnline(sessionId, file.ownerId()), settings, metrics, marks);
         active.add(stream);
         try (EventStreamWriter events = new EventStreamWriter(res, encoders)) {
             stream.run(events);
@@ -111,4 +127,32 @@ public final class DownloadService implements HttpService {
         }
     }
 
+    /** Frees a claimed transferId after a failure (Redis may be the failure: then its keys expire by TTL). */
+    private static void freeQuietly(TransferChannel channel) {
+        try {
+            channel.closeReceiverSide(false);
+        } catch (RuntimeException e) {
+            // the keys expire by their TTL
+        }
+    }
+
+    /** The first chunk a resumed download asks for (PROTOCOL.md §4.8): a whole number, at least 0. */
+    private static long wholeStart(Bodies body) {
+        if (!(body.json().get("start") instanceof JsonNumber n) || !n.isIntegral()) {
+            throw badStart("\"start\" must be a whole number: the first chunk wanted, 0 for the whole file");
+        }
+        try {
+            long start = n.longValueExact();
+            if (start >= 0) {
+                return start;
+            }
+        } catch (ArithmeticException e) {
+            // beyond any file: said below
+        }
+        throw badStart("\"start\" must be a chunk index of the file, from 0");
+    }
+
+    private static ApiException badStart(String message) {
+        return new ApiException(Status.BAD_REQUEST_400, "bad-start", message);
+    }
 }

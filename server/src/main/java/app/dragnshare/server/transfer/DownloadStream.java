@@ -25,6 +25,8 @@ final class DownloadStream {
 
     private final TransferChannel channel;
     private final FileRecord file;
+    /** The first chunk the receiver asked for (0, or where a resumed download goes on). */
+    private final long start;
     private final BooleanSupplier ownerOnline;
     private final TransferSettings settings;
     private final ServerMetrics metrics;
@@ -38,10 +40,11 @@ final class DownloadStream {
     private EventStreamWriter events;
     private long lastWrite;
 
-    DownloadStream(TransferChannel channel, FileRecord file, BooleanSupplier ownerOnline, TransferSettings settings,
-                   ServerMetrics metrics, LivenessMarks marks) {
+    DownloadStream(TransferChannel channel, FileRecord file, long start, BooleanSupplier ownerOnline,
+                   TransferSettings settings, ServerMetrics metrics, LivenessMarks marks) {
         this.channel = channel;
         this.file = file;
+        this.start = start;
         this.ownerOnline = ownerOnline;
         this.settings = settings;
         this.metrics = metrics;
@@ -92,7 +95,7 @@ final class DownloadStream {
                 metrics.transferFailed(outcome == null ? Failure.SERVER_ERROR.code() : outcome);
             }
             try {
-                channel.closeReceiverSide();
+                channel.closeReceiverSide("completed".equals(outcome));
             } catch (JedisException e) {
                 LOG.fine(() -> "keys of " + channel.transferId() + " expire by TTL: " + e.getMessage());
             }
@@ -136,7 +139,7 @@ final class DownloadStream {
         long chunks = offer.getJsonNumber("chunks").longValue();
         long elementBytes = 4 + offer.getJsonNumber("chunkSize").longValue() + 16;
         CreditWindow window = new CreditWindow(settings.queueDepth(), settings.chunkWindowMax(), elementBytes);
-        long expected = 0;
+        long expected = start;
         long lastProgress = System.nanoTime();
         int credits = window.size();
         while (true) {

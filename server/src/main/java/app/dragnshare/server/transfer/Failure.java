@@ -20,7 +20,9 @@ public enum Failure {
     BAD_OFFER("bad-offer", "the sharer's client sent an offer the server cannot accept"),
     SERVER_ERROR("server-error", "the server lost its connection to its database; try again"),
     SERVER_BUSY("server-busy", "the server is at capacity right now; try again in a moment"),
-    SHUTTING_DOWN("shutting-down", "the server is restarting; try again in a moment");
+    SHUTTING_DOWN("shutting-down", "the server is restarting; try again in a moment"),
+    BAD_START("bad-start", "the download asked to resume beyond the end of the file; start again from the beginning"),
+    RESUME_UNSUPPORTED("resume-unsupported", "the sharer's app cannot resume a download; start again from the beginning");
 
     private final String code;
     private final String message;
@@ -43,6 +45,7 @@ public enum Failure {
         return switch (code) {
             case "unavailable" -> UNAVAILABLE;
             case "tampered" -> UNVERIFIED;
+            case "bad-start" -> BAD_START;
             default -> DECLINED;
         };
     }

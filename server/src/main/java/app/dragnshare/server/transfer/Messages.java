@@ -20,13 +20,41 @@ public final class Messages {
         return StrictJson.readObject(new StringReader(json));
     }
 
+    /** The protocol version this server speaks (PROTOCOL.md §11). */
+    public static final int PROTOCOL = 2;
+
     public static JsonObject ready(String sessionId, String memberId) {
-        return JSON.createObjectBuilder().add("type", "ready").add("sessionId", sessionId).add("memberId", memberId).build();
+        return JSON.createObjectBuilder().add("type", "ready").add("sessionId", sessionId).add("memberId", memberId)
+                .add("protocol", PROTOCOL).build();
     }
 
-    public static JsonObject request(String transferId, String fileId, String receiverId, String publicKey, String hmac) {
+    public static JsonObject request(String transferId, String fileId, String receiverId, String publicKey, String hmac,
+                                     long start) {
         return JSON.createObjectBuilder().add("type", "request").add("transferId", transferId).add("fileId", fileId)
-                .add("receiverId", receiverId).add("publicKey", publicKey).add("hmac", hmac).build();
+                .add("receiverId", receiverId).add("publicKey", publicKey).add("hmac", hmac).add("start", start).build();
+    }
+
+    /** The receiver's report (PROTOCOL.md §5.6) as it travels to the sharer's side: verified, receipt or failed. */
+    public static JsonObject report(long verified, String receipt, String failed) {
+        var builder = JSON.createObjectBuilder()
+                .add("type", receipt != null ? "receipt" : failed != null ? "failed" : "verified").add("chunks", verified);
+        if (receipt != null) {
+            builder.add("receipt", receipt);
+        }
+        return builder.build();
+    }
+
+    public static JsonObject verified(String transferId, long chunks) {
+        return JSON.createObjectBuilder().add("type", "verified").add("transferId", transferId).add("chunks", chunks).build();
+    }
+
+    public static JsonObject receipt(String transferId, long chunks, String receipt) {
+        return JSON.createObjectBuilder().add("type", "receipt").add("transferId", transferId).add("chunks", chunks)
+                .add("receipt", receipt).build();
+    }
+
+    public static JsonObject unconfirmed(String transferId) {
+        return JSON.createObjectBuilder().add("type", "unconfirmed").add("transferId", transferId).build();
     }
 
     public static JsonObject pull(String transferId, long index) {

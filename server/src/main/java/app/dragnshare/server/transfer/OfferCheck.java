@@ -15,14 +15,13 @@ import app.dragnshare.server.session.FileRecord;
  * carry. The cryptographic checks are the clients'.
  */
 final class OfferCheck {
-    private static final long MIN_CHUNK_SIZE = 1024;
     private static final long MAX_CHUNKS = 0xFFFF_FFFFL;
 
     private OfferCheck() {
     }
 
     /** Null when the offer is acceptable, else what is wrong with it. */
-    static String problem(JsonObject offer, FileRecord file, long maxChunkSize) {
+    static String problem(JsonObject offer, FileRecord file, long maxChunkSize, long start) {
         if (!isBase64Url(offer.get("publicKey"), 65)) {
             return "publicKey must be a 65-byte P-256 point in base64url";
         }
@@ -37,13 +36,16 @@ final class OfferCheck {
             return "size must be the registered file size (" + file.size() + ")";
         }
         Long chunkSize = whole(offer.get("chunkSize"));
-        if (chunkSize == null || chunkSize < MIN_CHUNK_SIZE || chunkSize > maxChunkSize) {
-            return "chunkSize must be between " + MIN_CHUNK_SIZE + " and " + maxChunkSize;
+        if (chunkSize == null || chunkSize < TransferSettings.MIN_CHUNK_SIZE || chunkSize > maxChunkSize) {
+            return "chunkSize must be between " + TransferSettings.MIN_CHUNK_SIZE + " and " + maxChunkSize;
         }
         Long chunks = whole(offer.get("chunks"));
         long expected = TransferSettings.chunkCount(file.size(), chunkSize);
         if (chunks == null || chunks != expected || expected > MAX_CHUNKS) {
             return "chunks must be " + expected + " for this size and chunkSize";
+        }
+        if (start >= chunks) {
+            return "the request's start (" + start + ") is not below chunks (" + chunks + "): decline it with bad-start";
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package app.dragnshare.server.transfer;
 
+import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -24,7 +25,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * trip, and it waits on Redis for credits only while no pulled chunk is on its way. The socket's
  * reader hands a complete chunk over and reads on, so it does not wait on Redis; it waits only when
  * the chunk before is still waiting to be pushed ({@value #HAND_OFF_CHUNKS} in the hand-off, one
- * being pushed), which bounds the heap a transfer takes.
+ * being pushed), which bounds the heap a transfer takes. After the last chunk it gives its slot
+ * back and waits up to RECEIPT_TIMEOUT for the receiver's receipt, which it relays (PROTOCOL.md §4.9).
  */
 final class OutgoingTransfer {
     private static final Logger LOG = Logger.getLogger(OutgoingTransfer.class.getName());
@@ -34,7 +36,7 @@ final class OutgoingTransfer {
     /** Put into the hand-off when the transfer ends, to wake its thread. */
     private static final byte[] ENDED = new byte[0];
 
-    enum State { REQUESTED, STREAMING, ENDED }
+    enum State { REQUESTED, STREAMING, AWAITING_RECEIPT, ENDED }
 
     /** What the transfer needs from the socket it belongs to. */
     interface Link {
@@ -45,6 +47,8 @@ final class OutgoingTransfer {
 
     private final String transferId;
     private final FileRecord file;
+    /** The first chunk the receiver asked for: pulls start here (PROTOCOL.md §4.8). */
+    private final long start;
     private final TransferChannel channel;
     private final TransferSettings settings;
     private final RelayTap tap;
@@ -52,7 +56,7 @@ final class OutgoingTransfer {
     private final LivenessMarks marks;
     private final AtomicReference<State> state = new AtomicReference<>(State.REQUESTED);
     private final CountDownLatch answered = new CountDownLatch(1);
-    private final AtomicLong pulled = new AtomicLong();
+    private final AtomicLong pulled;
     private final BlockingQueue<byte[]> handOff = new ArrayBlockingQueue<>(HAND_OFF_CHUNKS);
     /** Chunks pushed to Redis; touched only by the transfer's thread. */
     private long pushed;
@@ -62,10 +66,14 @@ final class OutgoingTransfer {
     private long nextChunk;
     private PartialChunk current;
 
-    OutgoingTransfer(String transferId, FileRecord file, TransferChannel channel, TransferSettings settings,
+    OutgoingTransfer(String transferId, FileRecord file, long start, TransferChannel channel, TransferSettings settings,
                      RelayTap tap, Link link, LivenessMarks marks) {
         this.transferId = transferId;
         this.file = file;
+        this.start = start;
+        this.pulled = new AtomicLong(start);
+        this.pushed = start;
+        this.nextChunk = start;
         this.channel = channel;
         this.settings = settings;
         this.tap = tap;
@@ -86,7 +94,7 @@ final class OutgoingTransfer {
         if (state.get() != State.REQUESTED) {
             throw new ProtocolException("offer for a transfer that is not waiting for one");
         }
-        String problem = OfferCheck.problem(message, file, settings.maxChunkSize());
+        String problem = OfferCheck.problem(message, file, settings.maxChunkSize(), start);
         if (problem != null) {
             link.send(Messages.error(transferId, Failure.BAD_OFFER.code(), problem));
             end(Failure.BAD_OFFER, true);
@@ -208,14 +216,14 @@ final class OutgoingTransfer {
                 case TransferChannel.Data credit -> pull(1);
                 case TransferChannel.Credits credits -> pull(credits.count());
                 case TransferChannel.Control control -> {
-                    answer(control.message());
-                    return;
+                    if (answer(control.message())) {
+                        return;
+                    }
                 }
                 case TransferChannel.Timeout timeout -> {
                     if (!channel.isAlive(TransferChannel.Side.RECEIVER)) {
                         // its side may have said "done" and left between our wait's end and this check
-                        if (channel.pushAndTakeCredits(null, 1) instanceof TransferChannel.Control last) {
-                            answer(last.message());
+                        if (channel.pushAndTakeCredits(null, 1) instanceof TransferChannel.Control last && answer(last.message())) {
                             return;
                         }
                         link.send(Messages.cancel(transferId, Failure.RECEIVER_GONE.code(), Failure.RECEIVER_GONE.message()));
@@ -270,17 +278,84 @@ final class OutgoingTransfer {
         }
     }
 
-    /** "done" or "cancel" from the receiver's side. */
-    private void answer(JsonObject message) {
-        if ("done".equals(message.getString("type", ""))) {
-            if (end(null, false)) {
-                link.send(Messages.done(transferId));
+    /**
+     * A message from the receiver's side: "done" or "cancel" from its server instance, or one of
+     * the receiver's own reports. True when the transfer is over.
+     */
+    private boolean answer(JsonObject message) throws InterruptedException {
+        switch (message.getString("type", "")) {
+            case "verified" -> {
+                relayProgress(message);
+                return false;
             }
-        } else {
-            String code = message.getString("code", Failure.RECEIVER_GONE.code());
-            link.send(Messages.cancel(transferId, code, message.getString("message", Failure.RECEIVER_GONE.message())));
-            end(null, false);
+            case "done", "receipt" -> { // a receipt may overtake "done" on its way (another instance)
+                if (state.compareAndSet(State.STREAMING, State.AWAITING_RECEIPT)) {
+                    link.send(Messages.done(transferId));
+                    link.ended(this); // the sharer reads no more of the file: its slot is free
+                    awaitReceipt("receipt".equals(message.getString("type")) ? message : null);
+                }
+                return true;
+            }
+            case "failed" -> {
+                receiverFoundTampering();
+                return true;
+            }
+            default -> {
+                String code = message.getString("code", Failure.RECEIVER_GONE.code());
+                link.send(Messages.cancel(transferId, code, message.getString("message", Failure.RECEIVER_GONE.message())));
+                end(null, false);
+                return true;
+            }
         }
+    }
+
+    /**
+     * After the last chunk: relays the receiver's reports until its receipt (or its word that it
+     * found tampering) comes, for at most RECEIPT_TIMEOUT; without one the sharer hears "unconfirmed".
+     * The sharer verifies the receipt itself: the server cannot make one.
+     */
+    private void awaitReceipt(JsonObject early) throws InterruptedException {
+        long deadline = System.nanoTime() + settings.receiptTimeout().toNanos();
+        JsonObject message = early;
+        while (message == null || "verified".equals(message.getString("type", ""))) {
+            if (message != null) {
+                relayProgress(message);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || state.get() != State.AWAITING_RECEIPT) {
+                link.send(Messages.unconfirmed(transferId));
+                end(null, false);
+                return;
+            }
+            TransferChannel.Signal signal = channel.awaitReport(min(settings.block(), Duration.ofNanos(left)));
+            message = signal instanceof TransferChannel.Control control ? control.message() : null;
+        }
+        switch (message.getString("type", "")) {
+            case "receipt" -> link.send(Messages.receipt(transferId, chunks(message), message.getString("receipt", "")));
+            case "failed" -> receiverFoundTampering();
+            default -> link.send(Messages.unconfirmed(transferId)); // a late "cancel" of its side: nothing to confirm
+        }
+        end(null, false);
+    }
+
+    private void relayProgress(JsonObject report) {
+        link.send(Messages.verified(transferId, chunks(report)));
+    }
+
+    /** The receiver says a check failed and it stopped: the sharer hears it as tampering, a running stream ends. */
+    private void receiverFoundTampering() {
+        link.send(Messages.cancel(transferId, Failure.TAMPERED.code(),
+                "the receiver found this transfer altered on the way and stopped; the file was not delivered"));
+        boolean streaming = state.get() == State.STREAMING;
+        end(streaming ? Failure.TAMPERED : null, streaming);
+    }
+
+    private static long chunks(JsonObject report) {
+        return report.getJsonNumber("chunks").longValue();
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     /**
@@ -290,9 +365,12 @@ final class OutgoingTransfer {
      */
     private boolean end(Failure failure, boolean tellReceiver) {
         synchronized (this) {
-            if (state.getAndSet(State.ENDED) == State.ENDED) {
+            State was = state.getAndSet(State.ENDED);
+            if (was == State.ENDED) {
                 return false;
             }
+            // after the last chunk the receiver's stream is over: nobody reads an error, and every key can go
+            tellReceiver &= was != State.AWAITING_RECEIPT;
         }
         answered.countDown();
         handOff.clear();

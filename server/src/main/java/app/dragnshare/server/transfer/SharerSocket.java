@@ -1,5 +1,6 @@
 package app.dragnshare.server.transfer;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -13,6 +14,7 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 
 import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 
@@ -66,6 +68,8 @@ public final class SharerSocket implements WsListener, BinaryIntake {
     private volatile ScheduledFuture<?> authTimer;
     /** Set once authenticated: takes from the member's inbox when woken. */
     private volatile SharerInbox inbox;
+    /** The protocol version the client said it speaks in its auth message (PROTOCOL.md §6); 1 if it did not. */
+    private volatile int protocol = 1;
 
     public SharerSocket(SocketContext context) {
         this.context = context;
@@ -205,6 +209,7 @@ public final class SharerSocket implements WsListener, BinaryIntake {
                 authTimer = null; // a cancelled timer would hold ~100 bytes per socket for nothing
             }
             String token = string(json, "token");
+            protocol = protocolOf(json);
             try {
                 if (!context.upkeep().authenticate(AUTH_QUEUE_LIMIT, () -> authenticate(token))) {
                     close(WsCloseCodes.TRY_AGAIN_LATER, "server busy; reconnect shortly");
@@ -284,7 +289,7 @@ public final class SharerSocket implements WsListener, BinaryIntake {
             send(message); // a session event for the page
             return false;
         }
-        return transfers.start(me, message);
+        return transfers.start(me, message, protocol);
     }
 
     void send(JsonObject message) {
@@ -366,6 +371,16 @@ public final class SharerSocket implements WsListener, BinaryIntake {
     private void announcePresence(Member who) {
         context.inbox().pushEvent(who.sessionId(), context.store().members(who.sessionId()).stream()
                 .filter(m -> !m.id().equals(who.memberId())).toList(), SessionEvents.MEMBERS_CHANGED);
+    }
+
+    private static int protocolOf(JsonObject auth) throws ProtocolException {
+        if (!auth.containsKey("protocol")) {
+            return 1;
+        }
+        if (!(auth.get("protocol") instanceof JsonNumber n) || !n.isIntegral() || n.bigIntegerValue().signum() <= 0) {
+            throw new ProtocolException("\"protocol\" must be a whole number, 1 or more");
+        }
+        return n.bigIntegerValue().min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
     }
 
     private static String string(JsonObject json, String name) throws ProtocolException {

@@ -57,12 +57,18 @@ final class SharerTransfers implements ChunkAssembler.Target {
     /**
      * Starts the transfer a download request asks for, in a reserved slot. False when nothing
      * started (the receiver left while the request waited, or the file is gone), so the caller
-     * releases the slot; a started transfer releases it when it ends.
+     * releases the slot; a started transfer releases it when it ends. A sharer that speaks
+     * {@code protocol} 1 cannot resume, so a request with a start gets "resume-unsupported".
      */
-    boolean start(Member sharer, JsonObject request) {
+    boolean start(Member sharer, JsonObject request, int protocol) {
         String transferId = request.getString("transferId");
         TransferChannel channel = context.relay().channel(transferId);
         if (!channel.isAlive(TransferChannel.Side.RECEIVER)) {
+            return false;
+        }
+        long start = request.containsKey("start") ? request.getJsonNumber("start").longValue() : 0;
+        if (start > 0 && protocol < 2) {
+            channel.toReceiver(Messages.error(Failure.RESUME_UNSUPPORTED.code(), Failure.RESUME_UNSUPPORTED.message()));
             return false;
         }
         Optional<FileRecord> file = context.store().file(sharer.sessionId(), request.getString("fileId"))
@@ -71,12 +77,13 @@ final class SharerTransfers implements ChunkAssembler.Target {
             channel.toReceiver(Messages.error(Failure.UNAVAILABLE.code(), Failure.UNAVAILABLE.message()));
             return false;
         }
-        OutgoingTransfer transfer = new OutgoingTransfer(transferId, file.get(), channel, context.settings(),
+        OutgoingTransfer transfer = new OutgoingTransfer(transferId, file.get(), start, channel, context.settings(),
                 context.tap(), new Link(), context.marks());
         running.put(transferId, transfer);
         JsonObject relayed = context.tap().request(request);
+        long relayedStart = relayed.containsKey("start") ? relayed.getJsonNumber("start").longValue() : 0; // a test's relay may alter it
         send.accept(Messages.request(transferId, file.get().id(), relayed.getString("receiverId", ""),
-                relayed.getString("publicKey"), relayed.getString("hmac")));
+                relayed.getString("publicKey"), relayed.getString("hmac"), relayedStart));
         transfer.start();
         return true;
     }

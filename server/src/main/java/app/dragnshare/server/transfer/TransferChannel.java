@@ -24,7 +24,10 @@ import redis.clients.jedis.util.KeyValue;
  * <li>{@code chunks}: encrypted chunks, each {@code index (4 bytes BE) || ciphertext};</li>
  * <li>{@code credits}: one entry per chunk the queue has room for; the receiver's side hands
  *     them out as it delivers, the sharer's side asks for one chunk per credit;</li>
- * <li>{@code to-sender}: "done" or "cancel" for the sharer's side;</li>
+ * <li>{@code to-sender}: "done" or "cancel" for the sharer's side, and the receiver's reports
+ *     (verified progress, the receipt; PROTOCOL.md §5.6);</li>
+ * <li>{@code receiver}: who may report on the transfer; it outlives the receiver's stream until
+ *     the sharer's side has waited for the receipt;</li>
  * <li>{@code sender-alive}/{@code receiver-alive}: short-lived marks each side renews while it
  *     lives, so the other side notices a crashed instance.</li>
  * </ul>
@@ -72,6 +75,7 @@ public final class TransferChannel {
     private final Wakeups wakeups;
     private final String transferId;
     private final Keys.Transfer keys;
+    private final Duration keyTtl;
     private final byte[] keyTtlMillis;
     private final long aliveTtlMillis;
     private final SameInstanceChunks sameInstance;
@@ -86,6 +90,7 @@ public final class TransferChannel {
         this.sameInstance = sameInstance;
         this.transferId = transferId;
         this.keys = Keys.Transfer.of(transferId);
+        this.keyTtl = keyTtl;
         this.keyTtlMillis = Long.toString(keyTtl.toMillis()).getBytes(StandardCharsets.US_ASCII);
         this.aliveTtlMillis = aliveTtl.toMillis();
     }
@@ -94,14 +99,39 @@ public final class TransferChannel {
         return transferId;
     }
 
-    /** Reserves the transfer id for a receiver (its first "alive" mark); false if the id is in use. */
-    public boolean claim() {
+    /**
+     * Reserves the transfer id for {@code receiver} ("sessionId/memberId", its first "alive" mark
+     * and who may report on the transfer); false if the id is in use.
+     */
+    public boolean claim(String receiver) {
         if (!"OK".equals(redis.set(keys.receiverAlive(), ALIVE, SetParams.setParams().nx().px(aliveTtlMillis)))) {
             return false;
         }
+        redis.set(keys.receiver(), receiver.getBytes(StandardCharsets.UTF_8), SetParams.setParams().px(keyTtl.toMillis()));
         lane = sameInstance.open(transferId); // before the request is queued, so a sharer here finds it
         laneLookedUp = true;
         return true;
+    }
+
+    /** Who started the transfer ("sessionId/memberId"), or null once the transfer is over. */
+    public String receiver() {
+        byte[] value = redis.get(keys.receiver());
+        return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A receiver's report for the sharer's side (dropped if that side has left); false when
+     * {@code cap} reports already wait there.
+     */
+    public boolean report(JsonObject message, int cap) {
+        Object n = Scripts.PUSH_CAPPED_WHILE_PRESENT.run(redis, List.of(keys.toSender(), keys.senderAlive()),
+                List.of(keyTtlMillis, Integer.toString(cap).getBytes(StandardCharsets.US_ASCII), json(message)));
+        return !(n instanceof Number count) || count.longValue() != -2;
+    }
+
+    /** The sharer's side, after the last chunk: waits for the receiver's report. */
+    public Signal awaitReport(Duration timeout) {
+        return await(timeout, keys.toSender());
     }
 
     /** The offer or an error for the receiver's side; dropped if that side has already left. */
@@ -195,6 +225,9 @@ public final class TransferChannel {
      */
     void renewAlive(AbstractPipeline pipeline, Side side) {
         pipeline.set(alive(side), ALIVE, SetParams.setParams().px(aliveTtlMillis).xx());
+        if (side == Side.RECEIVER) {
+            pipeline.pexpire(keys.receiver(), keyTtl.toMillis()); // a long download outlives the key's first TTL
+        }
     }
 
     public boolean isAlive(Side side) {
@@ -204,11 +237,16 @@ public final class TransferChannel {
     /**
      * The receiver's side is done: removes what it owns. {@code to-sender} may still hold its
      * last word for the sharer's side, so it only gets a short life (read within one blocking
-     * pop by a live sharer side; gone soon if there is none).
+     * pop by a live sharer side; gone soon if there is none). After the last chunk the receiver
+     * may still report (its receipt), so {@code receiver} stays until the sharer's side ends.
      */
-    public void closeReceiverSide() {
+    public void closeReceiverSide(boolean lastChunkRelayed) {
         sameInstance.close(transferId);
-        redis.del(keys.toReceiver(), keys.chunks(), keys.credits(), keys.receiverAlive());
+        if (lastChunkRelayed) {
+            redis.del(keys.toReceiver(), keys.chunks(), keys.credits(), keys.receiverAlive());
+        } else {
+            redis.del(keys.toReceiver(), keys.chunks(), keys.credits(), keys.receiverAlive(), keys.receiver());
+        }
         redis.pexpire(keys.toSender(), aliveTtlMillis);
     }
 
@@ -219,7 +257,7 @@ public final class TransferChannel {
      */
     public void closeSenderSide(boolean receiverEnded) {
         if (receiverEnded) {
-            redis.del(keys.toSender(), keys.senderAlive(), keys.toReceiver(), keys.chunks(), keys.credits());
+            redis.del(keys.toSender(), keys.senderAlive(), keys.toReceiver(), keys.chunks(), keys.credits(), keys.receiver());
         } else {
             redis.del(keys.toSender(), keys.senderAlive());
         }

@@ -52,10 +52,12 @@ class PageCryptoVectorsTest {
             assertTrue(answer instanceof String s && s.startsWith("{"), "the page's crypto failed: " + answer);
             JsonObject result = Json.createReader(new StringReader((String) answer)).readObject();
             JsonObject derived = result.getJsonObject("derived");
-            for (String key : List.of("authKey", "requestTranscript", "requestHmac", "offerHmac", "ecdhSecret", "chunkKey")) {
+            for (String key : List.of("authKey", "requestTranscript", "requestHmac", "offerTranscript", "offerHmac",
+                    "ecdhSecret", "chunkKeyInfo", "chunkKey")) {
                 assertEquals(expected.getString(key), derived.getString(key), key);
             }
             assertEquals(expected.getJsonArray("chunks"), derived.getJsonArray("chunks"), "chunk nonces, AADs and ciphertexts");
+            assertEquals(expected.getJsonObject("invite"), derived.getJsonObject("invite"), "the parsed invite of section 3");
 
             JsonObject checks = result.getJsonObject("checks");
             assertEquals("Drag-n-Share chunk 0", checks.getString("receiverDecryptsChunk0"));

@@ -65,7 +65,7 @@ class RedisFullTest {
                 String body = "{\"transferId\":\"" + transferId + "\",\"publicKey\":\""
                         + Base64.getUrlEncoder().withoutPadding().encodeToString(key) + "\",\"hmac\":\""
                         + Base64.getUrlEncoder().withoutPadding().encodeToString(
-                                invite.keys().requestMac(transferId, remote.id(), key)) + "\"}";
+                                invite.keys().requestMac(transferId, remote.id(), key, 0)) + "\"}";
                 HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                                 URI.create(TestServer.url(receiversInstance) + "/api/sessions/" + invite.sessionId() + "/files/" + remote.id()
                                         + "/transfers"))

@@ -75,6 +75,12 @@ class SessionApiTest {
         assertEquals(400, http.post(files, token, "{\"name\":\"a\\u0000b\",\"size\":1}").status(), "NUL in a name");
         assertEquals(400, http.post(files, token, "{\"name\":\"x\\u202Egnp.exe\",\"size\":1}").status(), "direction override");
         assertEquals(400, http.post(files, token, "{\"name\":\"" + "a".repeat(256) + "\",\"size\":1}").status(), "too long");
+        // a name's length counts code points: 255 emoji (510 UTF-16 units) fit, and every longer name gets one message
+        assertEquals(201, http.post(files, token, "{\"name\":\"" + "\uD83D\uDE00".repeat(255) + "\",\"size\":1}").status());
+        for (String tooLong : new String[] {"a".repeat(256), "\uD83D\uDE00".repeat(256), "a".repeat(600)}) {
+            Http.Reply refused = http.post(files, token, "{\"name\":\"" + tooLong + "\",\"size\":1}");
+            assertEquals("the file name is longer than 255 characters", refused.json().getString("message"), tooLong.length() + " UTF-16 units");
+        }
         assertEquals(400, http.post(files, token, "{\"name\":\"\",\"size\":1}").status(), "empty name");
         assertEquals(400, http.post(files, token, "{\"name\":\"a\",\"size\":-1}").status(), "negative size");
         assertEquals(400, http.post(files, token, "{\"name\":\"a\",\"size\":\"12\"}").status(), "size as text");

@@ -66,6 +66,36 @@ public final class Cli {
         return new Result(process.exitValue(), out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS));
     }
 
+    /** A command running in the background, its output going to files. */
+    public record Running(Process process, Path stdout, Path stderr) implements AutoCloseable {
+        public Result await(long seconds) throws Exception {
+            if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                fail("the command did not finish within " + seconds + " s; stderr:\n" + Files.readString(stderr));
+            }
+            return new Result(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+        }
+
+        /** Ends it as a crash or `kill -9` would: no clean-up of its own runs. */
+        public void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            kill();
+        }
+    }
+
+    /** Starts a command without waiting for it. */
+    public static Running background(String... args) throws Exception {
+        Path stdout = Files.createTempFile("dns-cli-", ".out");
+        Path stderr = Files.createTempFile("dns-cli-", ".err");
+        Process process = start(args).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+        return new Running(process, stdout, stderr);
+    }
+
     /** Starts {@code send} and waits for the invite link on its first stdout line. */
     public static Sending send(String... args) throws Exception {
         Path stderr = Files.createTempFile("dns-send-", ".err");

@@ -125,7 +125,7 @@ class LoadTest {
             go.await();
             return new Receiver(api, guest, invite.keys(), out).download(remote, new Progress() {
                 @Override
-                public void started(String name, long size) {
+                public void started(String name, long size, long done) {
                     allOffered.countDown();
                     try {
                         if (!allOffered.await(120, TimeUnit.SECONDS)) {
@@ -142,7 +142,12 @@ class LoadTest {
 
     private static final class QuietEvents implements Sender.Events {
         @Override
-        public void served(SharedFile file) {
+        public void delivered(SharedFile file) {
+        }
+
+        @Override
+        public void notDelivered(SharedFile file, String reason, boolean tampered) {
+            throw new AssertionError(file.name() + " was not delivered: " + reason);
         }
 
         @Override

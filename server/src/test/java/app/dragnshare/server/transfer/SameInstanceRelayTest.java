@@ -64,7 +64,7 @@ class SameInstanceRelayTest {
         String transferId = Ids.random();
         TransferChannel receiverSide = relay.channel(transferId);
         TransferChannel sharerSide = relay.channel(transferId);
-        assertTrue(receiverSide.claim(), "a fresh id is claimed");
+        assertTrue(receiverSide.claim("session/receiver"), "a fresh id is claimed");
         sharerSide.markAlive(TransferChannel.Side.SENDER);
         byte[][] elements = new byte[4][];
         Random random = new Random(7);
@@ -87,7 +87,7 @@ class SameInstanceRelayTest {
 
         sharerSide.pushAndTakeCredits(withIndex(elements[0], 4), 0);
         assertEquals(elementLength, sameInstance.keptBytes());
-        receiverSide.closeReceiverSide();
+        receiverSide.closeReceiverSide(false);
         assertEquals(0, sameInstance.keptBytes(), "the receiver's side leaving drops what was kept for it");
         sharerSide.pushAndTakeCredits(withIndex(elements[0], 5), 0);
         assertEquals(0, sameInstance.keptBytes(), "nothing is kept for a receiver that left");
@@ -104,13 +104,13 @@ class SameInstanceRelayTest {
         String transferId = Ids.random();
         TransferChannel receiverSide = receiverInstance.channel(transferId);
         TransferChannel sharerSide = sharerInstance.channel(transferId);
-        assertTrue(receiverSide.claim());
+        assertTrue(receiverSide.claim("session/receiver"));
         byte[] element = withIndex(new byte[elementLength], 0);
         sharerSide.pushAndTakeCredits(element, 0);
         assertEquals(0, sharersChunks.keptBytes(), "no lane on the sharer's instance: the chunk crosses Redis");
         TransferChannel.Data data = assertInstanceOf(TransferChannel.Data.class, receiverSide.grantAndTake(0));
         assertArrayEquals(element, data.bytes());
-        receiverSide.closeReceiverSide();
+        receiverSide.closeReceiverSide(false);
         sharerSide.closeSenderSide(true);
     }
 
