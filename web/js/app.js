@@ -96,11 +96,18 @@ async function membership(invite) {
 function explainJoinFailure(e, retry) {
   switch (e.code) {
     case 'invalid-invite':
-      return showProblem('This invite is no longer valid',
-        'The session has ended, or the host made a new link, which stops old ones from working. Ask for the current link.');
+      return showProblem('The join code in this link is wrong',
+        'The link may be mistyped or cut short: check it with the sender. If the host made a new link, the old one '
+        + 'stops letting people in: ask for the current one.');
     case 'session-not-found':
+      return showProblem('There is no such session',
+        'It expired (a session ends a while after everyone has left), or the link is mistyped. Ask the sender for a new link.');
     case 'session-ended':
-      return showProblem('This session has ended', 'Ask the sharer for a new link.');
+      return showProblem('The host ended this session', 'Its link no longer works. Ask the sender for a new link if you '
+        + 'still need the files.');
+    case 'session-expired':
+      return showProblem('This session expired', 'Nobody used it for a while, so the server let it go. Ask the sender '
+        + 'for a new link.');
     case 'session-full':
       return showProblem('This session is full', e.message);
     case 'rate-limited':

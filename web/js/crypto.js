@@ -112,7 +112,8 @@ export class SessionKeys {
   async verifyRequest(transferId, fileId, receiverKey, mac, start = 0) {
     const ok = mac.length === 32
       && await subtle.verify('HMAC', this.#macKey, mac, requestTranscript(transferId, fileId, receiverKey, start));
-    if (!ok) throw new TamperingError("the receiver's key was altered on the way (request HMAC does not verify)");
+    if (!ok) throw new TamperingError('the request does not verify against this session’s key (request HMAC): a '
+      + 'mistyped or incomplete link, or a key or resume point altered on the way');
   }
 
   async verifyOffer(transferId, fileId, receiverKey, terms, mac) {

@@ -29,10 +29,13 @@ export function parseInvite(link) {
   if (!path) throw new InviteError('This link is not an invite: it has no /s/… session in it.');
   const fragment = FRAGMENT.exec(url.hash.replace(/^#/, ''));
   if (!fragment) {
-    throw new InviteError('This invite link is incomplete: the part after “#” is missing or cut off. Ask for the link again.');
+    throw new InviteError('This invite link is incomplete or mistyped: the part after “#” is missing, cut off or has '
+      + 'characters that do not belong. Check the link with the sender.');
   }
   const secret = fromBase64Url(fragment[2]);
-  if (secret.length !== SECRET_LENGTH) throw new InviteError('This invite link is damaged. Ask for the link again.');
+  if (secret.length !== SECRET_LENGTH) {
+    throw new InviteError('This invite link is mistyped: its key (after the “.”) is not one. Check the link with the sender.');
+  }
   return { base: url.origin + path[1], sessionId: path[2], joinCode: fragment[1], secret };
 }
 

@@ -373,6 +373,10 @@ function describe(e) {
       return 'This file is no longer shared.';
     case 'declined':
       return 'The sharer declined this download.';
+    case 'unverified':
+      return 'The sharer could not verify this download request. The invite link you opened may be incomplete or '
+        + 'mistyped: check it with the sender (everything after “#” counts). If it is exactly right, something '
+        + 'altered the connection. Nothing was saved.';
     case 'tampered':
       return `${TAMPERED}the sharer saw the transfer altered on the way and stopped it. Nothing was saved.`;
     case 'cancelled':

@@ -3,6 +3,7 @@
 
 import { formatBytes, formatDuration } from './progress.js';
 import { drawQr } from './qr.js';
+import { safeFileName } from './save.js';
 import { $, el, typeLabel } from './ui.js';
 
 let lastInvite = '';
@@ -40,11 +41,28 @@ const CONNECTION_TEXT = {
   closed: 'Disconnected',
 };
 
+/** The bar's connection state: words (a live region, so a screen reader says each change), not a dot alone. */
 export function renderConnection(status) {
   const node = $('connection');
-  node.hidden = false;
   node.className = `connection ${status}`;
   node.textContent = CONNECTION_TEXT[status] ?? status;
+}
+
+/**
+ * Whether the server answers: while it does not, the file list says so and what needs it (downloads,
+ * adding, removing, the host's tools) is disabled instead of failing on the click.
+ */
+export function renderReachable(reachable) {
+  $('files-unreachable').hidden = reachable;
+  for (const control of document.querySelectorAll('#room-view [data-action="pick-files"], #rotate-code, #end-session')) {
+    control.disabled = !reachable;
+  }
+}
+
+/** The name a download is saved under, when it had to be made safe (no path, no reserved characters). */
+function savedAs(name) {
+  const safe = safeFileName(name);
+  return safe === name ? null : safe;
 }
 
 export function renderMembers(members, myId) {
@@ -61,11 +79,12 @@ export function renderMembers(members, myId) {
 
 /**
  * files: the session's list; me: { id, role }; local: files this tab holds (by id);
- * downloading: ids with a download under way here; actions: { download(file), remove(file) }.
+ * downloading: ids with a download under way here; reachable: whether the server answers;
+ * actions: { download(file), remove(file) }.
  */
-export function renderFiles(files, me, local, downloading, actions) {
+export function renderFiles(files, me, local, downloading, reachable, actions) {
   // redraw only on change, so a periodic refresh never takes the keyboard focus off a button
-  const signature = JSON.stringify([me, [...local.keys()], [...downloading],
+  const signature = JSON.stringify([me, [...local.keys()], [...downloading], reachable,
     files.map((f) => [f.id, f.name, f.size, f.type, f.ownerId, f.ownerName, f.online])]);
   if (signature === lastFiles) return;
   lastFiles = signature;
@@ -75,32 +94,40 @@ export function renderFiles(files, me, local, downloading, actions) {
     : `${files.length} ${files.length === 1 ? 'file' : 'files'} · ${formatBytes(total)}`;
   $('file-list').replaceChildren(...files.map((file) => {
     const mine = file.ownerId === me.id;
-    const available = mine ? local.has(file.id) : file.online;
+    const available = reachable && (mine ? local.has(file.id) : file.online);
     const owner = mine ? (local.has(file.id) ? 'You' : 'You (not in this tab any more)') : file.ownerName || 'someone';
+    // with the server out of reach, whether the owner is online is not known
+    const presence = reachable ? ` · ${file.online ? 'online' : 'offline'}` : '';
+    const safe = mine ? null : savedAs(file.name);
+    let unavailable = null;
+    if (!reachable) unavailable = 'The server cannot be reached: downloads can start once it answers again';
+    else if (!file.online) unavailable = `${owner} is offline: download when their page is open`;
     return el('li', { class: 'file', 'data-file-id': file.id },
       el('span', { class: 'file-icon', 'aria-hidden': 'true' }, typeLabel(file.name, file.type)),
       el('div', { class: 'file-main' },
         el('span', { class: 'file-name', title: file.name }, file.name),
+        safe ? el('span', { class: 'file-saved-as' }, `Saved as “${safe}”`) : null,
         el('span', { class: 'file-meta' },
           el('span', {}, formatBytes(file.size)),
           el('span', { 'aria-hidden': 'true' }, '·'),
           el('span', { class: `dot${available ? ' online' : ''}`, 'aria-hidden': 'true' }),
-          el('span', {}, mine ? owner : `${owner} · ${file.online ? 'online' : 'offline'}`))),
+          el('span', {}, mine ? owner : `${owner}${presence}`))),
       el('div', { class: 'file-actions' },
         mine ? null : el('button', {
-          type: 'button', class: 'button small download', disabled: !file.online || downloading.has(file.id),
-          title: file.online ? null : `${owner} is offline: download when their page is open`,
-          'aria-label': `Download ${file.name}`, onclick: () => actions.download(file),
+          type: 'button', class: 'button small download', disabled: unavailable !== null || downloading.has(file.id),
+          // the accessible name starts with the words shown (WCAG 2.5.3), then says which file
+          title: unavailable, 'aria-label': `${downloading.has(file.id) ? 'Downloading…' : 'Download'} ${file.name}`,
+          onclick: () => actions.download(file),
         }, downloading.has(file.id) ? 'Downloading…' : 'Download'),
         mine || me.role === 'host' ? el('button', {
-          type: 'button', class: 'button small ghost', 'aria-label': `Remove ${file.name}`,
+          type: 'button', class: 'button small ghost', 'aria-label': `Remove ${file.name}`, disabled: !reachable,
           onclick: () => actions.remove(file),
         }, 'Remove') : null));
   }));
   const fromOthers = files.filter((f) => f.ownerId !== me.id);
   $('download-all').hidden = fromOthers.length === 0;
-  $('download-all').disabled = !fromOthers.some((f) => f.online);
-  $('files-offline').hidden = !fromOthers.some((f) => !f.online);
+  $('download-all').disabled = !reachable || !fromOthers.some((f) => f.online);
+  $('files-offline').hidden = !reachable || !fromOthers.some((f) => !f.online);
 }
 
 const STATE_TEXT = {
@@ -138,6 +165,7 @@ export function renderTransfer(transfer, peerName, onCancel) {
         el('span', { class: 'transfer-peer' }),
         el('button', { type: 'button', class: 'button small ghost transfer-cancel', onclick: () => onCancel(transfer) },
           'Cancel')),
+      el('p', { class: 'transfer-saved-as', hidden: true }),
       el('progress', { max: '100', value: '0' }),
       el('div', { class: 'transfer-stats' }),
       el('p', { class: 'transfer-message', role: 'status' }));
@@ -147,6 +175,9 @@ export function renderTransfer(transfer, peerName, onCancel) {
   row.className = `transfer ${transfer.state}${transfer.tampered ? ' tampered' : ''}`;
   row.querySelector('.transfer-name').textContent = transfer.name;
   row.querySelector('.transfer-name').title = transfer.name;
+  const safe = transfer.direction === 'down' ? savedAs(transfer.name) : null;
+  row.querySelector('.transfer-saved-as').hidden = !safe;
+  row.querySelector('.transfer-saved-as').textContent = safe ? `Saved as “${safe}”` : '';
   row.querySelector('.transfer-peer').textContent = peerName ? `${transfer.direction === 'up' ? 'to' : 'from'} ${peerName}` : '';
   const cancel = row.querySelector('.transfer-cancel');
   cancel.hidden = !transfer.active || transfer.state === 'confirming'; // once sent, only the receipt is awaited

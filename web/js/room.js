@@ -8,13 +8,15 @@ import * as view from './room-view.js';
 import { planSave } from './save.js';
 import { Sharing } from './share.js';
 import { MemberSocket } from './socket.js';
-import { $, notify, showProblem, showView } from './ui.js';
+import { $, focusHeading, notify, showProblem, showView } from './ui.js';
 
 const MAX_PARALLEL_DOWNLOADS = 3;
 /** The server pushes file and member changes; presence it does not, so the list is re-read this often. */
 const REFRESH_MS = 10000;
 /** How often a moving transfer's row is redrawn. */
 const DRAW_MS = 250;
+/** While the socket is down, the server is asked this often whether it answers (the file list says so). */
+const PROBE_MS = 2000;
 
 /**
  * The member's token is kept in sessionStorage (this tab only, gone when it closes) so that a
@@ -31,6 +33,8 @@ export class Room {
   downloads = new Map();
   #refreshTimer = null;
   #titleTimer = null;
+  #probeTimer = null;
+  #reachable = true; // whether the server answered the last REST call
   #refreshes = 0; // number of the latest refresh asked for
   #applied = 0; // number of the latest refresh shown; older answers that arrive late are dropped
   #seenListed = new Set(); // our files the server has listed at least once
@@ -58,7 +62,11 @@ export class Room {
       onMessage: (m) => this.#onMessage(m),
       onStatus: (status) => {
         view.renderConnection(status);
-        if (status === 'online') this.refresh();
+        // a dropped socket may mean the server is down: ask it now and every few seconds, so the file list
+        // says so (and downloads are disabled) at once rather than at the next periodic refresh
+        clearInterval(this.#probeTimer);
+        if (status === 'reconnecting') this.#probeTimer = setInterval(() => this.refresh(), PROBE_MS);
+        if (status === 'online' || status === 'reconnecting') this.refresh();
       },
       onDisconnect: () => this.sharing.disconnected(),
       onFinal: (code, reason) => this.#closed(code, reason),
@@ -66,11 +74,13 @@ export class Room {
     this.sharing = new Sharing(this.keys, this.socket, {
       onChange: (upload) => this.#draw(upload),
       onWarning: (text) => notify(text, 'error'),
+      onNotice: (text) => notify(text, 'notice'),
     });
     // the first read may fail like a join (unreachable, ended); the caller explains it
     this.#apply(await api.session(this.member.sessionId, this.member.token), ++this.#refreshes);
     if (resumed) await this.#forgetFilesFromBefore();
     showView('room-view');
+    focusHeading($('session-name')); // keyboard and screen-reader users start at the new view, not the page's top
     view.renderConnection('connecting');
     this.socket.connect();
     this.#refreshTimer = setInterval(() => {
@@ -93,10 +103,10 @@ export class Room {
     try {
       session = await api.session(this.member.sessionId, this.member.token);
     } catch (e) {
-      if (e.unreachable) {
-        return; // the socket notices too, and its status is what the bar shows
+      if (e.unreachable || e.status >= 500) {
+        this.#setReachable(false); // down, restarting or without its database: nothing that needs it can work now
       } else if (e.status === 410 || e.status === 404) {
-        this.#closed(4410, '');
+        this.#closed(4410, e.code);
       } else if (e.status === 401 || e.status === 403) {
         this.#closed(4401, '');
       } else {
@@ -107,7 +117,15 @@ export class Room {
     this.#apply(session, number);
   }
 
+  #setReachable(reachable) {
+    if (this.#reachable === reachable) return;
+    this.#reachable = reachable;
+    view.renderReachable(reachable);
+    if (this.session) this.#redraw();
+  }
+
   #apply(session, number) {
+    this.#setReachable(true);
     if (number < this.#applied) return;
     this.#applied = number;
     this.session = session;
@@ -272,7 +290,8 @@ export class Room {
     view.renderInvite(this.link, this.isHost);
     view.renderMembers(s.members, this.member.memberId);
     const downloading = new Set([...this.downloads.values()].filter((d) => d.active).map((d) => d.fileId));
-    view.renderFiles(s.files, { id: this.member.memberId, role: this.member.role }, this.sharing.files, downloading, {
+    view.renderFiles(s.files, { id: this.member.memberId, role: this.member.role }, this.sharing.files, downloading,
+      this.#reachable, {
       download: (file) => this.download(file),
       remove: (file) => this.remove(file),
     });
@@ -304,13 +323,14 @@ export class Room {
   #closed(code, reason) {
     clearInterval(this.#refreshTimer);
     clearInterval(this.#titleTimer);
+    clearInterval(this.#probeTimer);
     this.socket.close();
     for (const download of this.downloads.values()) download.cancel();
     if (code !== 4409) tokenStore.forget(this.member.sessionId); // a reload may take the session back
     if (code === 4410) {
       showProblem('This session has ended', reason === 'ended-by-you'
         ? 'You ended the session. Its link no longer works, and nothing of it is left on the server.'
-        : 'The host ended this session, or it expired. Ask for a new link if you still need the files.');
+        : endedBecause(reason));
     } else if (code === 4409) {
       showProblem('Open in another tab', 'This session was opened again in another tab or window, which took over. '
         + 'Use that one, or reload this page to take it back.', () => location.reload());
@@ -318,6 +338,15 @@ export class Room {
       showProblem('Your access ended', 'Your access to this session expired or was refused. Open the invite link again.');
     }
   }
+}
+
+/** Why a session is gone, from the socket's close reason or the server's error code. */
+function endedBecause(reason) {
+  if (/expired/.test(reason)) {
+    return 'It expired: nobody used it for a while, so the server let it go. Ask for a new link if you still need the files.';
+  }
+  if (/ended/.test(reason)) return 'The host ended this session. Ask for a new link if you still need the files.';
+  return 'The host ended this session, or it expired. Ask for a new link if you still need the files.';
 }
 
 function formatLimit(bytes) {

@@ -25,15 +25,17 @@ export class Sharing {
   #socket;
   #onChange;
   #onWarning;
+  #onNotice;
   files = new Map(); // fileId → { file: File, name: the name as registered (the offer must repeat it exactly) }
   uploads = new Map(); // transferId → Upload
 
-  /** onChange(upload) after each step; onWarning(text) for what the person must know. */
-  constructor(keys, socket, { onChange, onWarning }) {
+  /** onChange(upload) after each step; onWarning(text) for what the person must know; onNotice(text) for what they may. */
+  constructor(keys, socket, { onChange, onWarning, onNotice }) {
     this.#keys = keys;
     this.#socket = socket;
     this.#onChange = onChange;
     this.#onWarning = onWarning;
+    this.#onNotice = onNotice;
   }
 
   add(fileId, file, registeredName) {
@@ -189,8 +191,15 @@ export class Sharing {
       await this.#keys.verifyRequest(transferId, fileId, receiverKey, fromBase64Url(request.hmac), start);
     } catch (e) {
       this.#socket.send({ type: 'decline', transferId, code: 'tampered' });
-      this.#onWarning(`A download request for “${shared.name}” was refused: the connection was tampered with `
-        + `(${e instanceof TamperingError ? e.message : 'its key or HMAC is malformed'}). Nothing was sent.`);
+      if (e instanceof TamperingError) {
+        // a receiver whose link's secret is mistyped or cut sends exactly this; a relay that swapped the key too
+        this.#onNotice(`Someone with an incomplete or mistyped invite link tried to download “${shared.name}”. `
+          + 'Nothing was sent: their request does not match this session’s key. If their link is right, something '
+          + 'altered the connection.');
+      } else {
+        this.#onWarning(`A download request for “${shared.name}” was refused: its key or HMAC is malformed, `
+          + 'so something altered it on the way. Nothing was sent.');
+      }
       return;
     }
     const { file, name } = shared;

@@ -38,16 +38,23 @@ export function showProblem(title, text, retry) {
   $('problem-home').classList.toggle('primary', !retry); // one primary action: retrying, when it can help
   showView('problem-view');
   document.title = `${title} — Drag-n-Share`;
+  focusHeading($('problem-title'));
 }
 
-/** A notice in the corner; errors stay until closed, the rest go after a few seconds. */
+/** Moves the keyboard focus (and a screen reader) to a new view's heading, which is focusable by script only. */
+export function focusHeading(heading) {
+  heading.tabIndex = -1;
+  heading.focus();
+}
+
+/** A notice in the corner; errors (red) and notices stay until closed, infos go after a few seconds. */
 export function notify(text, kind = 'info') {
   const close = () => toast.remove();
   const toast = el('div', { class: `toast ${kind}`, role: kind === 'error' ? 'alert' : 'status' },
     el('p', {}, text),
     el('button', { type: 'button', 'aria-label': 'Dismiss', onclick: close }, '×'));
   $('toasts').append(toast);
-  if (kind !== 'error') setTimeout(close, 6000);
+  if (kind === 'info') setTimeout(close, 6000);
   while ($('toasts').children.length > 4) $('toasts').firstElementChild.remove();
 }
 

@@ -29,7 +29,8 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  * {@code receive} of a large file whose connection is cut several times (a proxy drops it; the
  * CLI resumes within the run) and whose process is killed (kill -9) and run again (it resumes
  * from its part). The server's relayed-bytes metric, less the file's ciphertext, is what was
- * sent more than once; it is divided by the interruptions.
+ * sent more than once; it is divided by the interruptions. The receiver reaches the server through
+ * a proxy only when there are cuts.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.ResumeCost [--size 1g] [--cuts 3] [--kills 2]
@@ -63,7 +64,9 @@ public final class ResumeCost {
             Path received = Files.createDirectories(dir.resolve("received"));
             CliProcesses.Launch launch = new CliProcesses.Launch(List.of(), false);
             CliProcesses.Sending sending = CliProcesses.send(jars, server.url(), data.path(), launch, dir.path(), "resume");
-            String viaLine = sending.link().replace(":" + server.url().getPort() + "/", ":" + line.port() + "/");
+            // only cuts need the proxy; its queue would add what it holds to a kill's cost
+            String viaLine = cuts == 0 ? sending.link()
+                    : sending.link().replace(":" + server.url().getPort() + "/", ":" + line.port() + "/");
             double relayedBefore = MetricsReading.read(server.url()).sum("dns_relay_bytes_total");
             long started = System.nanoTime();
             Process receiving = CliProcesses.receive(jars, viaLine, received, launch, dir.path(), "0");

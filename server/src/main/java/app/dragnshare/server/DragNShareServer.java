@@ -1,5 +1,6 @@
 package app.dragnshare.server;
 
+import java.net.StandardSocketOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -64,6 +65,12 @@ public final class DragNShareServer implements AutoCloseable {
     private static final Duration TRANSFER_KEY_TTL = Duration.ofMinutes(2);
     private static final Duration PRESENCE_TTL = Duration.ofSeconds(10);
     private static final Duration LISTENER_PROBE_EVERY = Duration.ofSeconds(2);
+    /**
+     * Receive buffer of every accepted socket, in bytes; Linux caps it at {@code net.core.rmem_max}
+     * (often 208 KiB: raise it on a server for senders far away) and doubles it for bookkeeping.
+     */
+    static final int RECEIVE_BUFFER = 4 * 1024 * 1024;
+
     /** Exit status when the listener died: the supervisor should restart the instance. */
     public static final int EXIT_LISTENER_DIED = 3;
 
@@ -155,6 +162,11 @@ public final class DragNShareServer implements AutoCloseable {
                 .maxPayloadSize(config.maxRequestBytes())
                 // no Nagle: a pull, or a chunk event's head and body, leaves at once, not after the peer's delayed ACK
                 .connectionOptions(SocketOptions.builder().tcpNoDelay(true).build())
+                // Helidon sets SO_RCVBUF 4096 on the listening socket unless told otherwise, and every
+                // accepted socket inherits it, locked (no autotuning): a sharer's upload then moves in
+                // 4 KiB windows (one window per round trip: ~80 KB/s at 50 ms; on loopback every read
+                // returned 4,096 bytes). Ask for a window like the kernel's own autotuning reaches.
+                .putListenerSocketOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER)
                 .directHandlers(HelidonRefusals.all());
         guards.applyTo(server, WsConfig.builder()
                 .name("websocket")

@@ -23,6 +23,7 @@ public final class EventStream implements Closeable {
     private static final long HIGHS = 0x8080_8080_8080_8080L;
     private static final long LFS = ONES * '\n';
     private static final long CRS = ONES * '\r';
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
 
     private final InputStream in;
     private final int maxLine;
@@ -35,6 +36,7 @@ public final class EventStream implements Closeable {
     private int dataStart = -1; // the data line of the event being read, still in the buffer; -1 if none
     private int dataEnd;
     private byte[] joined; // data of an event with several data lines (rare: control events only)
+    private int chunkDataLength = -1; // the caller's word on the next chunk event's data length; -1 if none
     private volatile long lastActivity = System.nanoTime();
 
     public EventStream(InputStream in, int maxLine) {
@@ -51,7 +53,7 @@ public final class EventStream implements Closeable {
         String id = null;
         dataStart = -1;
         int joinedLength = -1; // >= 0 once a second data line made the data a copy in `joined`
-        while (readLine()) {
+        while (readLine("chunk".equals(name) && dataStart < 0 ? chunkDataLength : -1)) {
             if (lineEnd == lineStart) {
                 if (joinedLength >= 0) {
                     return new ServerEvent(name == null ? "message" : name, id, joined, 0, joinedLength);
@@ -102,6 +104,18 @@ public final class EventStream implements Closeable {
         return null;
     }
 
+    /**
+     * The next {@code chunk} event's data line should be {@code length} bytes (the receiver knows
+     * each chunk's length from the offer): its end is then checked where it should be instead of
+     * searched for through some 350 KB, the receiver's largest cost. A wrong word costs the search:
+     * the line must end exactly there (a line break there, none just before it), or it is searched
+     * as any other. What lies between is not searched, so the caller must validate the data: a
+     * line break inside a base64 line fails its decoding (the basic decoder takes no line breaks).
+     */
+    public void expectChunkData(int length) {
+        chunkDataLength = length;
+    }
+
     /** When bytes last arrived (System.nanoTime), heartbeats included. */
     public long lastActivity() {
         return lastActivity;
@@ -120,7 +134,7 @@ public final class EventStream implements Closeable {
      * leaves it at {@code [lineStart, lineEnd)}; false at the end of the stream. Lines of the
      * current event stay where they are: bytes move only when the buffer's end is reached.
      */
-    private boolean readLine() throws IOException {
+    private boolean readLine(int dataLength) throws IOException {
         if (skipLf) {
             if (position == limit && !fill()) {
                 return false;
@@ -131,6 +145,15 @@ public final class EventStream implements Closeable {
             }
         }
         lineStart = position;
+        if (dataLength >= 0 && DATA.length + dataLength <= maxLine) {
+            int end = expectedDataLineEnd(dataLength);
+            if (end >= 0) {
+                lineEnd = end;
+                skipLf = buffer[end] == '\r';
+                position = end + 1;
+                return true;
+            }
+        }
         int scanned = position;
         while (true) {
             int end = lineEnd(scanned, limit);
@@ -152,6 +175,31 @@ public final class EventStream implements Closeable {
             }
             scanned = lineStart + scannedFromStart;
         }
+    }
+
+    /**
+     * The end of the line at {@code lineStart} if it is {@code data: } and {@code dataLength}
+     * bytes, checked without a search; -1 otherwise (or at the end of the stream), and the caller
+     * searches. Waits for bytes only while they may still make such a line.
+     */
+    private int expectedDataLineEnd(int dataLength) throws IOException {
+        while (limit - lineStart < DATA.length) {
+            if (!fill()) {
+                return -1;
+            }
+        }
+        if (!Arrays.equals(buffer, lineStart, lineStart + DATA.length, DATA, 0, DATA.length)) {
+            return -1;
+        }
+        int end = lineStart + DATA.length + dataLength;
+        while (limit <= end) {
+            int before = lineStart;
+            if (!fill()) {
+                return -1;
+            }
+            end -= before - lineStart; // fill() may have moved the line to the buffer's start
+        }
+        return isLineBreak(buffer[end]) && !isLineBreak(buffer[end - 1]) ? end : -1;
     }
 
     /** Reads more bytes after {@code limit}, making room first if the buffer is full; false at the end of the stream. */
@@ -193,6 +241,10 @@ public final class EventStream implements Closeable {
             dataStart -= from;
             dataEnd -= from;
         }
+    }
+
+    private static boolean isLineBreak(byte b) {
+        return b == '\n' || b == '\r';
     }
 
     /** Index of the first LF or CR in {@code buffer[from, to)}, or -1; eight bytes per step. */

@@ -36,11 +36,13 @@ public record Invite(URI server, String sessionId, String joinCode, byte[] secre
         }
         Matcher fragment = FRAGMENT.matcher(uri.getRawFragment() == null ? "" : uri.getRawFragment());
         if (!fragment.matches()) {
-            throw new InvalidInviteException("the invite link is incomplete: the part after # is missing or cut off");
+            throw new InvalidInviteException("the invite link is incomplete or mistyped: the part after # is missing, cut off "
+                    + "or has characters that do not belong; check the link with the sender");
         }
         byte[] secret = Base64.getUrlDecoder().decode(fragment.group(2));
         if (secret.length != SessionKeys.SECRET_LENGTH) {
-            throw new InvalidInviteException("the invite's secret is damaged");
+            throw new InvalidInviteException("the invite link is mistyped: its key (after the \".\") is not one; check the link "
+                    + "with the sender");
         }
         URI server = URI.create(uri.getScheme().toLowerCase() + "://" + uri.getRawAuthority() + path.group(1));
         return new Invite(server, path.group(2), fragment.group(1), secret);

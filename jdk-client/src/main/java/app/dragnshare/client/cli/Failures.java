@@ -27,9 +27,12 @@ final class Failures {
             case UnreachableException unreachable -> new CliException(ExitCode.UNREACHABLE, unreachable.getMessage());
             case TamperingException tampering -> new CliException(ExitCode.TAMPERED,
                     "tampering detected, transfer stopped: " + tampering.getMessage());
-            case TransferFailedException failed -> "tampered".equals(failed.code())
-                    ? new CliException(ExitCode.TAMPERED, "tampering detected, transfer stopped: " + failed.getMessage())
-                    : new CliException(ExitCode.TRANSFER_FAILED, failed.getMessage());
+            case TransferFailedException failed -> switch (failed.code()) {
+                case "tampered" -> new CliException(ExitCode.TAMPERED, "tampering detected, transfer stopped: " + failed.getMessage());
+                // the sharer could not verify our request: most often this link's secret is mistyped (the server's message says so)
+                case "unverified" -> new CliException(ExitCode.TAMPERED, failed.getMessage());
+                default -> new CliException(ExitCode.TRANSFER_FAILED, failed.getMessage());
+            };
             case ApiException api -> api(api);
             case java.io.IOException io -> new CliException(ExitCode.LOCAL_IO, io.getMessage());
             default -> new CliException(ExitCode.FAILURE, e.toString());
@@ -38,7 +41,7 @@ final class Failures {
 
     private static CliException api(ApiException e) {
         ExitCode code = switch (e.code()) {
-            case "invalid-invite", "session-ended", "session-not-found", "socket-4410" -> ExitCode.BAD_INVITE;
+            case "invalid-invite", "session-ended", "session-expired", "session-not-found", "socket-4410" -> ExitCode.BAD_INVITE;
             case "owner-offline" -> ExitCode.TRANSFER_FAILED;
             default -> switch (e.status()) {
                 case 401, 403, 429 -> ExitCode.DENIED;

@@ -17,6 +17,7 @@ import app.dragnshare.client.api.ServerApi;
 import app.dragnshare.client.crypto.ChunkCipher;
 import app.dragnshare.client.crypto.SessionKeys;
 import app.dragnshare.client.transfer.Receiver;
+import app.dragnshare.client.transfer.TransferFailedException;
 
 /**
  * {@code receive LINK [--out DIR] [NAME...]}: joins the session and downloads every file (or the
@@ -26,6 +27,8 @@ final class ReceiveCommand {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean terminal;
+    /** The file being downloaded now (terminal-safe), for the Ctrl-C message; null between files. */
+    private volatile String current;
 
     ReceiveCommand(PrintStream out, PrintStream err, boolean terminal) {
         this.out = out;
@@ -73,16 +76,30 @@ final class ReceiveCommand {
             throw new CliException(ExitCode.LOCAL_IO, "cannot write into " + folder);
         }
         Receiver receiver = new Receiver(api, me, keys, folder, grace);
+        // Ctrl-C: the part stays for the next run; say so (the JVM runs this hook on SIGINT and SIGTERM)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            String name = current;
+            if (name != null) {
+                err.println("\ndrag-n-share: stopped; what was received of " + name + " is kept hidden in " + folder
+                        + ": run the same command again to resume");
+            }
+        }, "say-part-kept"));
         CliException firstFailure = null;
         for (RemoteFile file : files) {
             try {
+                current = TerminalText.visible(file.name());
                 Path saved = receiver.download(file, new ProgressBar(err, terminal));
+                current = null;
                 out.println(saved);
             } catch (Exception e) {
+                current = null;
                 CliException failure = Failures.of(e);
                 err.println("drag-n-share: " + TerminalText.visible(file.name()) + ": " + failure.getMessage());
                 if (failure.exitCode() == ExitCode.TAMPERED) {
                     // a tampering relay is not to be trusted with the rest either; the line above said what failed
+                    if (e instanceof TransferFailedException unverified && "unverified".equals(unverified.code())) {
+                        throw new CliException(ExitCode.TAMPERED, "stopped, nothing more was saved"); // it named the link
+                    }
                     throw new CliException(ExitCode.TAMPERED, "stopped, nothing more was saved. If you typed or "
                             + "copied the link by hand, check that it is complete (everything after # is the key); "
                             + "otherwise someone between you and the sharer altered the transfer");

@@ -76,7 +76,8 @@ public final class SessionKeys {
     public void verifyRequest(String transferId, String fileId, byte[] receiverKey, long start, byte[] mac)
             throws TamperingException {
         if (!MessageDigest.isEqual(requestMac(transferId, fileId, receiverKey, start), mac)) {
-            throw new TamperingException("the receiver's key or resume point was altered on the way (request HMAC does not verify)");
+            throw new TamperingException("the request does not verify against this session's key (request HMAC): a "
+                    + "mistyped or incomplete link, or a key or resume point altered on the way");
         }
     }
 

@@ -94,6 +94,7 @@ final class DownloadAttempt {
                             throw new TamperingException("the server sent a second offer");
                         }
                         incoming = accept(event);
+                        events.expectChunkData(incoming.nextDataLength());
                         offered.offered(incoming.name, incoming.size, start, incoming.chunkSize);
                     }
                     case "chunk" -> {
@@ -101,6 +102,7 @@ final class DownloadAttempt {
                             throw new TamperingException("a chunk arrived before the offer");
                         }
                         progress.advanced(incoming.chunk(event));
+                        events.expectChunkData(incoming.nextDataLength());
                     }
                     case "end" -> {
                         if (incoming == null || part.verifiedChunks() != incoming.chunks) {
@@ -214,6 +216,12 @@ final class DownloadAttempt {
             int n = cipher.open(next, next == chunks - 1, ciphertext, 0, length, plain, 0);
             part.write(next, plain, n);
             return n;
+        }
+
+        /** Length of the next chunk event's data (base64 with padding of its ciphertext); -1 after the last. */
+        int nextDataLength() {
+            long next = part.verifiedChunks();
+            return next < chunks ? 4 * ((Chunking.plainLength(size, chunkSize, next) + ChunkCipher.TAG_LENGTH + 2) / 3) : -1;
         }
     }
 

@@ -144,7 +144,16 @@ public final class Sender implements SharerConnection.Handler {
             if (start < 0) {
                 throw new JsonException("start must not be negative");
             }
-            keys.verifyRequest(transferId, fileId, receiverKey, start, message.base64Url("hmac"));
+            try {
+                keys.verifyRequest(transferId, fileId, receiverKey, start, message.base64Url("hmac"));
+            } catch (TamperingException e) {
+                // what a receiver whose link's secret is mistyped or cut sends; a relay that swapped the key looks the same
+                events.refused("someone with an incomplete or mistyped invite link asked for " + file.name()
+                        + "; nothing was sent (the request does not verify against this session's key; if their link "
+                        + "is right, someone altered the connection)");
+                decline(transferId, "tampered");
+                return;
+            }
             long chunks = Chunking.chunks(file.size(), chunkSize);
             if (start >= chunks) {
                 events.refused("refused to resume a download at chunk " + start + " of " + chunks);

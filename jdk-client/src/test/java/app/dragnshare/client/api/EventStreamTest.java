@@ -94,6 +94,11 @@ class EventStreamTest {
             byte[] bytes = stream.toByteArray();
             EventStream events = new EventStream(new RandomReads(bytes, random), 1 << 20);
             for (int i = 0; i < expected.size(); i++) {
+                switch (attempt % 3) { // the receiver's word on the length: right, wrong, or none
+                    case 0 -> events.expectChunkData(expected.get(i).length());
+                    case 1 -> events.expectChunkData(expected.get(i).length() + random.nextInt(3) - 1);
+                    default -> events.expectChunkData(-1);
+                }
                 ServerEvent event = events.next();
                 assertEquals("chunk", event.name());
                 assertEquals(Integer.toString(i), event.id());
@@ -160,6 +165,76 @@ class EventStreamTest {
                     : Fuzz.bytes(Fuzz.random("arbitraryBytesNeverBreakTheReader", attempt), 2048);
             assertDoesNotThrow(() -> readAll(bytes), Fuzz.about(attempt, bytes));
         }
+    }
+
+    @Test
+    void aChunksExpectedDataLengthFindsTheSameLinesAsTheSearchAndAWrongOneChangesNothing() throws IOException {
+        String stream = "event: chunk\nid: 0\ndata: QUJDREVG\n\n"
+                + "event: chunk\nid: 1\ndata: QUJD\r\n\r\n"
+                + "event: chunk\nid: 2\ndata:QUJDREVG\n\n"                // no space: searched
+                + "event: chunk\nid: 3\ndata: QUJD\nREVG\n\n"             // a line break where the end is expected
+                + "event: error\ndata: {\"code\":\"sender-gone\"}\n\n";  // shorter than expected, then the end
+        for (int[] hints : new int[][] {{8, 4, 8, 8, 8}, {4, 8, 2, 4, 1000}, {0, 0, 0, 0, 0}, {-1, -1, -1, -1, -1}}) {
+            for (int readSize : new int[] {1, 3, 7, 4096}) {
+                EventStream events = new EventStream(trickle(stream.getBytes(StandardCharsets.US_ASCII), readSize), 1024);
+                String context = "hints " + java.util.Arrays.toString(hints) + ", reads of " + readSize;
+                events.expectChunkData(hints[0]);
+                assertEquals("QUJDREVG", events.next().text(), context);
+                events.expectChunkData(hints[1]);
+                assertEquals("QUJD", events.next().text(), context);
+                events.expectChunkData(hints[2]);
+                assertEquals("QUJDREVG", events.next().text(), context);
+                events.expectChunkData(hints[3]);
+                ServerEvent split = events.next();
+                assertEquals("3", split.id(), context);
+                assertEquals("QUJD", split.text(), context + ": the line ends at its first line break, as the format says");
+                events.expectChunkData(hints[4]);
+                ServerEvent error = events.next();
+                assertEquals("error", error.name(), context);
+                assertEquals("{\"code\":\"sender-gone\"}", error.text(), context);
+                assertNull(events.next(), context);
+            }
+        }
+    }
+
+    @Test
+    void anExpectedLengthNeverHidesTheLastEventBeforeTheStreamEnds() throws IOException {
+        EventStream events = of("event: chunk\nid: 0\ndata: QUJD\n\n", 1024);
+        events.expectChunkData(400);
+        assertEquals("QUJD", events.next().text());
+        assertNull(events.next());
+    }
+
+    @Test
+    void aLineBreakInsideTheExpectedLengthIsLeftToTheDecoderWhichRefusesIt() throws IOException {
+        EventStream events = of("event: chunk\nid: 0\ndata: QUJD\nREVG\n\n", 1024);
+        events.expectChunkData(9);
+        String data = events.next().text();
+        assertEquals("QUJD\nREVG", data, "not searched: the line is taken as the expected length");
+        assertThrows(IllegalArgumentException.class, () -> java.util.Base64.getDecoder().decode(data),
+                "the receiver's base64 decoding refuses it (a chunk with a line break fails as tampered)");
+    }
+
+    private static InputStream trickle(byte[] bytes, int readSize) {
+        return new InputStream() {
+            int i;
+
+            @Override
+            public int read() {
+                return i < bytes.length ? bytes[i++] & 0xFF : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (i == bytes.length) {
+                    return -1;
+                }
+                int n = Math.min(Math.min(len, readSize), bytes.length - i);
+                System.arraycopy(bytes, i, b, off, n);
+                i += n;
+                return n;
+            }
+        };
     }
 
     private static void readAll(byte[] bytes) {

@@ -26,6 +26,11 @@ public final class Keys {
         return session(sessionId) + ":members";
     }
 
+    /** String: the host ended this session (a short-lived tombstone, so a late visitor hears "ended", not "unknown"). */
+    public static String ended(String sessionId) {
+        return session(sessionId) + ":ended";
+    }
+
     /** List: download requests and session events for one member's socket. */
     public static String inbox(String sessionId, String memberId) {
         return session(sessionId) + ":inbox:" + memberId;

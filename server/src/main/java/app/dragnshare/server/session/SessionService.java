@@ -98,16 +98,26 @@ public final class SessionService implements HttpService {
         rateLimits.checkJoin(sessionId, address);
         SessionRecord session = store.find(sessionId).orElse(null);
         if (session == null || !JoinCodes.matches(session.joinCode(), code.toUpperCase(java.util.Locale.ROOT))) {
+            // every failure counts alike, so an address learns which of its guesses exist only as often as
+            // the limits allow; a 128-bit session id cannot be guessed anyway, and the code stays secret
             rateLimits.countFailedJoin(sessionId, address);
-            // one answer for both, so codes cannot be probed to learn which sessions exist
-            throw new ApiException(Status.FORBIDDEN_403, "invalid-invite",
-                    "this invite is not valid: the session ended or its join code was changed; ask for a new link");
+            if (session != null) {
+                throw new ApiException(Status.FORBIDDEN_403, "invalid-invite", "the join code in this invite is wrong: "
+                        + "the link may be mistyped or cut short (check it with the sender), or the host made a new "
+                        + "link, which stops old ones");
+            }
+            if (store.wasEnded(sessionId)) {
+                throw hostEnded();
+            }
+            throw ApiException.notFound("session-not-found", "there is no such session: it expired (a session ends "
+                    + inWords(config.sessionIdleTtl()) + " after its last activity), or the link is mistyped; "
+                    + "ask the sender for a new link");
         }
         MemberRecord guest = new MemberRecord(Ids.random(), friendlyNames.next(), Role.GUEST, store.now());
         switch (store.addMember(sessionId, guest, config.maxMembersPerSession())) {
             case FULL -> throw ApiException.conflict("session-full",
                     "this session already has " + config.maxMembersPerSession() + " members");
-            case NO_SESSION -> throw ApiException.notFound("session-not-found", "the session has ended");
+            case NO_SESSION -> throw ended(sessionId);
             case ADDED -> { }
         }
         store.touch(sessionId);
@@ -156,7 +166,7 @@ public final class SessionService implements HttpService {
         auth.host(req, sessionId);
         String name = Names.sessionName(Bodies.of(req).string("name", 1024));
         if (!store.update(sessionId, "name", name)) {
-            throw ended();
+            throw ended(sessionId);
         }
         inbox.pushEvent(sessionId, store.members(sessionId), SessionEvents.SESSION_CHANGED);
         res.send(Json.createObjectBuilder().add("sessionId", sessionId).add("name", name).build());
@@ -167,7 +177,7 @@ public final class SessionService implements HttpService {
         auth.host(req, sessionId);
         String code = joinCodes.next();
         if (!store.update(sessionId, "joinCode", code)) {
-            throw ended();
+            throw ended(sessionId);
         }
         store.touch(sessionId);
         res.send(Json.createObjectBuilder().add("sessionId", sessionId).add("joinCode", code).build());
@@ -208,7 +218,7 @@ public final class SessionService implements HttpService {
         switch (store.addFile(sessionId, file, config.maxFilesPerSession())) {
             case FULL -> throw ApiException.conflict("too-many-files",
                     "this session already lists " + config.maxFilesPerSession() + " files; remove some first");
-            case NO_SESSION -> throw ended();
+            case NO_SESSION -> throw ended(sessionId);
             case ADDED -> { }
         }
         store.touch(sessionId);
@@ -249,10 +259,37 @@ public final class SessionService implements HttpService {
     }
 
     private SessionRecord existing(String sessionId) {
-        return store.find(sessionId).orElseThrow(SessionService::ended);
+        return store.find(sessionId).orElseThrow(() -> ended(sessionId));
     }
 
-    private static ApiException ended() {
-        return new ApiException(Status.GONE_410, "session-ended", "this session has ended");
+    /** A member's session is gone: the host ended it (its tombstone says so), or it expired. */
+    private ApiException ended(String sessionId) {
+        if (store.wasEnded(sessionId)) {
+            return hostEnded();
+        }
+        return new ApiException(Status.GONE_410, "session-expired", "this session expired: nobody used it for "
+                + inWords(config.sessionIdleTtl()));
+    }
+
+    private static ApiException hostEnded() {
+        return new ApiException(Status.GONE_410, "session-ended",
+                "the host ended this session; ask for a new link if you still need the files");
+    }
+
+    /** "30 minutes", "2 hours", "45 seconds". */
+    static String inWords(java.time.Duration d) {
+        long amount;
+        String unit;
+        if (d.toHours() >= 2 && d.toMinutesPart() == 0) {
+            amount = d.toHours();
+            unit = "hour";
+        } else if (d.toMinutes() >= 1) {
+            amount = d.toMinutes();
+            unit = "minute";
+        } else {
+            amount = Math.max(1, d.toSeconds());
+            unit = "second";
+        }
+        return amount + " " + unit + (amount == 1 ? "" : "s");
     }
 }

@@ -13,12 +13,15 @@ import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import app.dragnshare.server.redis.Keys;
+import app.dragnshare.server.redis.RedisErrors;
 import app.dragnshare.server.redis.Script;
 import app.dragnshare.server.redis.Scripts;
 
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Response;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * Sessions, members and file metadata in Redis. Every key carries the session's idle TTL, which
@@ -40,6 +43,12 @@ public final class SessionStore {
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             return 1""");
+
+    /**
+     * How long the server remembers that a host ended a session: a visitor within that time is
+     * told "the host ended it"; after it, "no such session" (as for one that expired).
+     */
+    public static final Duration ENDED_KEPT = Duration.ofHours(24);
 
     private final UnifiedJedis redis;
     private final Duration idleTtl;
@@ -90,15 +99,32 @@ public final class SessionStore {
         return UPDATE.runForLong(redis, List.of(Keys.session(sessionId)), field, value) == 1;
     }
 
-    /** Deletes the session and everything in it; returns who was a member, so they can be told. */
+    /**
+     * Deletes the session and everything in it, leaving only its tombstone ({@link #ENDED_KEPT});
+     * returns who was a member, so they can be told.
+     */
     public List<MemberRecord> delete(String sessionId) {
         List<MemberRecord> members = members(sessionId);
+        try {
+            // first, so nobody ever finds the session neither there nor ended; one small key per ended session
+            redis.set(Keys.ended(sessionId), "1", SetParams.setParams().px(ENDED_KEPT.toMillis()));
+        } catch (JedisDataException e) {
+            if (!RedisErrors.isFull(e)) {
+                throw e;
+            }
+            // a full Redis refuses the tombstone: ending still works, and later visitors hear "not found"
+        }
         List<String> keys = new ArrayList<>(List.of(Keys.session(sessionId), Keys.files(sessionId), Keys.members(sessionId)));
         for (MemberRecord m : members) {
             keys.add(Keys.online(sessionId, m.id()));
         }
         redis.del(keys.toArray(String[]::new));
         return members;
+    }
+
+    /** True while the tombstone of a session its host ended is kept. */
+    public boolean wasEnded(String sessionId) {
+        return redis.exists(Keys.ended(sessionId));
     }
 
     public Added addFile(String sessionId, FileRecord file, int max) {

@@ -102,9 +102,16 @@ public final class DownloadService implements HttpService {
         if (!channel.claim(sessionId + "/" + member.memberId())) {
             throw ApiException.conflict("transfer-exists", "this transferId is in use; make a new random one");
         }
-        store.touch(sessionId);
-        if (!inbox.pushRequest(sessionId, file.ownerId(),
-                tap.request(Messages.request(transferId, fileId, member.memberId(), publicKey, hmac, start)))) {
+        boolean queued;
+        try {
+            store.touch(sessionId);
+            queued = inbox.pushRequest(sessionId, file.ownerId(),
+                    tap.request(Messages.request(transferId, fileId, member.memberId(), publicKey, hmac, start)));
+        } catch (RuntimeException e) {
+            freeQuietly(channel);
+            throw e;
+        }
+        if (!queued) {
             channel.closeReceiverSide(false); // nothing was queued: free the transferId
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, "sharer-busy", "the file's owner already has "
                     + inbox.maxRequests() + " downloads waiting; try again in a minute");
@@ -117,6 +124,15 @@ public final class DownloadService implements HttpService {
             stream.run(events);
         } finally {
             active.remove(stream);
+        }
+    }
+
+    /** Frees a claimed transferId after a failure (Redis may be the failure: then its keys expire by TTL). */
+    private static void freeQuietly(TransferChannel channel) {
+        try {
+            channel.closeReceiverSide(false);
+        } catch (RuntimeException e) {
+            // the keys expire by their TTL
         }
     }
 

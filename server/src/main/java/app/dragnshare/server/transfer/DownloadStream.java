@@ -152,9 +152,9 @@ final class DownloadStream {
             switch (signal) {
                 case TransferChannel.Data chunk -> {
                     byte[] element = chunk.bytes();
-                    long index = readIndex(element);
-                    if (index != expected) {
-                        // cannot happen unless Redis lost data; the client would fail to decrypt anyway
+                    long index = TransferChannel.indexOf(element);
+                    if (index != expected || element.length == SameInstanceChunks.PLACEHOLDER_LENGTH) {
+                        // cannot happen unless Redis (or this instance) lost data; the client would fail to decrypt anyway
                         tellSender(Failure.SERVER_ERROR);
                         sendError(Failure.SERVER_ERROR);
                         return;
@@ -249,10 +249,6 @@ final class DownloadStream {
         JsonObjectBuilder builder = Json.createObjectBuilder(message);
         builder.remove("type");
         return builder.build().toString();
-    }
-
-    private static long readIndex(byte[] element) {
-        return ((element[0] & 0xFFL) << 24) | ((element[1] & 0xFF) << 16) | ((element[2] & 0xFF) << 8) | (element[3] & 0xFF);
     }
 
     /** The receiver's connection is gone; nothing more can be sent to it. */

@@ -11,6 +11,9 @@ public enum Failure {
     UNAVAILABLE("unavailable", "the file is no longer shared"),
     DECLINED("declined", "the sharer declined this download"),
     TAMPERED("tampered", "the sharer's client saw this transfer altered on the way and stopped it"),
+    /** The sharer declined "tampered": the request's HMAC failed, which is what a link with a mistyped secret gives. */
+    UNVERIFIED("unverified", "the sharer could not verify this download request against the session's key: the "
+            + "invite link may be incomplete or mistyped (check it with the sender); otherwise someone altered the connection"),
     CANCELLED("cancelled", "the transfer was cancelled"),
     TIMEOUT("timeout", "the sharer did not answer in time"),
     STALLED("stalled", "no data moved for too long"),
@@ -41,7 +44,7 @@ public enum Failure {
     public static Failure fromDecline(String code) {
         return switch (code) {
             case "unavailable" -> UNAVAILABLE;
-            case "tampered" -> TAMPERED;
+            case "tampered" -> UNVERIFIED;
             case "bad-start" -> BAD_START;
             default -> DECLINED;
         };

@@ -365,9 +365,12 @@ final class OutgoingTransfer {
      */
     private boolean end(Failure failure, boolean tellReceiver) {
         synchronized (this) {
-            if (state.getAndSet(State.ENDED) == State.ENDED) {
+            State was = state.getAndSet(State.ENDED);
+            if (was == State.ENDED) {
                 return false;
             }
+            // after the last chunk the receiver's stream is over: nobody reads an error, and every key can go
+            tellReceiver &= was != State.AWAITING_RECEIPT;
         }
         answered.countDown();
         handOff.clear();

@@ -1,5 +1,6 @@
 package app.dragnshare.server.transfer;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -13,6 +14,7 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 
 import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 
@@ -244,7 +246,7 @@ public final class SharerSocket implements WsListener, BinaryIntake {
             return;
         }
         if (context.store().find(who.sessionId()).isEmpty()) {
-            close(SESSION_ENDED, "this session has ended");
+            close(SESSION_ENDED, context.store().wasEnded(who.sessionId()) ? "the host ended this session" : "this session expired");
             return;
         }
         if (context.store().member(who.sessionId(), who.memberId()).isEmpty()) {
@@ -375,10 +377,10 @@ public final class SharerSocket implements WsListener, BinaryIntake {
         if (!auth.containsKey("protocol")) {
             return 1;
         }
-        if (!(auth.get("protocol") instanceof jakarta.json.JsonNumber n) || !n.isIntegral() || n.bigIntegerValue().signum() <= 0) {
+        if (!(auth.get("protocol") instanceof JsonNumber n) || !n.isIntegral() || n.bigIntegerValue().signum() <= 0) {
             throw new ProtocolException("\"protocol\" must be a whole number, 1 or more");
         }
-        return n.bigIntegerValue().min(java.math.BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
+        return n.bigIntegerValue().min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
     }
 
     private static String string(JsonObject json, String name) throws ProtocolException {

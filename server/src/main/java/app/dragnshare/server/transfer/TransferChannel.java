@@ -78,10 +78,16 @@ public final class TransferChannel {
     private final Duration keyTtl;
     private final byte[] keyTtlMillis;
     private final long aliveTtlMillis;
+    private final SameInstanceChunks sameInstance;
+    /** Where chunks skip Redis: the receiver's side opens it when it claims the id, the sharer's side finds it. */
+    private volatile SameInstanceChunks.Lane lane;
+    private volatile boolean laneLookedUp;
 
-    TransferChannel(UnifiedJedis redis, Wakeups wakeups, String transferId, Duration keyTtl, Duration aliveTtl) {
+    TransferChannel(UnifiedJedis redis, Wakeups wakeups, SameInstanceChunks sameInstance, String transferId,
+                    Duration keyTtl, Duration aliveTtl) {
         this.redis = redis;
         this.wakeups = wakeups;
+        this.sameInstance = sameInstance;
         this.transferId = transferId;
         this.keys = Keys.Transfer.of(transferId);
         this.keyTtl = keyTtl;
@@ -102,6 +108,8 @@ public final class TransferChannel {
             return false;
         }
         redis.set(keys.receiver(), receiver.getBytes(StandardCharsets.UTF_8), SetParams.setParams().px(keyTtl.toMillis()));
+        lane = sameInstance.open(transferId); // before the request is queued, so a sharer here finds it
+        laneLookedUp = true;
         return true;
     }
 
@@ -137,10 +145,6 @@ public final class TransferChannel {
         push(keys.toSender(), keys.senderAlive(), json(message));
     }
 
-    public void pushChunk(byte[] element) {
-        push(keys.chunks(), keys.receiverAlive(), element);
-    }
-
     public void grantCredits(int count) {
         byte[][] credits = new byte[count][];
         Arrays.fill(credits, CREDIT);
@@ -157,7 +161,7 @@ public final class TransferChannel {
                 List.of(keyTtlMillis, Integer.toString(credits).getBytes(StandardCharsets.US_ASCII)));
         return switch (kind(reply)) {
             case 'c' -> control((byte[]) reply.get(1));
-            case 'd' -> new Data((byte[]) reply.get(1), ((Number) reply.get(2)).longValue());
+            case 'd' -> new Data(kept((byte[]) reply.get(1)), ((Number) reply.get(2)).longValue());
             default -> Empty.INSTANCE;
         };
     }
@@ -169,6 +173,8 @@ public final class TransferChannel {
     public Signal pushAndTakeCredits(byte[] element, int maxCredits) {
         if (element == null) {
             element = new byte[0];
+        } else if (sharersLane() != null && lane.keep(indexOf(element), element)) {
+            element = Arrays.copyOf(element, SameInstanceChunks.PLACEHOLDER_LENGTH);
         }
         List<?> reply = (List<?>) Scripts.PUSH_AND_TAKE_CREDITS.runUncopied(redis,
                 List.of(keys.chunks(), keys.receiverAlive(), keys.toSender(), keys.credits()),
@@ -204,6 +210,9 @@ public final class TransferChannel {
     /** Drops the queued chunks and credits (deleting works even when Redis is full), e.g. to make room for an error. */
     public void dropQueue() {
         redis.del(keys.chunks(), keys.credits());
+        if (sharersLane() != null) {
+            lane.clear();
+        }
     }
 
     public void markAlive(Side side) {
@@ -232,6 +241,7 @@ public final class TransferChannel {
      * may still report (its receipt), so {@code receiver} stays until the sharer's side ends.
      */
     public void closeReceiverSide(boolean lastChunkRelayed) {
+        sameInstance.close(transferId);
         if (lastChunkRelayed) {
             redis.del(keys.toReceiver(), keys.chunks(), keys.credits(), keys.receiverAlive());
         } else {
@@ -259,10 +269,39 @@ public final class TransferChannel {
             return Timeout.INSTANCE;
         }
         byte[] key = popped.getKey();
-        if (Arrays.equals(key, keys.chunks()) || Arrays.equals(key, keys.credits())) {
+        if (Arrays.equals(key, keys.chunks())) {
+            return new Data(kept(popped.getValue()));
+        }
+        if (Arrays.equals(key, keys.credits())) {
             return new Data(popped.getValue());
         }
         return control(popped.getValue());
+    }
+
+    /** The sharer's side: the lane of a receiver on this instance, looked up once (it opens before the request is queued). */
+    private SameInstanceChunks.Lane sharersLane() {
+        if (!laneLookedUp) {
+            lane = sameInstance.lane(transferId);
+            laneLookedUp = true;
+        }
+        return lane;
+    }
+
+    /**
+     * The receiver's side: a popped chunk element, or for a placeholder the element the sharer's
+     * side kept on this instance. A placeholder with nothing kept (the lane was cleared) comes
+     * back as it is; the stream takes it for lost data.
+     */
+    private byte[] kept(byte[] element) {
+        if (element.length != SameInstanceChunks.PLACEHOLDER_LENGTH || lane == null) {
+            return element;
+        }
+        byte[] whole = lane.take(indexOf(element));
+        return whole == null ? element : whole;
+    }
+
+    static long indexOf(byte[] element) {
+        return ((element[0] & 0xFFL) << 24) | ((element[1] & 0xFF) << 16) | ((element[2] & 0xFF) << 8) | (element[3] & 0xFF);
     }
 
     private static Control control(byte[] message) {

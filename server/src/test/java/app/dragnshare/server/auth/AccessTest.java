@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import app.dragnshare.server.DragNShareServer;
+import app.dragnshare.server.http.Ids;
 import app.dragnshare.server.testing.Http;
 import app.dragnshare.server.testing.TestServer;
 
@@ -59,6 +60,59 @@ class AccessTest {
         Http.Reply limited = http.post("/api/sessions/" + sessionId + "/join", null, "{\"joinCode\":\"WRONGWRONG12\"}");
         assertEquals(429, limited.status(), limited.body());
         assertEquals("rate-limited", limited.error());
+    }
+
+    /**
+     * A wrong code, a session that does not exist (expired, or a mistyped id) and a session its host
+     * ended each get their own answer; every one of them counts as a failed join, so an address
+     * learns no more than the limit allows.
+     */
+    @Test
+    void aRefusedJoinSaysWhetherTheCodeIsWrongTheSessionUnknownOrEnded() throws Exception {
+        Http.Reply live = create();
+        String liveId = live.json().getString("sessionId");
+        Http.Reply wrong = http.post("/api/sessions/" + liveId + "/join", null, "{\"joinCode\":\"WRONGWRONG12\"}");
+        assertEquals(403, wrong.status(), wrong.body());
+        assertEquals("invalid-invite", wrong.error());
+        assertTrue(wrong.json().getString("message").contains("join code in this invite is wrong"), wrong.body());
+
+        Http.Reply unknown = http.post("/api/sessions/" + Ids.random() + "/join", null, "{\"joinCode\":\"ABCDEFGHJKMN\"}");
+        assertEquals(404, unknown.status(), unknown.body());
+        assertEquals("session-not-found", unknown.error());
+        assertTrue(unknown.json().getString("message").contains("expired"), unknown.body());
+
+        Http.Reply ending = create();
+        String endedId = ending.json().getString("sessionId");
+        String code = ending.json().getString("joinCode");
+        assertEquals(204, http.delete("/api/sessions/" + endedId, ending.json().getString("token")).status());
+        String rightCode = "{\"joinCode\":\"" + code + "\"}";
+        Http.Reply ended = http.post("/api/sessions/" + endedId + "/join", null, rightCode);
+        assertEquals(410, ended.status(), ended.body());
+        assertEquals("session-ended", ended.error());
+        assertTrue(ended.json().getString("message").contains("the host ended this session"), ended.body());
+        assertEquals("session-ended", http.get("/api/sessions/" + endedId, ending.json().getString("token")).error(),
+                "a member hears the same");
+        for (int i = 1; i < 5; i++) { // JOIN_ATTEMPTS_PER_WINDOW is 5: an ended session's answers count too
+            assertEquals(410, http.post("/api/sessions/" + endedId + "/join", null, rightCode).status());
+        }
+        assertEquals(429, http.post("/api/sessions/" + endedId + "/join", null, rightCode).status(),
+                "past the limit nothing more is learnt");
+    }
+
+    /** A session nobody used for SESSION_IDLE_TTL is gone; its members hear that it expired, not that it was ended. */
+    @Test
+    void anExpiredSessionIsToldApartFromAnEndedOne() throws Exception {
+        try (DragNShareServer shortLived = TestServer.start(Map.of("SESSION_IDLE_TTL", "1s"),
+                app.dragnshare.server.transfer.RelayTap.NONE)) {
+            Http client = new Http(TestServer.url(shortLived));
+            Http.Reply created = client.post("/api/sessions", null, "{}");
+            Thread.sleep(1500);
+            Http.Reply expired = client.get("/api/sessions/" + created.json().getString("sessionId"),
+                    created.json().getString("token"));
+            assertEquals(410, expired.status(), expired.body());
+            assertEquals("session-expired", expired.error());
+            assertTrue(expired.json().getString("message").contains("nobody used it for 1 second"), expired.body());
+        }
     }
 
     @Test

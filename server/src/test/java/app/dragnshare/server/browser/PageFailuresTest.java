@@ -33,7 +33,8 @@ class PageFailuresTest {
             browser.open(TestServer.url(server).resolve("/s/AAAAAAAAAAAAAAAAAAAAAA#ABCD"));
             SessionPage page = SessionPage.join(browser, TestServer.url(server) + "/s/AAAAAAAAAAAAAAAAAAAAAA#ABCD", false);
             page.waitForText("This invite link does not work", Duration.ofSeconds(10));
-            page.waitForText("the part after “#” is missing or cut off", Duration.ofSeconds(1));
+            page.waitForText("This invite link is incomplete or mistyped: the part after “#” is missing, cut off",
+                    Duration.ofSeconds(1));
             browser.screenshot(PageToPageTest.SCREENSHOTS.resolve("invite-incomplete.png"));
         }
     }
@@ -55,7 +56,8 @@ class PageFailuresTest {
                     "same secret: only the join code changes");
 
             SessionPage refused = SessionPage.join(guestBrowser, oldLink, false);
-            refused.waitForText("This invite is no longer valid", Duration.ofSeconds(10));
+            refused.waitForText("The join code in this link is wrong", Duration.ofSeconds(10));
+            refused.waitForText("If the host made a new link, the old one stops letting people in", Duration.ofSeconds(1));
             guestBrowser.screenshot(PageToPageTest.SCREENSHOTS.resolve("invite-replaced.png"));
             SessionPage.join(guestBrowser, host.inviteLink()).waitForFiles(1);
         }

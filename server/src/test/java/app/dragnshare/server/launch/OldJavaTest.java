@@ -40,6 +40,31 @@ class OldJavaTest {
         assertOneLineNaming(run.output, "Drag-n-Share needs Java 21 or newer, but this is Java ");
     }
 
+    /**
+     * {@code ./mvnw} under the old Java stops before Maven starts, with one line that names the
+     * Java found and asks for 21+ (a plain {@code mvn} meets the same words in the root POM's
+     * enforcer rule, among Maven's own "[ERROR]" lines). Offline and only {@code validate}: nothing
+     * is built or installed.
+     */
+    @Test
+    void theBuildSaysWhichJavaItFoundAndThatItNeeds21() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        Path javaHome = Path.of(oldJava()).toRealPath().getParent().getParent(); // as java.home names it
+        ProcessBuilder mvnw = new ProcessBuilder(root.resolve("mvnw").toString(), "-B", "-ntp", "-q", "-o", "-N", "validate")
+                .directory(root.toFile()).redirectErrorStream(true);
+        mvnw.environment().put("JAVA_HOME", javaHome.toString());
+        mvnw.environment().put("PATH", javaHome.resolve("bin") + java.io.File.pathSeparator + System.getenv("PATH"));
+        mvnw.environment().remove("MAVEN_OPTS"); // a flag for Java 25 would stop Java 17 before Maven runs
+        mvnw.environment().remove("MAVEN_ARGS");
+        Process process = mvnw.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(120, TimeUnit.SECONDS), "./mvnw did not end");
+        assertTrue(process.exitValue() != 0, output);
+        String major = Integer.toString(Launcher.major(javaVersion(oldJava())));
+        assertOneLineNaming(output, "Drag-n-Share builds with JDK 21 or newer, but found Java " + major + " (");
+        assertTrue(output.contains(javaHome.toString()), "names the Java it found: " + output);
+    }
+
     @Test
     void versionStringsOfEveryEraAreRead() {
         assertEquals(8, Launcher.major("1.8"));
@@ -66,6 +91,13 @@ class OldJavaTest {
         return new Run(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
+    /** java.specification.version of a {@code java} executable: "17", "1.8". */
+    private static String javaVersion(String java) throws IOException, InterruptedException {
+        Run run = run(java, "-XshowSettings:properties", "-version");
+        return run.output.lines().filter(l -> l.trim().startsWith("java.specification.version ="))
+                .map(l -> l.substring(l.indexOf('=') + 1).trim()).findFirst().orElse("");
+    }
+
     /** The oldest JDK under /usr/lib/jvm that is older than 21 (Debian's default java here is 17). */
     private static String oldJava() throws IOException, InterruptedException {
         List<Path> javas;
@@ -75,10 +107,7 @@ class OldJavaTest {
         Optional<Path> oldest = Optional.empty();
         int oldestMajor = Integer.MAX_VALUE;
         for (Path java : javas.stream().sorted(Comparator.naturalOrder()).toList()) {
-            Run run = run(java.toString(), "-XshowSettings:properties", "-version");
-            String spec = run.output.lines().filter(l -> l.trim().startsWith("java.specification.version ="))
-                    .map(l -> l.substring(l.indexOf('=') + 1).trim()).findFirst().orElse("");
-            int major = Launcher.major(spec);
+            int major = Launcher.major(javaVersion(java.toString()));
             if (major < 21 && major < oldestMajor) {
                 oldest = Optional.of(java);
                 oldestMajor = major;

@@ -49,8 +49,9 @@ class KeyHygieneTest {
             http.post("/api/sessions/" + id + "/files", other.json().getString("token"), "{\"name\":\"a\",\"size\":1}");
             assertEveryKeyHasATtl(redis);
             assertEquals(204, http.delete("/api/sessions/" + id, other.json().getString("token")).status());
-            assertEventually(() -> keys("dns:s:{" + id + "}*").stream().allMatch(k -> k.contains(":inbox:")),
-                    "only the members' inboxes (with the end notice, TTL-bound) remain: " + keys("dns:s:{" + id + "}*"));
+            assertEventually(() -> keys("dns:s:{" + id + "}*").stream().allMatch(k -> k.contains(":inbox:") || k.endsWith(":ended")),
+                    "only the members' inboxes (with the end notice) and the session's tombstone, TTL-bound, remain: "
+                            + keys("dns:s:{" + id + "}*"));
             assertEveryKeyHasATtl(redis);
         }
     }

@@ -33,7 +33,9 @@ import redis.embedded.RedisServer;
 
 /**
  * Redis at maxmemory with noeviction refuses writes. A transfer that cannot queue its chunks
- * fails with "server-busy" (not "the sharer went away"), and the sharer stays connected.
+ * fails with "server-busy" (not "the sharer went away"), and the sharer stays connected. The
+ * receiver asks a second instance: chunks between two ends on one instance stay in that instance
+ * and never fill Redis ({@code SameInstanceRelayTest}).
  */
 class RedisFullTest {
     @TempDir
@@ -48,7 +50,8 @@ class RedisFullTest {
                 .onShutdownForceStop(true).build();
         redis.start();
         Map<String, String> settings = Map.of("REDIS_URL", "redis://:full-test@127.0.0.1:" + port);
-        try (DragNShareServer server = TestServer.start(settings, RelayTap.NONE)) {
+        try (DragNShareServer server = TestServer.start(settings, RelayTap.NONE);
+             DragNShareServer receiversInstance = TestServer.start(settings, RelayTap.NONE)) {
             Path file = TestFiles.zeros(dir, "big.iso", 200L * 1024 * 1024);
             try (Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), file.toString())) {
                 Invite invite = Invite.parse(sending.link());
@@ -64,7 +67,7 @@ class RedisFullTest {
                         + Base64.getUrlEncoder().withoutPadding().encodeToString(
                                 invite.keys().requestMac(transferId, remote.id(), key, 0)) + "\"}";
                 HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                                URI.create(invite.server() + "/api/sessions/" + invite.sessionId() + "/files/" + remote.id()
+                                URI.create(TestServer.url(receiversInstance) + "/api/sessions/" + invite.sessionId() + "/files/" + remote.id()
                                         + "/transfers"))
                         .header("Authorization", "Bearer " + guest.token()).header("Accept", "text/event-stream")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofInputStream());

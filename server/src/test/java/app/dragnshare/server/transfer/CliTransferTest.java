@@ -101,7 +101,7 @@ class CliTransferTest {
                 + "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8";
         Cli.Result revoked = Cli.run(30, "receive", unknownSession, "--out", dir.toString());
         assertEquals(3, revoked.exitCode(), revoked.stderr());
-        assertTrue(revoked.stderr().contains("not valid"), revoked.stderr());
+        assertTrue(revoked.stderr().contains("there is no such session: it expired"), revoked.stderr());
 
         int closedPort = app.dragnshare.server.redis.FreePort.find();
         Cli.Result unreachable = Cli.run(30, "receive", "http://127.0.0.1:" + closedPort

@@ -46,6 +46,8 @@ class ReportRelayTest {
     private static final long SIZE = 2500;
     private static final long CHUNK_SIZE = 1024;
     private static final long CHUNKS = 3;
+    /** Its own threads: a stream that waits must not hold the common pool other tests' helpers use. */
+    private static final java.util.concurrent.ExecutorService STREAMS = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
     private static DragNShareServer server;
     private static Http http;
 
@@ -229,7 +231,7 @@ class ReportRelayTest {
                     throw new IllegalStateException(e);
                 }
                 return events;
-            });
+            }, STREAMS);
         }
 
         Http.Reply report(String transferId, String body) throws Exception {

@@ -48,7 +48,9 @@ class TamperingTest {
                 return withSwappedKey(request);
             }
         };
-        assertTamperingStopsTheTransfer(swapRequest);
+        // the sharer cannot tell a swapped key from a receiver whose link's secret is mistyped: both are said
+        assertTamperingStopsTheTransfer(swapRequest, "the invite link may be incomplete or mistyped (check it with the sender); "
+                + "otherwise someone altered the connection");
     }
 
     @Test
@@ -59,7 +61,7 @@ class TamperingTest {
                 return withSwappedKey(offer);
             }
         };
-        assertTamperingStopsTheTransfer(swapOffer);
+        assertTamperingStopsTheTransfer(swapOffer, "tampering detected");
     }
 
     /**
@@ -103,14 +105,14 @@ class TamperingTest {
         }
     }
 
-    private void assertTamperingStopsTheTransfer(RelayTap tap) throws Exception {
+    private void assertTamperingStopsTheTransfer(RelayTap tap, String said) throws Exception {
         try (DragNShareServer server = TestServer.start(Map.of(), tap)) {
             Path file = TestFiles.random(dir, "secret.pdf", 600_000, 21);
             Path out = Files.createDirectories(dir.resolve("out"));
             try (Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), file.toString())) {
                 Cli.Result result = Cli.run(60, "receive", sending.link(), "--out", out.toString());
                 assertEquals(6, result.exitCode(), "exit code 6 means tampering: " + result.stderr());
-                assertTrue(result.stderr().contains("tamper"), result.stderr());
+                assertTrue(result.stderr().contains(said), result.stderr());
                 try (var listing = Files.list(out)) {
                     assertEquals(0, listing.count(), "nothing is written, not even a temporary file");
                 }
@@ -120,7 +122,8 @@ class TamperingTest {
 
     /**
      * A link whose secret was mistyped fails the same integrity checks as a tampering relay (the
-     * two cannot be told apart); the user hears both possibilities once, and nothing is saved.
+     * two cannot be told apart); the user hears both possibilities once, the link first, and nothing
+     * is saved; the sharer hears that someone with a mistyped link asked.
      */
     @Test
     void aMistypedSecretSaysToCheckTheLink() throws Exception {
@@ -133,10 +136,14 @@ class TamperingTest {
                 String mistyped = link.substring(0, at) + (link.charAt(at) == 'A' ? 'g' : 'A') + link.substring(at + 1);
                 Cli.Result result = Cli.run(60, "receive", mistyped, "--out", out.toString());
                 assertEquals(6, result.exitCode(), result.stderr());
-                assertTrue(result.stderr().contains("check that it is complete"), result.stderr());
-                assertEquals(1, result.stderr().split("tampering detected", -1).length - 1,
-                        "said once: " + result.stderr());
+                assertTrue(result.stderr().contains("notes.txt: the sharer could not verify this download request against the "
+                        + "session's key: the invite link may be incomplete or mistyped (check it with the sender); otherwise "
+                        + "someone altered the connection"), result.stderr());
+                assertEquals(1, result.stderr().split("mistyped", -1).length - 1, "said once: " + result.stderr());
+                assertTrue(!result.stderr().contains("tampering detected"), "not called an attack: " + result.stderr());
                 assertTrue(!Files.exists(out.resolve("notes.txt")), "nothing saved");
+                assertTrue(sending.stderrText().contains("warning: someone with an incomplete or mistyped invite link asked "
+                        + "for notes.txt; nothing was sent"), sending.stderrText());
             }
         }
     }
