@@ -144,6 +144,7 @@ class PageReceiptTest {
             sharer.waitForText("Sent, but not confirmed", Duration.ofSeconds(15));
             assertFalse(sharer.transfersText().contains("Done"), sharer.transfersText());
             browser.screenshot(PageToPageTest.SCREENSHOTS.resolve("sharer-not-confirmed.png"));
+            Axe.assertNoSeriousViolations(browser, "an upload not confirmed");
         }
     }
 

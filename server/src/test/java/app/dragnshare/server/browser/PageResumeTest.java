@@ -64,6 +64,7 @@ class PageResumeTest {
             assertTrue(paused.contains("goes on where it stopped once it answers"), paused);
             assertTrue(pausedAt >= 33, "paused where it was, not reset: " + pausedAt + "%");
             browser.screenshot(PageToPageTest.SCREENSHOTS.resolve("receiver-paused.png"));
+            Axe.assertNoSeriousViolations(browser, "a paused download");
             Thread.sleep(3_000);
             assertTrue(receiver.transferMessage().startsWith("Paused at "), "still paused while the line is down");
             receiverLine.refuse(false);
