@@ -32,7 +32,9 @@ import app.dragnshare.server.metrics.ServerMetrics;
 import app.dragnshare.server.redis.RedisConnection;
 import app.dragnshare.server.redis.RedisHealthCheck;
 import app.dragnshare.server.transfer.AcceptingHealthCheck;
+import app.dragnshare.server.session.FilePaths;
 import app.dragnshare.server.session.Inbox;
+import app.dragnshare.server.session.NewFiles;
 import app.dragnshare.server.session.Presence;
 import app.dragnshare.server.session.RateLimits;
 import app.dragnshare.server.session.SessionService;
@@ -134,6 +136,9 @@ public final class DragNShareServer implements AutoCloseable {
                         .add("maxFileSize", config.maxFileSize())
                         .add("maxFilesPerSession", config.maxFilesPerSession())
                         .add("maxChunkSize", config.maxChunkSize())
+                        .add("maxFilesPerRequest", NewFiles.MAX_PER_REQUEST)
+                        .add("maxPathLength", FilePaths.maxPathLength(config.maxNameLength()))
+                        .add("maxRequestBytes", config.maxRequestBytes())
                         .build()))
                 .any("/api/*", (req, res) -> {
                     throw new ApiException(Status.NOT_FOUND_404, "not-found", "no such API endpoint");
