@@ -12,15 +12,18 @@ import java.util.Set;
 public final class Main {
     static final String DEFAULT_SERVER = "http://localhost:8080";
     private static final String USAGE = """
-            usage: drag-n-share send [--server URL] [--join LINK] [--once] FILE...
+            usage: drag-n-share send [--server URL] [--join LINK] [--once] FILE|DIR...
                    drag-n-share receive LINK [--out DIR] [NAME...]
 
-              send     shares FILEs: prints the invite link on stdout and serves downloads
-                       until Ctrl-C (--once: until every file was downloaded once).
+              send     shares FILEs, and every file below each DIR with its path (symbolic
+                       links inside a DIR are not followed): prints the invite link on stdout
+                       and serves downloads until Ctrl-C (--once: until every file was
+                       downloaded once).
                        --server  the server to use (default $DRAGNSHARE_SERVER or %s)
                        --join    add the files to an existing session instead of a new one
-              receive  downloads every file of the invite (or only the NAMEs) into DIR
-                       (default: the current folder), verified; never overwrites.
+              receive  downloads every file of the invite (or only the NAMEs; a NAME may be
+                       a folder) into DIR (default: the current folder), recreating their
+                       folders inside DIR, verified; never overwrites, never follows a link.
 
             exit codes: %s""";
 

@@ -19,7 +19,8 @@ import app.dragnshare.client.transfer.Receiver;
 
 /**
  * {@code receive LINK [--out DIR] [NAME...]}: joins the session and downloads every file (or the
- * named ones) into DIR, one after another. Exits 0 only when every file arrived whole and verified.
+ * named ones: a NAME may be a folder, for every file below it) into DIR, recreating the files'
+ * folders there, a few files at once. Exits 0 only when every file arrived whole and verified.
  */
 final class ReceiveCommand {
     private final PrintStream out;
@@ -46,13 +47,13 @@ final class ReceiveCommand {
         SessionKeys keys = invite.keys();
         List<RemoteFile> files = new ArrayList<>();
         for (RemoteFile file : api.listFiles(me)) {
-            if (wanted.isEmpty() || wanted.contains(file.name())) {
+            if (wanted.isEmpty() || wanted.stream().anyMatch(name -> names(name, file))) {
                 files.add(file);
             }
         }
         for (String name : wanted) {
-            if (files.stream().noneMatch(f -> f.name().equals(name))) {
-                throw new CliException(ExitCode.USAGE, "the session has no file named \"" + TerminalText.visible(name) + "\"");
+            if (files.stream().noneMatch(f -> names(name, f))) {
+                throw new CliException(ExitCode.USAGE, "the session has no file or folder named \"" + TerminalText.visible(name) + "\"");
             }
         }
         if (files.isEmpty()) {
@@ -71,27 +72,28 @@ final class ReceiveCommand {
             throw new CliException(ExitCode.LOCAL_IO, "cannot write into " + folder);
         }
         Receiver receiver = new Receiver(api, me, keys, folder);
-        CliException firstFailure = null;
-        for (RemoteFile file : files) {
-            try {
-                Path saved = receiver.download(file, new ProgressBar(err, terminal));
-                out.println(saved);
-            } catch (Exception e) {
-                CliException failure = Failures.of(e);
-                err.println("drag-n-share: " + TerminalText.visible(file.name()) + ": " + failure.getMessage());
-                if (failure.exitCode() == ExitCode.TAMPERED) {
-                    // a tampering relay is not to be trusted with the rest either; the line above said what failed
-                    throw new CliException(ExitCode.TAMPERED, "stopped, nothing more was saved. If you typed or "
-                            + "copied the link by hand, check that it is complete (everything after # is the key); "
-                            + "otherwise someone between you and the sharer altered the transfer");
-                }
-                if (firstFailure == null) {
-                    firstFailure = failure;
-                }
-            }
+        CliException failure;
+        if (files.size() == 1) {
+            failure = new DownloadPool(receiver, out, err).run(files, () -> new ProgressBar(err, terminal));
+        } else {
+            TotalProgress total = new TotalProgress(err, terminal, files.size(), files.stream().mapToLong(RemoteFile::size).sum());
+            failure = new DownloadPool(receiver, out, err).run(files, total::forFile);
+            total.end();
         }
-        if (firstFailure != null) {
-            throw new CliException(firstFailure.exitCode(), "some files were not received");
+        if (failure != null && failure.exitCode() == ExitCode.TAMPERED) {
+            // the line above said what failed
+            throw new CliException(ExitCode.TAMPERED, "stopped, nothing more was saved. If you typed or "
+                    + "copied the link by hand, check that it is complete (everything after # is the key); "
+                    + "otherwise someone between you and the sharer altered the transfer");
         }
+        if (failure != null) {
+            throw new CliException(failure.exitCode(), "some files were not received");
+        }
+    }
+
+    /** Whether {@code name} on the command line names {@code file}: its whole name, or a folder it is in. */
+    private static boolean names(String name, RemoteFile file) {
+        String folder = name.endsWith("/") ? name : name + "/";
+        return file.name().equals(name) || file.name().startsWith(folder);
     }
 }

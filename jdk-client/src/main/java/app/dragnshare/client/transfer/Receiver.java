@@ -28,8 +28,9 @@ import app.dragnshare.client.json.JsonFields;
 /**
  * Downloads one file: asks for it with a fresh key and its HMAC, checks the sharer's signed
  * offer, then decrypts chunk by chunk into a hidden temporary file in the output folder. Only
- * when the last chunk has verified and every byte is there does the file get its real name;
- * on any failure the temporary file is deleted, so nothing partial ever looks complete.
+ * when the last chunk has verified and every byte is there does the file get its real name
+ * (its path, inside the output folder); on any failure the temporary file is deleted, so
+ * nothing partial ever looks complete. Several downloads may share one Receiver at once.
  */
 public final class Receiver {
     /** The server sends a heartbeat every 10 s; this much silence means the connection is dead. */
@@ -162,17 +163,22 @@ public final class Receiver {
         }
     }
 
-    private Path moveIntoPlace(Path temp, String name) throws IOException {
-        Path target = SafeFileName.inside(folder, name);
+    /**
+     * Gives the verified file its name, a relative path made safe inside the output folder
+     * ({@link SafePath}); an existing file is never replaced: the name is numbered instead. One
+     * at a time, so two downloads of the same name at once cannot both find it free.
+     */
+    private synchronized Path moveIntoPlace(Path temp, String name) throws IOException {
+        Path target = SafePath.target(folder, name);
         String safe = target.getFileName().toString();
         for (int n = 1; ; n++) {
             try {
-                return Files.move(temp, target); // never replaces: an existing file is kept
+                return Files.move(temp, target); // never replaces: an existing file (or link) is kept
             } catch (FileAlreadyExistsException e) {
                 if (n > 9999) {
                     throw e;
                 }
-                target = SafeFileName.inside(folder, SafeFileName.numbered(safe, n));
+                target = target.resolveSibling(SafeFileName.numbered(safe, n));
             }
         }
     }
