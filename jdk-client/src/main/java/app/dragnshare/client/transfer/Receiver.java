@@ -211,8 +211,10 @@ public final class Receiver {
             this.chunkSize = chunkSize;
             this.chunks = chunks;
             this.cipher = cipher;
-            this.plain = new byte[chunkSize];
-            this.ciphertext = new byte[chunkSize + ChunkCipher.TAG_LENGTH];
+            // a small file's buffers are its size: many small files must not cost a chunk's buffers each
+            int largest = (int) Math.min(chunkSize, size);
+            this.plain = new byte[largest];
+            this.ciphertext = new byte[largest + ChunkCipher.TAG_LENGTH];
         }
 
         int chunk(ServerEvent event, FileChannel out) throws TamperingException, IOException {
