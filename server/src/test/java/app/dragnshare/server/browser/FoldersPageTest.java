@@ -56,6 +56,9 @@ class FoldersPageTest {
                     && receiver.pageText().contains("photos") && receiver.pageText().contains("videos"));
             assertTrue(!receiver.pageText().contains("nothing in here"), "an empty folder has nothing to share");
 
+            receiver.download("Trip 2026/notes.txt");
+            assertTrue(TestFiles.sameBytes(tree.get("Trip 2026/notes.txt"),
+                    receiver.awaitDownload("notes.txt", 1000, Duration.ofSeconds(30))), "one file of a folder is saved under its own name");
             String zipName = receiverBrowser.driver().findElement(By.id("session-name")).getText() + ".zip";
             receiver.downloadAll();
             assertZipHolds(receiver.awaitZip(zipName, Duration.ofSeconds(60)), tree, "");
