@@ -32,6 +32,7 @@ export class ZipDownload {
   #current = 0; // the file the zip is writing now
   #next = 0; // the first file not started yet
   #aheadBytes = 0; // sizes of the files started before their turn, not yet written
+  #downloading = new Set(); // downloads running now (a set, not a scan: a zip may hold 100,000 files)
   #sink = null;
   #reader = null;
 
@@ -112,7 +113,7 @@ export class ZipDownload {
   }
 
   #running() {
-    return this.#entries.filter((entry) => entry?.download.active).length;
+    return this.#downloading.size;
   }
 
   #start(i) {
@@ -130,11 +131,13 @@ export class ZipDownload {
       onChange: (d) => this.#changed(d),
     });
     this.#entries[i] = { download, stream };
+    this.#downloading.add(download);
     this.#next = Math.max(this.#next, i + 1);
     download.run();
   }
 
   #changed(download) {
+    if (!download.active) this.#downloading.delete(download);
     if (download.state === 'failed' || (download.state === 'cancelled' && this.active)) {
       this.tampered = download.tampered;
       this.#stop('failed', `“${download.file.name}”: ${download.message}`);
@@ -150,7 +153,7 @@ export class ZipDownload {
   #stop(state, message) {
     if (!this.active) return;
     this.#set(state, message);
-    for (const entry of this.#entries) entry?.download.cancel();
+    for (const download of [...this.#downloading]) download.cancel();
     this.#reader?.cancel(message).catch(() => {});
     this.#sink?.abort(message);
     this.#sink = null;
