@@ -100,8 +100,15 @@ final class SessionPage {
         button.click();
     }
 
+    /**
+     * Clicks a file's Download button. Starting a download redraws the list (the button says
+     * "Downloading…"), so a button found a moment earlier may be gone: it is found again then.
+     */
     void download(String name) {
-        button("Download " + name).click();
+        waitUntil("to click Download " + name, () -> {
+            button("Download " + name).click();
+            return true;
+        });
     }
 
     /** A button by its accessible name: its aria-label, else its text. */
