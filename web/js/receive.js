@@ -35,9 +35,12 @@ export class Download {
   #sink = null;
   #writingSince = null; // when the current sink write began waiting for the browser to take the bytes
 
-  /** member: { sessionId, token }; file: the listed file; plan: from planSave; onChange(download). */
-  constructor({ member, keys, file, plan, maxChunkSize, onChange }) {
-    Object.assign(this, { member, keys, file, plan, maxChunkSize, onChange });
+  /**
+   * member: { sessionId, token }; file: the listed file; plan: from planSave; onChange(download);
+   * sinkFor(plan, name, size): where the bytes go, save.js's openSink unless given (a zip's entry).
+   */
+  constructor({ member, keys, file, plan, maxChunkSize, onChange, sinkFor = openSink }) {
+    Object.assign(this, { member, keys, file, plan, maxChunkSize, onChange, sinkFor });
     this.id = randomId();
     this.fileId = file.id;
     this.name = file.name;
@@ -82,7 +85,7 @@ export class Download {
         if (event.event === 'offer') {
           if (incoming) throw new TamperingError('the server sent a second offer');
           incoming = await this.#accept(event.data, own);
-          this.#sink = await openSink(this.plan, incoming.name, incoming.size);
+          this.#sink = await this.sinkFor(this.plan, incoming.name, incoming.size);
           this.name = incoming.name;
           this.#set('receiving', '');
         } else if (event.event === 'chunk') {
