@@ -90,15 +90,15 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   downloads.delete(id); // one use
-  event.respondWith(new Response(download.stream, {
-    headers: {
-      'Content-Type': 'application/octet-stream',
-      'Content-Disposition': contentDisposition(download.name),
-      'Content-Length': String(download.size),
-      'X-Content-Type-Options': 'nosniff',
-      'Cache-Control': 'no-store',
-    },
-  }));
+  const headers = {
+    'Content-Type': 'application/octet-stream',
+    'Content-Disposition': contentDisposition(download.name),
+    'X-Content-Type-Options': 'nosniff',
+    'Cache-Control': 'no-store',
+  };
+  // a zip whose length cannot be known ahead has none: the browser then shows no total
+  if (Number.isSafeInteger(download.size)) headers['Content-Length'] = String(download.size);
+  event.respondWith(new Response(download.stream, { headers }));
   download.port.postMessage({ type: 'started' });
 });
 

@@ -60,6 +60,9 @@ export const api = {
   join: (sessionId, joinCode) => json('POST', `${session(sessionId)}/join`, { body: { joinCode } }, 201),
   session: (sessionId, token) => json('GET', session(sessionId), { token }, 200),
   addFile: (sessionId, token, file) => json('POST', `${session(sessionId)}/files`, { token, body: file }, 201),
+  /** Registers many files in one request ({name, size, type} each); resolves to them as listed, in order. */
+  addFiles: (sessionId, token, files) => json('POST', `${session(sessionId)}/files`, { token, body: { files } }, 201)
+    .then((answer) => answer.files),
   removeFile: (sessionId, token, fileId) =>
     json('DELETE', `${session(sessionId)}/files/${encodeURIComponent(fileId)}`, { token }, 204),
   rotateJoinCode: (sessionId, token) => json('POST', `${session(sessionId)}/join-code`, { token }, 200),

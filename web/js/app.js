@@ -1,8 +1,9 @@
 // Starts the page: shows the start screen or opens the invite in the address bar, and wires the
-// controls (file picker, drag and drop anywhere, copy, host tools) to the open Room.
+// controls (file and folder pickers, drag and drop anywhere, copy, host tools) to the open Room.
 
 import { api } from './api.js';
 import { SessionKeys } from './crypto.js';
+import { fromDrop, fromInput } from './folders.js';
 import { InviteError, newSecret, parseInvite } from './invite.js';
 import { Room, tokenStore } from './room.js';
 import { prepareSaving } from './save.js';
@@ -119,23 +120,24 @@ function explainJoinFailure(e, retry) {
   }
 }
 
-function handleFiles(fileList) {
-  const files = [...fileList];
-  if (files.length === 0) return;
-  if (room) room.addFiles(files);
-  else if (!$('start-view').hidden) createSession(files);
+/** Shares [{ file, path }]: in the open session, or in a new one from the start page. */
+function handleFiles(entries) {
+  if (entries.length === 0) return;
+  if (room) room.addFiles(entries);
+  else if (!$('start-view').hidden) createSession(entries);
 }
 
 function wireControls() {
-  const input = $('file-input');
-  for (const button of document.querySelectorAll('[data-action="pick-files"]')) {
-    button.addEventListener('click', () => input.click());
+  for (const [action, input] of [['pick-files', $('file-input')], ['pick-folder', $('folder-input')]]) {
+    for (const button of document.querySelectorAll(`[data-action="${action}"]`)) {
+      button.addEventListener('click', () => input.click());
+    }
+    input.addEventListener('change', () => {
+      handleFiles(fromInput(input.files)); // a folder's files carry their path inside it
+      input.value = ''; // the same file can be picked again
+    });
   }
   document.querySelector('[data-action="create-empty"]').addEventListener('click', () => createSession([]));
-  input.addEventListener('change', () => {
-    handleFiles(input.files);
-    input.value = ''; // the same file can be picked again
-  });
   $('join-form').addEventListener('submit', (e) => {
     e.preventDefault();
     $('join-error').textContent = '';
@@ -149,7 +151,7 @@ function wireControls() {
   wireDragAndDrop();
 }
 
-/** Drop files anywhere on the page; folders are refused with a reason. */
+/** Drop files or folders anywhere on the page; a folder is shared with its tree. */
 function wireDragAndDrop() {
   const overlay = $('drop-overlay');
   let depth = 0;
@@ -172,15 +174,13 @@ function wireDragAndDrop() {
     depth = 0;
     overlay.hidden = true;
     if (!accepting()) return;
-    const files = [];
-    let folders = 0;
-    for (const item of e.dataTransfer.items) {
-      if (item.kind !== 'file') continue;
-      if (item.webkitGetAsEntry?.()?.isDirectory) folders++;
-      else files.push(item.getAsFile());
-    }
-    if (folders > 0) notify('Folders cannot be shared as such: drop the files inside, or a zip of the folder.', 'error');
-    handleFiles(files.filter(Boolean));
+    fromDrop(e.dataTransfer).then(({ entries, unreadable }) => {
+      if (unreadable > 0) {
+        notify(`${unreadable} ${unreadable === 1 ? 'item' : 'items'} of what you dropped could not be read and ${
+          unreadable === 1 ? 'is' : 'are'} not shared.`, 'error');
+      }
+      handleFiles(entries);
+    });
   });
 }
 

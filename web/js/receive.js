@@ -49,9 +49,12 @@ export class Download {
   #writingSince = null; // when the current sink write began waiting for the browser to take the bytes
   #retry = null; // ends the current wait between tries early
 
-  /** member: { sessionId, token }; file: the listed file; plan: from planSave; onChange(download). */
-  constructor({ member, keys, file, plan, maxChunkSize, onChange }) {
-    Object.assign(this, { member, keys, file, plan, maxChunkSize, onChange });
+  /**
+   * member: { sessionId, token }; file: the listed file; plan: from planSave; onChange(download);
+   * sinkFor(plan, name, size): where the bytes go, save.js's openSink unless given (a zip's entry).
+   */
+  constructor({ member, keys, file, plan, maxChunkSize, onChange, sinkFor = openSink }) {
+    Object.assign(this, { member, keys, file, plan, maxChunkSize, onChange, sinkFor });
     this.id = randomId();
     this.fileId = file.id;
     this.name = file.name;
@@ -150,7 +153,7 @@ export class Download {
         if (event.event === 'offer') {
           if (incoming) throw new TamperingError('the server sent a second offer');
           incoming = await this.#accept(event.data, own, transferId, start);
-          if (!this.#sink) this.#sink = await openSink(this.plan, incoming.name, incoming.size);
+          if (!this.#sink) this.#sink = await this.sinkFor(this.plan, incoming.name, incoming.size);
           this.name = incoming.name;
           reports = new VerifiedReports(this.member, transferId, start, () => this.#verified);
           this.#set('receiving', start > 0 ? `Resumed at ${Math.floor(this.progress.percent)}%: going on where it stopped.` : '');

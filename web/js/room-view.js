@@ -1,6 +1,7 @@
 // Draws the session: the invite card, the members, the file list and the transfers. It only
 // reads state and calls back; what a click does is decided in app.js.
 
+import { buildTree, filesIn, treeRows } from './file-tree.js';
 import { formatBytes, formatDuration } from './progress.js';
 import { drawQr } from './qr.js';
 import { safeFileName } from './save.js';
@@ -80,7 +81,8 @@ export function renderMembers(members, myId) {
 /**
  * files: the session's list; me: { id, role }; local: files this tab holds (by id);
  * downloading: ids with a download under way here; reachable: whether the server answers;
- * actions: { download(file), remove(file) }.
+ * actions: { download(file), remove(file), downloadFolder(folder) }. Files in folders are grouped
+ * under their folder (file-tree.js).
  */
 export function renderFiles(files, me, local, downloading, reachable, actions) {
   // redraw only on change, so a periodic refresh never takes the keyboard focus off a button
@@ -92,20 +94,20 @@ export function renderFiles(files, me, local, downloading, reachable, actions) {
   const total = files.reduce((sum, f) => sum + f.size, 0);
   $('files-summary').textContent = files.length === 0 ? ''
     : `${files.length} ${files.length === 1 ? 'file' : 'files'} · ${formatBytes(total)}`;
-  $('file-list').replaceChildren(...files.map((file) => {
+  const fileRow = (file, label) => {
     const mine = file.ownerId === me.id;
     const available = reachable && (mine ? local.has(file.id) : file.online);
     const owner = mine ? (local.has(file.id) ? 'You' : 'You (not in this tab any more)') : file.ownerName || 'someone';
     // with the server out of reach, whether the owner is online is not known
     const presence = reachable ? ` · ${file.online ? 'online' : 'offline'}` : '';
-    const safe = mine ? null : savedAs(file.name);
+    const safe = mine ? null : savedAs(label); // a file in a folder is saved under its own name inside the folder
     let unavailable = null;
     if (!reachable) unavailable = 'The server cannot be reached: downloads can start once it answers again';
     else if (!file.online) unavailable = `${owner} is offline: download when their page is open`;
     return el('li', { class: 'file', 'data-file-id': file.id },
-      el('span', { class: 'file-icon', 'aria-hidden': 'true' }, typeLabel(file.name, file.type)),
+      el('span', { class: 'file-icon', 'aria-hidden': 'true' }, typeLabel(label, file.type)),
       el('div', { class: 'file-main' },
-        el('span', { class: 'file-name', title: file.name }, file.name),
+        el('span', { class: 'file-name', title: file.name }, label),
         safe ? el('span', { class: 'file-saved-as' }, `Saved as “${safe}”`) : null,
         el('span', { class: 'file-meta' },
           el('span', {}, formatBytes(file.size)),
@@ -123,7 +125,16 @@ export function renderFiles(files, me, local, downloading, reachable, actions) {
           type: 'button', class: 'button small ghost', 'aria-label': `Remove ${file.name}`, disabled: !reachable,
           onclick: () => actions.remove(file),
         }, 'Remove') : null));
-  }));
+  };
+  const folderActions = (folder) => {
+    const theirs = filesIn(folder).filter((f) => f.ownerId !== me.id);
+    if (theirs.length === 0) return null;
+    return el('button', {
+      type: 'button', class: 'button small download', disabled: !theirs.some((f) => f.online),
+      'aria-label': `Download folder ${folder.path} as a zip`, onclick: () => actions.downloadFolder(folder),
+    }, 'Download folder');
+  };
+  $('file-list').replaceChildren(...treeRows(buildTree(files), fileRow, folderActions));
   const fromOthers = files.filter((f) => f.ownerId !== me.id);
   $('download-all').hidden = fromOthers.length === 0;
   $('download-all').disabled = !reachable || !fromOthers.some((f) => f.online);

@@ -2,13 +2,15 @@
 // runs, and the host's controls. It keeps the view in step with the server.
 
 import { api } from './api.js';
+import { filesIn } from './file-tree.js';
 import { inviteLink } from './invite.js';
 import { Download } from './receive.js';
 import * as view from './room-view.js';
-import { planSave } from './save.js';
+import { planSave, safeFileName } from './save.js';
 import { Sharing } from './share.js';
 import { MemberSocket } from './socket.js';
 import { $, focusHeading, notify, showProblem, showView } from './ui.js';
+import { ZipDownload } from './zip-download.js';
 
 const MAX_PARALLEL_DOWNLOADS = 3;
 /** The server pushes file and member changes; presence it does not, so the list is re-read this often. */
@@ -144,24 +146,33 @@ export class Room {
     this.#redraw();
   }
 
-  async addFiles(files) {
-    const limit = this.session?.limits?.maxFileSize ?? Infinity;
-    const shared = [...this.sharing.files.values()].map(({ file }) => file);
-    for (const file of files) {
-      if (shared.some((f) => f.name === file.name && f.size === file.size && f.lastModified === file.lastModified)) {
-        notify(`“${file.name}” is already shared.`);
-        continue;
+  /**
+   * Shares files, each { file, path } (a path inside a picked or dropped folder, else the name):
+   * checked here, then registered a few hundred per request, never a request per file.
+   */
+  async addFiles(entries) {
+    const limits = this.session?.limits ?? {};
+    const maxSize = limits.maxFileSize ?? Infinity;
+    const shared = new Set([...this.sharing.files.values()].map(({ file, name }) => sameFile(file, name)));
+    const accepted = [];
+    for (const { file, path } of entries) {
+      if (shared.has(sameFile(file, path))) {
+        notify(`“${path}” is already shared.`);
+      } else if (file.size > maxSize) {
+        notify(`“${path}” is too large: this server accepts files up to ${formatLimit(maxSize)}.`, 'error');
+      } else {
+        shared.add(sameFile(file, path));
+        accepted.push({ file, path });
       }
-      if (file.size > limit) {
-        notify(`“${file.name}” is too large: this server accepts files up to ${formatLimit(limit)}.`, 'error');
-        continue;
-      }
+    }
+    for (const batch of batches(accepted, limits)) {
       try {
-        const listed = await api.addFile(this.member.sessionId, this.member.token,
-          { name: file.name, size: file.size, type: file.type || 'application/octet-stream' });
-        this.sharing.add(listed.id, file, listed.name);
+        const listed = await api.addFiles(this.member.sessionId, this.member.token, batch.map(({ file, path }) =>
+          ({ name: path, size: file.size, type: file.type || 'application/octet-stream' })));
+        listed.forEach((f, i) => this.sharing.add(f.id, batch[i].file, f.name));
       } catch (e) {
-        notify(`“${file.name}” could not be shared: ${e.message}`, 'error');
+        const what = batch.length === 1 ? `“${batch[0].path}”` : `${batch.length} files`;
+        notify(`${what} could not be shared: ${e.message}`, 'error');
         if (e.unreachable || e.code === 'too-many-files') break;
       }
     }
@@ -207,11 +218,38 @@ export class Room {
     this.#startQueued();
   }
 
+  /** Every online file of the others: one file as itself, several as one zip named after the session. */
   async downloadAll() {
-    const running = new Set([...this.downloads.values()].filter((d) => d.active).map((d) => d.fileId));
-    const files = (this.session?.files ?? [])
-      .filter((f) => f.ownerId !== this.member.memberId && f.online && !running.has(f.id));
-    for (const file of files) await this.download(file);
+    const files = (this.session?.files ?? []).filter((f) => f.ownerId !== this.member.memberId && f.online);
+    if (files.length === 1) await this.download(files[0]);
+    else if (files.length > 1) await this.#downloadZip(files, `${safeFileName(this.session.name)}.zip`, '');
+  }
+
+  /** A folder's online files of the others (folder from file-tree.js), as one zip named after it. */
+  async downloadFolder(folder) {
+    const files = filesIn(folder).filter((f) => f.ownerId !== this.member.memberId && f.online);
+    const parent = folder.path.includes('/') ? folder.path.slice(0, folder.path.lastIndexOf('/')) : '';
+    if (files.length > 0) await this.#downloadZip(files, `${safeFileName(folder.name)}.zip`, parent);
+  }
+
+  async #downloadZip(files, name, root) {
+    const zip = new ZipDownload({
+      member: this.member, keys: this.keys, files: [...files].sort((a, b) => compareNames(a.name, b.name)), name, root,
+      maxChunkSize: this.session?.limits?.maxChunkSize ?? 1024 * 1024,
+      onChange: (d) => {
+        this.#draw(d);
+        if (!d.active) this.#startQueued();
+      },
+    });
+    try {
+      zip.plan = await planSave(name, zip.size ?? zip.progress.size); // now, while the click still counts as the person's
+    } catch (e) {
+      if (e.name !== 'AbortError') notify(e.message, 'error');
+      return;
+    }
+    this.downloads.set(zip.id, zip);
+    this.#draw(zip);
+    this.#startQueued();
   }
 
   cancel(transfer) {
@@ -294,6 +332,7 @@ export class Room {
       this.#reachable, {
       download: (file) => this.download(file),
       remove: (file) => this.remove(file),
+      downloadFolder: (folder) => this.downloadFolder(folder),
     });
   }
 
@@ -347,6 +386,43 @@ function endedBecause(reason) {
   }
   if (/ended/.test(reason)) return 'The host ended this session. Ask for a new link if you still need the files.';
   return 'The host ended this session, or it expired. Ask for a new link if you still need the files.';
+}
+
+/** Paths in folder order, part by part: all of "a/b/…" together, before "a/b2". */
+function compareNames(a, b) {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  }
+  return x.length - y.length;
+}
+
+/** What makes a shared file the same one again: where it is listed, its size and its date. */
+function sameFile(file, path) {
+  return `${path}\u0000${file.size}\u0000${file.lastModified}`;
+}
+
+/** Registration requests: each within the server's files per request and request size (with room to spare). */
+function batches(entries, limits) {
+  const maxFiles = limits.maxFilesPerRequest ?? 1000;
+  const maxBytes = (limits.maxRequestBytes ?? 65536) * 0.75;
+  const encoder = new TextEncoder();
+  const all = [];
+  let batch = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const length = encoder.encode(entry.path).length + 100; // the name, and the rest of its entry
+    if (batch.length > 0 && (batch.length >= maxFiles || bytes + length > maxBytes)) {
+      all.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(entry);
+    bytes += length;
+  }
+  if (batch.length > 0) all.push(batch);
+  return all;
 }
 
 function formatLimit(bytes) {

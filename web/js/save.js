@@ -48,7 +48,7 @@ export async function planSave(name, size) {
   await prepareSaving();
   if (worker()) return { mode: 'stream' };
   if (typeof window.showSaveFilePicker === 'function') {
-    const handle = await window.showSaveFilePicker({ suggestedName: safeFileName(name) });
+    const handle = await window.showSaveFilePicker({ suggestedName: savedName(name) });
     return { mode: 'picker', handle };
   }
   if (size <= MEMORY_LIMIT) return { mode: 'memory' };
@@ -60,11 +60,11 @@ export async function planSave(name, size) {
 export async function openSink(plan, name, size) {
   switch (plan.mode) {
     case 'stream':
-      return StreamSink.open(safeFileName(name), size);
+      return StreamSink.open(savedName(name), size);
     case 'picker':
       return new WritableSink(await plan.handle.createWritable());
     default:
-      return new MemorySink(safeFileName(name));
+      return new MemorySink(savedName(name));
   }
 }
 
@@ -205,6 +205,11 @@ function withTimeout(promise, message) {
     promise.finally(() => clearTimeout(timer)),
     new Promise((_, reject) => { timer = setTimeout(() => reject(new SaveError(message)), START_TIMEOUT_MS); }),
   ]);
+}
+
+/** A single file is saved under its own name: the last part of its path ("photos/a.jpg" → "a.jpg"), made safe. */
+function savedName(path) {
+  return safeFileName(String(path).split('/').filter((part) => part !== '' && part !== '.' && part !== '..').pop() ?? '');
 }
 
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9]|lpt[1-9])$/i;

@@ -33,7 +33,9 @@ import app.dragnshare.server.metrics.ServerMetrics;
 import app.dragnshare.server.redis.RedisConnection;
 import app.dragnshare.server.redis.RedisHealthCheck;
 import app.dragnshare.server.transfer.AcceptingHealthCheck;
+import app.dragnshare.server.session.FilePaths;
 import app.dragnshare.server.session.Inbox;
+import app.dragnshare.server.session.NewFiles;
 import app.dragnshare.server.session.Presence;
 import app.dragnshare.server.session.RateLimits;
 import app.dragnshare.server.session.SessionService;
@@ -145,6 +147,9 @@ public final class DragNShareServer implements AutoCloseable {
                         .add("maxFilesPerSession", config.maxFilesPerSession())
                         .add("maxChunkSize", config.maxChunkSize())
                         .add("protocol", Messages.PROTOCOL)
+                        .add("maxFilesPerRequest", NewFiles.MAX_PER_REQUEST)
+                        .add("maxPathLength", FilePaths.maxPathLength(config.maxNameLength()))
+                        .add("maxRequestBytes", config.maxRequestBytes())
                         .build()))
                 .any("/api/*", (req, res) -> {
                     throw new ApiException(Status.NOT_FOUND_404, "not-found", "no such API endpoint");

@@ -90,6 +90,38 @@ public final class PageBrowser implements AutoCloseable {
         waitForFiles(1);
     }
 
+    /** Opens an invite link and waits until the page shows {@code text} (a folder's "1000 files ·", say). */
+    public void join(String link, String text) {
+        driver.get(link);
+        waitUntil("the page to say " + text, () -> driver.findElement(By.id("room-view")).isDisplayed()
+                && driver.findElement(By.id("file-list")).getText().contains(text));
+    }
+
+    /** Clicks the button whose accessible name (aria-label) is {@code label}. */
+    public void clickButton(String label) {
+        driver.findElement(By.xpath("//button[@aria-label='" + label + "']")).click();
+    }
+
+    /** Clicks "Download all". */
+    public void clickDownloadAll() {
+        waitUntil("Download all to be enabled", () -> driver.findElement(By.id("download-all")).isEnabled());
+        driver.findElement(By.id("download-all")).click();
+    }
+
+    /** The session's name as the page shows it (a zip of all its files is named after it). */
+    public String sessionName() {
+        return driver.findElement(By.id("session-name")).getText();
+    }
+
+    /** True once the browser saved {@code name} whole: there, and no download still being written. */
+    public boolean saved(String name) {
+        try (Stream<Path> files = Files.list(downloads)) {
+            return Files.exists(downloads.resolve(name)) && files.noneMatch(f -> f.toString().endsWith(".crdownload"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     public void clickDownload(String name) {
         driver.findElement(By.xpath("//button[@aria-label='Download " + name + "']")).click();
     }

@@ -66,6 +66,65 @@ public final class ServerApi {
         return field(() -> body.string("id"));
     }
 
+    /** A file to register: its name (a relative path), size and MIME type. */
+    public record NewFile(String name, long size, String type) {
+    }
+
+    /** Files registered per request at most (the server's limit). */
+    private static final int FILES_PER_REQUEST = 1000;
+    /** A request body this size fits the server's default MAX_REQUEST_BYTES (64 KiB) with room to spare. */
+    private static final int BATCH_BYTES = 48 * 1024;
+
+    /**
+     * Registers many files in few requests (a tree is not a request per file); returns their ids
+     * in order. A server with a smaller request limit answers 413: that batch is sent in halves.
+     */
+    public List<String> registerFiles(Membership me, List<NewFile> files) throws ApiException, UnreachableException {
+        List<String> ids = new ArrayList<>(files.size());
+        List<Map<String, Object>> batch = new ArrayList<>();
+        int bytes = 0;
+        for (NewFile file : files) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("name", file.name());
+            entry.put("size", file.size());
+            entry.put("type", file.type());
+            int length = Json.write(entry).length() + 1;
+            if (!batch.isEmpty() && (batch.size() == FILES_PER_REQUEST || bytes + length > BATCH_BYTES)) {
+                ids.addAll(register(me, batch));
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(entry);
+            bytes += length;
+        }
+        if (!batch.isEmpty()) {
+            ids.addAll(register(me, batch));
+        }
+        return ids;
+    }
+
+    private List<String> register(Membership me, List<Map<String, Object>> batch) throws ApiException, UnreachableException {
+        JsonFields body;
+        try {
+            body = send(post("/api/sessions/" + me.sessionId() + "/files", me.token(), Map.of("files", batch)), 201);
+        } catch (ApiException e) {
+            if (e.status() != 413 || batch.size() == 1 || !"too-large".equals(e.code())) {
+                throw e;
+            }
+            List<String> ids = new ArrayList<>(register(me, batch.subList(0, batch.size() / 2)));
+            ids.addAll(register(me, batch.subList(batch.size() / 2, batch.size())));
+            return ids;
+        }
+        List<String> ids = new ArrayList<>(batch.size());
+        for (JsonFields f : field(() -> body.objects("files"))) {
+            ids.add(field(() -> f.string("id")));
+        }
+        if (ids.size() != batch.size()) {
+            throw new ApiException(201, "bad-response", "the server registered " + ids.size() + " of " + batch.size() + " files");
+        }
+        return ids;
+    }
+
     public List<RemoteFile> listFiles(Membership me) throws ApiException, UnreachableException {
         JsonFields body = send(request("/api/sessions/" + me.sessionId() + "/files", me.token()).GET().build(), 200);
         List<RemoteFile> files = new ArrayList<>();

@@ -12,18 +12,21 @@ import java.util.Set;
 public final class Main {
     static final String DEFAULT_SERVER = "http://localhost:8080";
     private static final String USAGE = """
-            usage: drag-n-share send [--server URL] [--join LINK] [--once] FILE...
+            usage: drag-n-share send [--server URL] [--join LINK] [--once] FILE|DIR...
                    drag-n-share receive LINK [--out DIR] [--wait SECONDS] [NAME...]
 
-              send     shares FILEs: prints the invite link on stdout and serves downloads
-                       until Ctrl-C (--once: until the receiver confirmed each file once;
-                       "sent" is printed for a file only when the receiver's receipt verified).
+              send     shares FILEs, and every file below each DIR with its path (symbolic
+                       links inside a DIR are not followed): prints the invite link on stdout
+                       and serves downloads until Ctrl-C (--once: until the receiver confirmed
+                       each file once; "sent" is printed for a file only when the receiver's
+                       receipt verified).
                        --server  the server to use (default $DRAGNSHARE_SERVER or %s)
                        --join    add the files to an existing session instead of a new one
-              receive  downloads every file of the invite (or only the NAMEs) into DIR
-                       (default: the current folder), verified; never overwrites. A dropped
-                       download waits up to --wait seconds (default 120) for the sharer and
-                       goes on where it stopped; run again after a stop to resume.
+              receive  downloads every file of the invite (or only the NAMEs; a NAME may be
+                       a folder) into DIR (default: the current folder), recreating their
+                       folders inside DIR, verified; never overwrites, never follows a link.
+                       A dropped download waits up to --wait seconds (default 120) for the
+                       sharer and goes on where it stopped; run again after a stop to resume.
 
             exit codes: %s""";
 

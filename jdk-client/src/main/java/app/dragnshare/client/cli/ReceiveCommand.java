@@ -21,14 +21,13 @@ import app.dragnshare.client.transfer.TransferFailedException;
 
 /**
  * {@code receive LINK [--out DIR] [NAME...]}: joins the session and downloads every file (or the
- * named ones) into DIR, one after another. Exits 0 only when every file arrived whole and verified.
+ * named ones: a NAME may be a folder, for every file below it) into DIR, recreating the files'
+ * folders there, a few files at once. Exits 0 only when every file arrived whole and verified.
  */
 final class ReceiveCommand {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean terminal;
-    /** The file being downloaded now (terminal-safe), for the Ctrl-C message; null between files. */
-    private volatile String current;
 
     ReceiveCommand(PrintStream out, PrintStream err, boolean terminal) {
         this.out = out;
@@ -51,13 +50,13 @@ final class ReceiveCommand {
         SessionKeys keys = invite.keys();
         List<RemoteFile> files = new ArrayList<>();
         for (RemoteFile file : api.listFiles(me)) {
-            if (wanted.isEmpty() || wanted.contains(file.name())) {
+            if (wanted.isEmpty() || wanted.stream().anyMatch(name -> names(name, file))) {
                 files.add(file);
             }
         }
         for (String name : wanted) {
-            if (files.stream().noneMatch(f -> f.name().equals(name))) {
-                throw new CliException(ExitCode.USAGE, "the session has no file named \"" + TerminalText.visible(name) + "\"");
+            if (files.stream().noneMatch(f -> names(name, f))) {
+                throw new CliException(ExitCode.USAGE, "the session has no file or folder named \"" + TerminalText.visible(name) + "\"");
             }
         }
         if (files.isEmpty()) {
@@ -76,41 +75,33 @@ final class ReceiveCommand {
             throw new CliException(ExitCode.LOCAL_IO, "cannot write into " + folder);
         }
         Receiver receiver = new Receiver(api, me, keys, folder, grace);
-        // Ctrl-C: the part stays for the next run; say so (the JVM runs this hook on SIGINT and SIGTERM)
+        DownloadPool pool = new DownloadPool(receiver, out, err);
+        // Ctrl-C: the parts stay for the next run; say so (the JVM runs this hook on SIGINT and SIGTERM)
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            String name = current;
-            if (name != null) {
-                err.println("\ndrag-n-share: stopped; what was received of " + name + " is kept hidden in " + folder
+            if (pool.running() > 0) {
+                err.println("\ndrag-n-share: stopped; what was received is kept hidden in " + folder
                         + ": run the same command again to resume");
             }
         }, "say-part-kept"));
-        CliException firstFailure = null;
-        for (RemoteFile file : files) {
-            try {
-                current = TerminalText.visible(file.name());
-                Path saved = receiver.download(file, new ProgressBar(err, terminal));
-                current = null;
-                out.println(saved);
-            } catch (Exception e) {
-                current = null;
-                CliException failure = Failures.of(e);
-                err.println("drag-n-share: " + TerminalText.visible(file.name()) + ": " + failure.getMessage());
-                if (failure.exitCode() == ExitCode.TAMPERED) {
-                    // a tampering relay is not to be trusted with the rest either; the line above said what failed
-                    if (e instanceof TransferFailedException unverified && "unverified".equals(unverified.code())) {
-                        throw new CliException(ExitCode.TAMPERED, "stopped, nothing more was saved"); // it named the link
-                    }
-                    throw new CliException(ExitCode.TAMPERED, "stopped, nothing more was saved. If you typed or "
-                            + "copied the link by hand, check that it is complete (everything after # is the key); "
-                            + "otherwise someone between you and the sharer altered the transfer");
-                }
-                if (firstFailure == null) {
-                    firstFailure = failure;
-                }
-            }
+        CliException failure;
+        if (files.size() == 1) {
+            failure = pool.run(files, () -> new ProgressBar(err, terminal));
+        } else {
+            TotalProgress total = new TotalProgress(err, terminal, files.size(), files.stream().mapToLong(RemoteFile::size).sum());
+            failure = pool.run(files, total::forFile);
+            total.end();
         }
-        if (firstFailure != null) {
-            throw new CliException(firstFailure.exitCode(), "some files were not received");
+        if (failure != null && failure.exitCode() == ExitCode.TAMPERED && pool.linkSuspect()) {
+            throw new CliException(ExitCode.TAMPERED, "stopped, nothing more was saved"); // the line above named the link
+        }
+        if (failure != null && failure.exitCode() == ExitCode.TAMPERED) {
+            // the line above said what failed
+            throw new CliException(ExitCode.TAMPERED, "stopped, nothing more was saved. If you typed or "
+                    + "copied the link by hand, check that it is complete (everything after # is the key); "
+                    + "otherwise someone between you and the sharer altered the transfer");
+        }
+        if (failure != null) {
+            throw new CliException(failure.exitCode(), "some files were not received");
         }
     }
 
@@ -126,5 +117,11 @@ final class ReceiveCommand {
             // said below
         }
         throw new CliException(ExitCode.USAGE, "--wait takes seconds, from 0 to 604800, not \"" + TerminalText.visible(text) + "\"");
+    }
+
+    /** Whether {@code name} on the command line names {@code file}: its whole name, or a folder it is in. */
+    private static boolean names(String name, RemoteFile file) {
+        String folder = name.endsWith("/") ? name : name + "/";
+        return file.name().equals(name) || file.name().startsWith(folder);
     }
 }

@@ -23,19 +23,22 @@ import app.dragnshare.client.api.UnreachableException;
 import app.dragnshare.client.crypto.ChunkCipher;
 import app.dragnshare.client.crypto.SessionKeys;
 import app.dragnshare.client.transfer.Chunking;
-import app.dragnshare.client.transfer.SafeFileName;
+import app.dragnshare.client.transfer.LocalFiles;
 import app.dragnshare.client.transfer.Sender;
 import app.dragnshare.client.transfer.SharedFile;
 
 /**
- * {@code send [--server URL] [--join LINK] [--once] FILE...}: shares files, prints the invite
- * link alone on stdout and serves downloads until interrupted (or, with --once, until the
- * receiver's verified receipt came for every file once; a download that ends without one ends
- * the command with {@link ExitCode#NOT_DELIVERED}). Reconnects when the server restarts.
+ * {@code send [--server URL] [--join LINK] [--once] FILE|DIR...}: shares files (a folder: every file
+ * below it, with its path; links inside are not followed), prints the invite link alone on stdout
+ * and serves downloads until interrupted (or, with --once, until the receiver's verified receipt
+ * came for every file once; a download that ends without one ends the command with
+ * {@link ExitCode#NOT_DELIVERED}). Reconnects when the server restarts.
  */
 final class SendCommand {
     private static final int[] BACKOFF_SECONDS = {1, 2, 4, 8, 15};
     private static final long GIVE_UP_AFTER_NANOS = TimeUnit.MINUTES.toNanos(5);
+    /** The longest path servers accept by default (PROTOCOL.md §5.4). */
+    private static final int MAX_PATH_LENGTH = 1024;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -48,16 +51,23 @@ final class SendCommand {
 
     void run(Arguments args) throws Exception {
         if (args.operands().isEmpty()) {
-            throw new CliException(ExitCode.USAGE, "name at least one file to send");
+            throw new CliException(ExitCode.USAGE, "name at least one file or folder to send");
         }
         ChunkCipher.warmUpInBackground(); // while we talk to the server
-        List<Path> paths = new ArrayList<>();
-        for (String operand : args.operands()) {
-            Path path = Path.of(operand);
-            if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-                throw new CliException(ExitCode.LOCAL_IO, "cannot read " + operand + ": not a readable file");
+        LocalFiles.Found found;
+        try {
+            found = LocalFiles.collect(args.operands().stream().map(Path::of).toList());
+        } catch (IOException e) {
+            throw new CliException(ExitCode.LOCAL_IO, e.getMessage());
+        }
+        if (found.files().isEmpty()) {
+            throw new CliException(ExitCode.LOCAL_IO, "nothing to share: the folders hold no regular files");
+        }
+        for (LocalFiles.Entry entry : found.files()) {
+            if (entry.name().codePointCount(0, entry.name().length()) > MAX_PATH_LENGTH) {
+                throw new CliException(ExitCode.USAGE, "cannot share " + entry.path() + ": its path in the shared folder is "
+                        + "longer than " + MAX_PATH_LENGTH + " characters, which servers refuse");
             }
-            paths.add(path);
         }
 
         ServerApi api;
@@ -80,12 +90,15 @@ final class SendCommand {
         }
         SessionKeys keys = invite.keys();
 
+        List<ServerApi.NewFile> metadata = new ArrayList<>();
+        for (LocalFiles.Entry entry : found.files()) {
+            metadata.add(new ServerApi.NewFile(entry.name(), entry.size(), probeType(entry.path())));
+        }
+        List<String> ids = api.registerFiles(me, metadata); // a tree is a few requests, not one per file
         List<SharedFile> files = new ArrayList<>();
-        for (Path path : paths) {
-            long size = Files.size(path);
-            String name = SafeFileName.of(path.getFileName().toString());
-            String type = probeType(path);
-            files.add(new SharedFile(api.registerFile(me, name, size, type), path, name, size));
+        for (int i = 0; i < ids.size(); i++) {
+            LocalFiles.Entry entry = found.files().get(i);
+            files.add(new SharedFile(ids.get(i), entry.path(), entry.name(), entry.size()));
         }
 
         boolean once = args.flag("once");
@@ -135,6 +148,12 @@ final class SendCommand {
         err.println("Sharing " + files.size() + (files.size() == 1 ? " file" : " files") + " in \""
                 + TerminalText.visible(me.sessionName()) + "\". Send the link above to the recipient; " + (once ? "exits after each file was downloaded once."
                 : "press Ctrl-C to stop sharing."));
+        if (found.links() > 0 || found.special() > 0) {
+            err.println("Not shared: " + (found.links() > 0 ? found.links() + " symbolic link" + (found.links() == 1 ? "" : "s")
+                    + " inside the folders (links are not followed)" : "") + (found.links() > 0 && found.special() > 0 ? " and " : "")
+                    + (found.special() > 0 ? found.special() + " special file" + (found.special() == 1 ? "" : "s")
+                    + " (sockets, pipes, devices)" : "") + ".");
+        }
         // Ctrl-C: say goodbye, so the server fails running transfers at once instead of by timeout
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping = true;

@@ -187,8 +187,10 @@ final class DownloadAttempt {
             this.cipher = agreed.cipher();
             this.receiptKey = agreed.receiptKey();
             this.offerMac = offerMac;
-            this.plain = new byte[chunkSize];
-            this.ciphertext = new byte[chunkSize + ChunkCipher.TAG_LENGTH];
+            // a small file's buffers are its size: many small files must not cost a chunk's buffers each
+            int largest = (int) Math.min(chunkSize, size);
+            this.plain = new byte[largest];
+            this.ciphertext = new byte[largest + ChunkCipher.TAG_LENGTH];
         }
 
         /** Decrypts the next chunk into the part; returns its plaintext length. */

@@ -30,6 +30,9 @@ import app.dragnshare.client.json.JsonFields;
  * not match is started over, never mixed. A run holds a lock on the part while it writes.
  */
 final class PartialDownload implements AutoCloseable {
+    /** Downloads running at once give their files names one at a time (see moveIntoPlace). */
+    private static final Object MOVES = new Object();
+
     private static final long SYNC_EVERY_NANOS = 2_000_000_000L;
     private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
 
@@ -151,10 +154,10 @@ final class PartialDownload implements AutoCloseable {
     }
 
     /** The file is complete: gives the part its name in the folder (never replacing a file) and drops the record. */
-    Path complete(String safeName) throws IOException {
+    Path complete(String name) throws IOException {
         channel.force(true);
         close();
-        Path saved = moveIntoPlace(safeName);
+        Path saved = moveIntoPlace(name);
         Files.deleteIfExists(record);
         return saved;
     }
@@ -287,17 +290,25 @@ final class PartialDownload implements AutoCloseable {
         }
     }
 
-    private Path moveIntoPlace(String safeName) throws IOException {
-        Path target = SafeFileName.inside(folder, safeName);
-        String safe = target.getFileName().toString();
-        for (int n = 1; ; n++) {
-            try {
-                return Files.move(part, target); // never replaces: an existing file is kept
-            } catch (FileAlreadyExistsException e) {
-                if (n > 9999) {
-                    throw e;
+    /**
+     * Gives the verified file its name, a relative path made safe inside the output folder
+     * ({@link SafePath}: its folders made without following links); an existing file is never
+     * replaced: the name is numbered instead. One move at a time, so two downloads of the same
+     * name at once cannot both find it free.
+     */
+    private Path moveIntoPlace(String name) throws IOException {
+        synchronized (MOVES) {
+            Path target = SafePath.target(folder, name);
+            String safe = target.getFileName().toString();
+            for (int n = 1; ; n++) {
+                try {
+                    return Files.move(part, target); // never replaces: an existing file (or link) is kept
+                } catch (FileAlreadyExistsException e) {
+                    if (n > 9999) {
+                        throw e;
+                    }
+                    target = target.resolveSibling(SafeFileName.numbered(safe, n));
                 }
-                target = SafeFileName.inside(folder, SafeFileName.numbered(safe, n));
             }
         }
     }

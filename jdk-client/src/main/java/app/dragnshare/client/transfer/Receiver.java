@@ -40,7 +40,7 @@ public final class Receiver {
     private final SessionKeys keys;
     private final Path folder;
     private final Duration grace;
-    private Boolean serverResumes;
+    private volatile Boolean serverResumes; // several downloads may share one Receiver at once
 
     public Receiver(ServerApi api, Membership me, SessionKeys keys, Path folder) {
         this(api, me, keys, folder, DEFAULT_GRACE);
@@ -97,7 +97,7 @@ public final class Receiver {
                         reports.follow(current.transferId(), part::verifiedChunks);
                     }, progress);
                 }
-                Path saved = part.complete(SafeFileName.of(done.name()));
+                Path saved = part.complete(done.name()); // its path, made safe inside the output folder
                 confirm(done, progress);
                 return saved;
             } catch (DownloadAttempt.Mismatch e) {

@@ -309,8 +309,9 @@ public final class Sender implements SharerConnection.Handler {
         }
 
         private void run() {
-            byte[] plain = new byte[chunkSize];
-            byte[] frame = new byte[20 + chunkSize + ChunkCipher.TAG_LENGTH];
+            int largest = (int) Math.min(chunkSize, file.size()); // a small file needs no chunk-sized buffers
+            byte[] plain = new byte[largest];
+            byte[] frame = new byte[20 + largest + ChunkCipher.TAG_LENGTH];
             System.arraycopy(idBytes, 0, frame, 0, 16);
             try (FileChannel channel = FileChannel.open(file.path(), StandardOpenOption.READ)) {
                 while (true) {

@@ -6,8 +6,8 @@ import app.dragnshare.server.http.ApiException;
  * What a name that other members see may hold: session names and file names (member names are
  * made by the server). Clients show and save them, so control characters (which can retitle or
  * clear a terminal), unpaired surrogates and text-direction controls (which can disguise
- * "exe.txt" as "txt.exe") are refused, the same way wherever a name comes in. Path separators are
- * allowed in file names and made safe by each receiving client, which never trusts a name with a path.
+ * "exe.txt" as "txt.exe") are refused, the same way wherever a name comes in. A file name may be
+ * a relative path, which {@link FilePaths} checks component by component.
  */
 public final class Names {
     public static final int MAX_SESSION_NAME_LENGTH = 80;
@@ -31,20 +31,6 @@ public final class Names {
         return stripped;
     }
 
-    public static String fileName(String name, int maxLength) {
-        if (name.isBlank()) {
-            throw ApiException.badRequest("the file name is empty");
-        }
-        if (name.codePointCount(0, name.length()) > maxLength) {
-            throw ApiException.badRequest("the file name is longer than " + maxLength + " characters");
-        }
-        String problem = problem(name);
-        if (problem != null) {
-            throw ApiException.badRequest("the file name " + problem);
-        }
-        return name;
-    }
-
     public static String fileType(String type) {
         if (type.isEmpty()) {
             return "application/octet-stream";
@@ -56,7 +42,7 @@ public final class Names {
     }
 
     /** Why {@code text} must not be shown to people as it is, or null when it may. */
-    private static String problem(String text) {
+    static String problem(String text) {
         for (int i = 0; i < text.length(); ) {
             int c = text.codePointAt(i);
             i += Character.charCount(c);

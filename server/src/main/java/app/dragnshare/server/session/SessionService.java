@@ -154,6 +154,9 @@ public final class SessionService implements HttpService {
                 .add("limits", Json.createObjectBuilder()
                         .add("maxFileSize", config.maxFileSize())
                         .add("maxFiles", config.maxFilesPerSession())
+                        .add("maxFilesPerRequest", NewFiles.MAX_PER_REQUEST)
+                        .add("maxPathLength", FilePaths.maxPathLength(config.maxNameLength()))
+                        .add("maxRequestBytes", config.maxRequestBytes())
                         .add("maxChunkSize", config.maxChunkSize()));
         if (member.isHost()) {
             body.add("joinCode", session.joinCode());
@@ -203,21 +206,16 @@ public final class SessionService implements HttpService {
         res.send(Json.createObjectBuilder().add("files", filesJson(sessionId, members, online)).build());
     }
 
+    /** One file ({name, size, type}) or many ({"files": [...]}, a tree in one request): all are listed, or none. */
     private void addFile(ServerRequest req, ServerResponse res) {
         String sessionId = Ids.require(req.path().pathParameters().get("sessionId"), "session");
         Member member = auth.member(req, sessionId);
         Bodies body = Bodies.of(req);
-        String name = Names.fileName(body.string("name", Integer.MAX_VALUE), config.maxNameLength()); // one rule, one message: code points
-        long size = body.wholeNumber("size", 0, Long.MAX_VALUE);
-        if (size > config.maxFileSize()) {
-            throw new ApiException(Status.REQUEST_ENTITY_TOO_LARGE_413, "file-too-large",
-                    "the file is larger than this server allows (" + config.maxFileSize() + " bytes)");
-        }
-        String type = Names.fileType(body.optionalString("type", 512, "").strip());
-        FileRecord file = new FileRecord(Ids.random(), name, size, type, member.memberId(), store.now());
-        switch (store.addFile(sessionId, file, config.maxFilesPerSession())) {
-            case FULL -> throw ApiException.conflict("too-many-files",
-                    "this session already lists " + config.maxFilesPerSession() + " files; remove some first");
+        List<FileRecord> added = NewFiles.read(body, member.memberId(), store.now(), config);
+        switch (store.addFiles(sessionId, added, config.maxFilesPerSession())) {
+            case FULL -> throw ApiException.conflict("too-many-files", "this session lists at most "
+                    + config.maxFilesPerSession() + " files" + (added.size() == 1 ? "" : ", and these " + added.size()
+                    + " would pass that") + "; remove some first");
             case NO_SESSION -> throw ended(sessionId);
             case ADDED -> { }
         }
@@ -226,10 +224,16 @@ public final class SessionService implements HttpService {
         inbox.pushEvent(sessionId, members, SessionEvents.FILES_CHANGED);
         String ownerName = members.stream().filter(m -> m.id().equals(member.memberId())).map(MemberRecord::name)
                 .findFirst().orElse("");
-        res.status(Status.CREATED_201).send(Json.createObjectBuilder(file.toJson()) // the same shape as in the list
-                .add("ownerName", ownerName)
-                .add("online", presence.isOnline(sessionId, member.memberId()))
-                .build());
+        boolean online = presence.isOnline(sessionId, member.memberId());
+        JsonArrayBuilder files = Json.createArrayBuilder();
+        for (FileRecord file : added) {
+            files.add(Json.createObjectBuilder(file.toJson()) // the same shape as in the list
+                    .add("ownerName", ownerName)
+                    .add("online", online));
+        }
+        res.status(Status.CREATED_201).send(body.json().containsKey("files")
+                ? Json.createObjectBuilder().add("files", files).build()
+                : files.build().getJsonObject(0));
     }
 
     private void removeFile(ServerRequest req, ServerResponse res) {

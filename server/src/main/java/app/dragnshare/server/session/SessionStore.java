@@ -50,6 +50,17 @@ public final class SessionStore {
      */
     public static final Duration ENDED_KEPT = Duration.ofHours(24);
 
+    /**
+     * Adds ARGV[3..] (id, json pairs) to hash KEYS[1] only if session KEYS[2] exists (-1) and the
+     * hash stays within ARGV[2] entries (0): a tree is listed whole or not at all.
+     */
+    private static final Script ADD_FILES = new Script("""
+            if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
+            if redis.call('HLEN', KEYS[1]) + (#ARGV - 2) / 2 > tonumber(ARGV[2]) then return 0 end
+            redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return 1""");
+
     private final UnifiedJedis redis;
     private final Duration idleTtl;
     private final Clock clock;
@@ -127,9 +138,17 @@ public final class SessionStore {
         return redis.exists(Keys.ended(sessionId));
     }
 
-    public Added addFile(String sessionId, FileRecord file, int max) {
-        return added(Scripts.ADD_BOUNDED.runForLong(redis, List.of(Keys.files(sessionId), Keys.session(sessionId)),
-                ttlMillis(), file.id(), file.toJson().toString(), Integer.toString(max)));
+    /** Lists all of {@code files} at once, or none when they would take the session past {@code max}. */
+    public Added addFiles(String sessionId, List<FileRecord> files, int max) {
+        List<String> args = new ArrayList<>(2 + 2 * files.size());
+        args.add(ttlMillis());
+        args.add(Integer.toString(max));
+        for (FileRecord file : files) {
+            args.add(file.id());
+            args.add(file.toJson().toString());
+        }
+        return added(ADD_FILES.runForLong(redis, List.of(Keys.files(sessionId), Keys.session(sessionId)),
+                args.toArray(String[]::new)));
     }
 
     public Optional<FileRecord> file(String sessionId, String fileId) {

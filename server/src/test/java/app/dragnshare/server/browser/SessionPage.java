@@ -55,6 +55,23 @@ final class SessionPage {
         return browser;
     }
 
+    /** Opens the start page and picks a folder with "Choose folder", which shares every file below it. */
+    static SessionPage shareFolder(Browser browser, URI server, Path folder, int files) {
+        browser.open(server.resolve("/"));
+        SessionPage page = new SessionPage(browser);
+        page.waitUntil("the start page", () -> browser.driver().findElement(By.id("start-view")).isDisplayed());
+        browser.driver().findElement(By.id("folder-input")).sendKeys(folder.toAbsolutePath().toString());
+        page.waitUntil(files + " files listed", () -> page.pageText().contains(files + " files ·"));
+        return page;
+    }
+
+    /** Opens (or closes) the folder row at {@code path} in the file list. */
+    void toggleFolder(String path) {
+        By selector = By.xpath("//li[@data-folder=" + quote(path) + "]/div[@class='folder-head']//button[@aria-controls]");
+        waitUntil("the folder " + path, () -> !browser.driver().findElements(selector).isEmpty());
+        browser.driver().findElement(selector).click();
+    }
+
     void pick(Path... files) {
         String paths = Arrays.stream(files).map(p -> p.toAbsolutePath().toString()).collect(Collectors.joining("\n"));
         browser.driver().findElement(By.id("file-input")).sendKeys(paths);
@@ -83,8 +100,15 @@ final class SessionPage {
         button.click();
     }
 
+    /**
+     * Clicks a file's Download button. Starting a download redraws the list (the button says
+     * "Downloading…"), so a button found a moment earlier may be gone: it is found again then.
+     */
     void download(String name) {
-        button("Download " + name).click();
+        waitUntil("to click Download " + name, () -> {
+            button("Download " + name).click();
+            return true;
+        });
     }
 
     /** A button by its accessible name: its aria-label, else its text. */
@@ -137,6 +161,16 @@ final class SessionPage {
         Path file = browser.downloads().resolve(name);
         waitUntil(name + " (" + size + " bytes) in " + browser.downloads() + "; page says: " + transfersTextQuietly(), timeout,
                 () -> Files.exists(file) && sizeOf(file) == size && partialDownloads().isEmpty());
+        return file;
+    }
+
+    /** Waits until the browser finished saving the zip {@code name} and the page says its download is done. */
+    Path awaitZip(String name, Duration timeout) {
+        Path file = browser.downloads().resolve(name);
+        waitUntil(name + " in " + browser.downloads() + "; page says: " + transfersTextQuietly(), timeout,
+                () -> Files.exists(file) && partialDownloads().isEmpty()
+                        && !browser.driver().findElements(By.cssSelector(".transfer.done")).isEmpty()
+                        && browser.driver().findElements(By.cssSelector(".transfer.receiving, .transfer.queued")).isEmpty());
         return file;
     }
 

@@ -96,7 +96,12 @@ public final class RawSocket implements AutoCloseable {
 
     /** Waits up to 10 s for a message of {@code type}, dropping others; false if none came. */
     public boolean awaitType(String type) throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
+        return awaitType(type, 10_000);
+    }
+
+    /** Whether a message of {@code type} arrives within {@code millis}. */
+    public boolean awaitType(String type, long millis) throws Exception {
+        long deadline = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < deadline) {
             JsonObject message = messages.poll(50, TimeUnit.MILLISECONDS);
             if (message != null && type.equals(message.getString("type", ""))) {
