@@ -129,6 +129,42 @@ class PageResumeTest {
         }
     }
 
+    /** "Download all" as one zip: a file whose stream drops resumes into its entry, and the zip's row says which file waits. */
+    @Test
+    void aZipsFileResumesIntoItsEntry() throws Exception {
+        Path first = TestFiles.random(dir, "a-first.bin", SIZE / 2, 64);
+        Path second = TestFiles.random(dir, "b-second.bin", SIZE / 2, 65);
+        try (DragNShareServer server = TestServer.start();
+             Tunnel receiverLine = new Tunnel(server.port(), () -> new Throttle(RATE));
+             Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), first.toString(), second.toString());
+             Browser browser = Browser.start(dir.resolve("downloads"))) {
+            SessionPage receiver = SessionPage.join(browser, viaTunnel(sending.link(), server, receiverLine));
+            receiver.waitForFiles(2);
+            String zipName = browser.driver().findElement(By.id("session-name")).getText() + ".zip";
+            receiver.downloadAll();
+            receiver.waitUntil("a quarter of the zip", Duration.ofSeconds(60), () -> receiver.transferPercent() >= 25);
+            receiverLine.refuse(true);
+            receiverLine.cut();
+            receiver.waitUntil("the zip's row to say which file waits", Duration.ofSeconds(15),
+                    () -> receiver.transferMessage().matches("(?s)“[ab]-(first|second)\\.bin”: Paused at .*"));
+            Thread.sleep(2_000);
+            receiverLine.refuse(false);
+
+            Path zip = receiver.awaitZip(zipName, Duration.ofSeconds(120));
+            try (java.util.zip.ZipFile file = new java.util.zip.ZipFile(zip.toFile())) {
+                for (Path source : List.of(first, second)) {
+                    try (var in = file.getInputStream(file.getEntry(source.getFileName().toString()))) {
+                        assertTrue(java.util.Arrays.equals(Files.readAllBytes(source), in.readAllBytes()),
+                                source.getFileName() + " in the zip, byte for byte");
+                    }
+                }
+                assertEquals(2, file.size(), "two entries");
+            }
+            assertEquals(List.of(zipName), receiver.downloadedNames(), "one zip that went on");
+            receiver.assertNoErrors();
+        }
+    }
+
     @Test
     void aSharerThatDoesNotComeBackEndsTheDownloadClearly() throws Exception {
         Path file = TestFiles.random(dir, "archive.zip", SIZE, 63);
