@@ -10,7 +10,8 @@ public enum ExitCode {
     DENIED(5, "the server refused access (token, too many attempts from this address)"),
     TAMPERED(6, "tampering detected: a key, offer or chunk failed its integrity check"),
     TRANSFER_FAILED(7, "the transfer failed: the sharer went away, went offline or cancelled"),
-    LOCAL_IO(8, "a local file could not be read or written");
+    LOCAL_IO(8, "a local file could not be read or written"),
+    UNTRUSTED_SERVER(9, "the server's HTTPS certificate is not trusted, or not the one given with --trust-fingerprint");
 
     private final int status;
     private final String meaning;

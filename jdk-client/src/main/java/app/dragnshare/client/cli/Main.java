@@ -1,9 +1,12 @@
 package app.dragnshare.client.cli;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+
+import app.dragnshare.client.api.ServerTrust;
 
 /**
  * {@code java -jar jdk-client.jar send FILE... | receive LINK}. Results go to stdout (the invite
@@ -11,9 +14,10 @@ import java.util.Set;
  */
 public final class Main {
     static final String DEFAULT_SERVER = "http://localhost:8080";
+    static final String TRUST = "trust-fingerprint";
     private static final String USAGE = """
-            usage: drag-n-share send [--server URL] [--join LINK] [--once] FILE...
-                   drag-n-share receive LINK [--out DIR] [NAME...]
+            usage: drag-n-share send [--server URL] [--join LINK] [--once] [--trust-fingerprint SHA256] FILE...
+                   drag-n-share receive LINK [--out DIR] [--trust-fingerprint SHA256] [NAME...]
 
               send     shares FILEs: prints the invite link on stdout and serves downloads
                        until Ctrl-C (--once: until every file was downloaded once).
@@ -21,6 +25,9 @@ public final class Main {
                        --join    add the files to an existing session instead of a new one
               receive  downloads every file of the invite (or only the NAMEs) into DIR
                        (default: the current folder), verified; never overwrites.
+              --trust-fingerprint  for an https:// server with a self-signed certificate: accept
+                       exactly the certificate with this SHA-256 (the server prints it at
+                       startup) instead of the ones this Java trusts.
 
             exit codes: %s""";
 
@@ -45,9 +52,9 @@ public final class Main {
         try {
             List<String> rest = list.subList(1, list.size());
             switch (list.getFirst()) {
-                case "send" -> new SendCommand(out, err).run(Arguments.parse(rest, Set.of("server", "join"), Set.of("once")));
+                case "send" -> new SendCommand(out, err).run(Arguments.parse(rest, Set.of("server", "join", TRUST), Set.of("once")));
                 case "receive" -> new ReceiveCommand(out, err, isTerminal())
-                        .run(Arguments.parse(rest, Set.of("out"), Set.of()));
+                        .run(Arguments.parse(rest, Set.of("out", TRUST), Set.of()));
                 default -> throw new CliException(ExitCode.USAGE, "unknown command '" + list.getFirst() + "'\n" + usage());
             }
             return ExitCode.OK.status();
@@ -57,6 +64,24 @@ public final class Main {
             CliException failure = Failures.of(e);
             err.println("drag-n-share: " + failure.getMessage());
             return failure.exitCode().status();
+        }
+    }
+
+    /**
+     * How the HTTPS certificate of {@code server} is checked: the JDK's way, or the fingerprint
+     * given with --trust-fingerprint (only for an https:// server).
+     */
+    static ServerTrust trust(Arguments args, URI server) throws CliException {
+        if (!args.options().containsKey(TRUST)) {
+            return ServerTrust.jdkDefault();
+        }
+        if (!"https".equalsIgnoreCase(server.getScheme())) {
+            throw new CliException(ExitCode.USAGE, "--trust-fingerprint is for https:// servers; " + server + " is not one");
+        }
+        try {
+            return ServerTrust.pinned(args.option(TRUST, ""));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
         }
     }
 

@@ -41,7 +41,7 @@ final class ReceiveCommand {
         Set<String> wanted = new LinkedHashSet<>(args.operands().subList(1, args.operands().size()));
         Path folder = Path.of(args.option("out", "."));
 
-        ServerApi api = new ServerApi(invite.server());
+        ServerApi api = new ServerApi(invite.server(), Main.trust(args, invite.server()));
         Membership me = api.join(invite.sessionId(), invite.joinCode());
         SessionKeys keys = invite.keys();
         List<RemoteFile> files = new ArrayList<>();
