@@ -100,9 +100,10 @@ public final class DragNShareServer implements AutoCloseable {
         Optional<DataDir> data = DataDir.openIfNeeded(config);
         try {
             Optional<ServerTls> tls = ServerTls.of(config, data); // a bad certificate stops us before Redis starts
-            data.filter(d -> config.embeddedRedis()).ifPresent(DataDir::lockForEmbeddedRedis);
+            Optional<DataDir> redisData = data.filter(d -> config.embeddedRedis());
+            redisData.ifPresent(DataDir::lockForEmbeddedRedis);
             byte[] jwtKey = config.jwtKeyInDataDir() ? data.orElseThrow().jwtKey() : config.jwtKey();
-            RedisConnection redis = RedisConnection.open(config, data.map(DataDir::redisFolder));
+            RedisConnection redis = RedisConnection.open(config, redisData.map(DataDir::redisFolder));
             try {
                 return start(config, new Kept(data, tls, jwtKey), redis, tap);
             } catch (RuntimeException e) {

@@ -128,6 +128,18 @@ class RestartTest {
         }
     }
 
+    /** With REDIS_URL nothing about Redis changes: the data folder holds the token key only. */
+    @Test
+    void withItsOwnRedisButNoKeyTheDataFolderHoldsOnlyTheTokenKey() throws Exception {
+        Path data = dir.resolve("data");
+        try (DragNShareServer server = TestServer.start(Map.of("JWT_KEY", "", "DATA_DIR", data.toString()), RelayTap.NONE)) {
+            assertEquals(data, server.dataDir().orElseThrow());
+            try (var listing = Files.list(data)) {
+                assertEquals(List.of("jwt-key"), listing.map(p -> p.getFileName().toString()).toList());
+            }
+        }
+    }
+
     private static List<String> keysInSnapshot(Path folder) throws Exception {
         int port = FreePort.find();
         RedisServer reader = RedisServer.newRedisServer().port(port).bind("127.0.0.1")
