@@ -158,6 +158,43 @@ class TlsTest {
                 missing.getMessage());
     }
 
+    /**
+     * Helidon 4.2.0 gives back no connection permit when a handshake fails, and times no
+     * handshake out: plain HTTP sent to the HTTPS port, or clients that connect and say nothing,
+     * would leave the listener accepting nobody. Here 40 failed handshakes and 5 silent clients
+     * come and go on a listener of 16 connections, and it still serves.
+     */
+    @Test
+    void failedAndSilentHandshakesNeitherUseUpTheListenerNorHoldTheirConnections() throws Exception {
+        try (DragNShareServer server = TestServer.start(Map.of("TLS_SELF_SIGNED", "true", "DATA_DIR", dir.resolve("data").toString(),
+                "MAX_CONNECTIONS", "16", "HEADER_TIMEOUT", "2s"), RelayTap.NONE)) {
+            for (int i = 0; i < 40; i++) {
+                try (java.net.Socket plain = new java.net.Socket("127.0.0.1", server.port())) {
+                    plain.setSoTimeout(5_000);
+                    plain.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    plain.getInputStream().read(new byte[64]); // the server's TLS alert, or its close
+                }
+            }
+            java.util.List<java.net.Socket> silent = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                java.net.Socket socket = new java.net.Socket("127.0.0.1", server.port());
+                socket.setSoTimeout(8_000);
+                silent.add(socket);
+            }
+            for (java.net.Socket socket : silent) {
+                try (socket) {
+                    long started = System.nanoTime();
+                    socket.getInputStream().readAllBytes(); // at most a TLS alert, then the end: closed, not timed out here
+
+                    assertTrue(System.nanoTime() - started < java.time.Duration.ofSeconds(6).toNanos(), "within HEADER_TIMEOUT or so");
+                }
+            }
+            var api = new app.dragnshare.client.api.ServerApi(server.localUrl(),
+                    app.dragnshare.client.api.ServerTrust.pinned(server.tls().orElseThrow().fingerprint()));
+            assertTrue(api.createSession().token().length() > 20, "the listener still serves over HTTPS");
+        }
+    }
+
     private String selfSignedFingerprint(Path data) {
         try (DragNShareServer server = selfSigned(data)) {
             return server.tls().orElseThrow().fingerprint();
