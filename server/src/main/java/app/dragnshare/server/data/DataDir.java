@@ -28,6 +28,7 @@ import app.dragnshare.server.config.ServerConfig;
  *   jwt-key                 the token key when JWT_KEY is unset (mode 600, made once)
  *   redis/sessions.rdb      the embedded Redis's snapshot (sessions, members, file lists; no chunks)
  *   redis/lock              held while an embedded Redis of ours uses the folder
+ *   redis/*.pid             its redis-servers' process ids (a killed server's are stopped at the next start)
  *   tls-cert.pem, tls-key.pem   the TLS_SELF_SIGNED certificate and its key (mode 600)
  * </pre>
  */

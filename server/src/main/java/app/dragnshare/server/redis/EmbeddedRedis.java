@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -92,6 +93,42 @@ final class EmbeddedRedis {
                 .orElse("");
         throw new IllegalStateException("could not start the embedded Redis: " + why + snapshot
                 + " (or set REDIS_URL to use an installed Redis instead)");
+    }
+
+    /**
+     * Stops (SIGKILL: no last snapshot) the redis-server whose pid {@code pidFile} names, if it
+     * still runs: one that a server killed without its shutdown left behind.
+     */
+    static void stopLeftover(Path pidFile) {
+        Optional<ProcessHandle> leftover;
+        Instant written;
+        try {
+            if (!Files.exists(pidFile)) {
+                return;
+            }
+            leftover = ProcessHandle.of(Long.parseLong(Files.readString(pidFile).strip()));
+            written = Files.getLastModifiedTime(pidFile).toInstant();
+        } catch (IOException | NumberFormatException e) {
+            leftover = Optional.empty();
+            written = Instant.EPOCH;
+        }
+        // the very process that wrote the file: a redis-server started just before it, not a reused pid
+        Instant pidWritten = written;
+        leftover.filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().command().map(c -> Path.of(c).getFileName().toString().startsWith("redis-server"))
+                        .orElse(false))
+                .filter(p -> p.info().startInstant().map(started -> !started.isAfter(pidWritten)
+                        && Duration.between(started, pidWritten).toSeconds() < 60).orElse(false))
+                .ifPresent(p -> {
+                    LOG.warning("stopping redis-server " + p.pid() + ", left running by a Drag-n-Share server that was killed");
+                    p.destroyForcibly();
+                    p.onExit().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> p).join();
+                });
+        try {
+            Files.deleteIfExists(pidFile);
+        } catch (IOException e) {
+            LOG.fine(() -> "removing " + pidFile + ": " + e.getMessage());
+        }
     }
 
     /** Reads Redis's log until it is ready (empty) or has exited (what it said); logs the rest at FINE. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -128,12 +129,21 @@ public final class RedisConnection implements AutoCloseable {
     private static RedisConnection openEmbedded(ServerConfig config, String name, String instanceId,
                                                 Optional<Path> snapshotFolder) {
         String password = randomId(24);
-        List<String> persistence = snapshotFolder.map(RedisConnection::snapshotSettings)
-                .orElse(List.of("save \"\""));
+        Optional<Path> sessionsPid = snapshotFolder.map(f -> f.resolve("sessions.pid"));
+        Optional<Path> relayPid = snapshotFolder.map(f -> f.resolve("transfers.pid"));
+        // a server killed without its shutdown leaves its redis-servers running; one of them would
+        // write its old sessions over the snapshot when it is stopped some day
+        sessionsPid.ifPresent(EmbeddedRedis::stopLeftover);
+        relayPid.ifPresent(EmbeddedRedis::stopLeftover);
+        List<String> persistence = new ArrayList<>(snapshotFolder.map(RedisConnection::snapshotSettings)
+                .orElse(List.of("save \"\"")));
+        sessionsPid.ifPresent(pid -> persistence.add("pidfile " + quoted(pid.toString())));
         EmbeddedRedis sessions = EmbeddedRedis.start(password, persistence, snapshotFolder);
         EmbeddedRedis relay;
         try {
-            relay = EmbeddedRedis.start(password, List.of("save \"\""), Optional.empty());
+            List<String> memoryOnly = new ArrayList<>(List.of("save \"\""));
+            relayPid.ifPresent(pid -> memoryOnly.add("pidfile " + quoted(pid.toString())));
+            relay = EmbeddedRedis.start(password, memoryOnly, Optional.empty());
         } catch (RuntimeException e) {
             sessions.stop();
             throw e;

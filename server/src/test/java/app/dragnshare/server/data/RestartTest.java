@@ -78,6 +78,40 @@ class RestartTest {
     }
 
     /**
+     * Killed outright (SIGKILL, the OOM killer): its redis-servers outlive it, and one of them
+     * would write its old sessions over the snapshot when stopped some day. The next start stops
+     * them, and every session older than one snapshot is back.
+     */
+    @Test
+    void aKilledServerLeavesNoRedisBehindAndItsSnapshottedSessionsSurvive() throws Exception {
+        Path data = dir.resolve("data");
+        Path file = TestFiles.random(dir, "notes.bin", 300_000, 16);
+        ServerProcess first = ServerProcess.start(oneCommand(data));
+        int port = first.port();
+        List<ProcessHandle> redis = first.children("redis-server");
+        try (Cli.Sending sending = Cli.send("--server", first.url().toString(), file.toString())) {
+            Thread.sleep(RedisConnection.SNAPSHOT_EVERY.plusSeconds(2).toMillis()); // the session is in a snapshot by now
+            assertEquals(2, redis.size(), "two embedded redis-servers: " + redis);
+            ProcessHandle.of(first.pid()).orElseThrow().destroyForcibly(); // the server alone
+            assertTrue(first.awaitExit(10), "killed");
+            assertTrue(redis.stream().allMatch(ProcessHandle::isAlive), "its redis-servers outlived it");
+            try (ServerProcess second = ServerProcess.start(oneCommand(data), port)) {
+                assertTrue(redis.stream().noneMatch(ProcessHandle::isAlive), "the next start stopped them:\n" + second.log());
+                assertTrue(second.log().contains("left running by a Drag-n-Share server that was killed"), second.log());
+                assertEventually(() -> stderr(sending).contains("reconnected"),
+                        "the sharer reconnects: " + stderr(sending), Duration.ofSeconds(40));
+                Path out = dir.resolve("out");
+                Cli.Result received = Cli.run(60, "receive", sending.link(), "--out", out.toString());
+                assertEquals(0, received.exitCode(), received.stderr());
+                assertTrue(TestFiles.sameBytes(file, out.resolve("notes.bin")));
+            }
+        } finally {
+            redis.forEach(ProcessHandle::destroyForcibly);
+            first.close();
+        }
+    }
+
+    /**
      * While a receiver does not read, the transfer's chunk list fills in the transfers' Redis; the
      * sessions' Redis snapshots meanwhile (a join changed the session). Read back by a real
      * redis-server, the snapshot holds the session and not one transfer key.
