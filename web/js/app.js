@@ -40,7 +40,7 @@ async function createSession(files) {
     const created = await api.createSession();
     const invite = { base: location.origin, sessionId: created.sessionId, joinCode: created.joinCode, secret: newSecret() };
     const keys = await SessionKeys.derive(invite.sessionId, invite.secret);
-    room = new Room(invite, { memberId: created.memberId, role: created.role, token: created.token }, keys);
+    room = new Room(invite, { memberId: created.memberId, role: created.role, token: created.token }, keys, createSession);
     // the address bar becomes the invite, so a reload reopens the session (the fragment is never sent)
     history.replaceState(null, '', room.link);
     await room.enter(false);
@@ -70,7 +70,7 @@ async function openInvite(link) {
   try {
     const keys = await SessionKeys.derive(invite.sessionId, invite.secret);
     const { member, resumed } = await membership(invite);
-    room = new Room(invite, member, keys);
+    room = new Room(invite, member, keys, createSession);
     await room.enter(resumed);
   } catch (e) {
     room = null;

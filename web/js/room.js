@@ -41,12 +41,19 @@ export class Room {
   #applied = 0; // number of the latest refresh shown; older answers that arrive late are dropped
   #seenListed = new Set(); // our files the server has listed at least once
   #drawScheduled = new Set();
+  /** False once the session is over for this tab: leaving it then loses nothing. */
+  #live = true;
+  #startOver;
 
-  /** invite: { base, sessionId, joinCode, secret }; member: { memberId, role, token }; keys: SessionKeys. */
-  constructor(invite, member, keys) {
+  /**
+   * invite: { base, sessionId, joinCode, secret }; member: { memberId, role, token }; keys: SessionKeys;
+   * startOver(files): opens a new session sharing these files (offered when this one is gone).
+   */
+  constructor(invite, member, keys, startOver) {
     this.invite = invite;
     this.member = { ...member, sessionId: invite.sessionId };
     this.keys = keys;
+    this.#startOver = startOver;
   }
 
   get isHost() {
@@ -95,7 +102,7 @@ export class Room {
       if (document.visibilityState === 'visible' && this.socket.status !== 'closed') this.refresh();
     });
     window.addEventListener('beforeunload', (e) => {
-      if (this.sharing.files.size > 0 || [...this.downloads.values()].some((d) => d.active)) e.preventDefault();
+      if (this.#live && (this.sharing.files.size > 0 || [...this.downloads.values()].some((d) => d.active))) e.preventDefault();
     });
   }
 
@@ -360,13 +367,22 @@ export class Room {
   }
 
   #closed(code, reason) {
+    this.#live = false;
+    const files = [...this.sharing.files.values()].map(({ file }) => file); // still in this tab, whatever the server forgot
     clearInterval(this.#refreshTimer);
     clearInterval(this.#titleTimer);
     clearInterval(this.#probeTimer);
     this.socket.close();
     for (const download of this.downloads.values()) download.cancel();
     if (code !== 4409) tokenStore.forget(this.member.sessionId); // a reload may take the session back
-    if (code === 4410) {
+    if ((code === 4410 || code === 4401) && reason !== 'ended-by-you' && files.length > 0) {
+      // the server no longer knows this session or this tab's access: say so, and keep the files one click away
+      showProblem('This session is gone', 'The server no longer knows this session: it ended or expired, or the server '
+        + 'restarted without keeping it. Its link no longer works, so nobody can download from it. '
+        + `${files.length === 1 ? 'Your file is' : `Your ${files.length} files are`} still in this tab: `
+        + 'share them again in a new session, and send its new link.',
+        () => this.#startOver(files), 'Start a new session with these files');
+    } else if (code === 4410) {
       showProblem('This session has ended', reason === 'ended-by-you'
         ? 'You ended the session. Its link no longer works, and nothing of it is left on the server.'
         : endedBecause(reason));

@@ -28,11 +28,12 @@ export function showBusy(text) {
   showView('busy-view');
 }
 
-/** A full-page problem with what to do next; retry is an optional function for "Try again". */
-export function showProblem(title, text, retry) {
+/** A full-page problem with what to do next; retry is an optional function for the button (default "Try again"). */
+export function showProblem(title, text, retry, retryLabel = 'Try again') {
   $('problem-title').textContent = title;
   $('problem-text').textContent = text;
   const button = $('problem-retry');
+  button.textContent = retryLabel;
   button.hidden = !retry;
   button.onclick = retry ?? null;
   $('problem-home').classList.toggle('primary', !retry); // one primary action: retrying, when it can help

@@ -112,9 +112,9 @@ public final class Concurrency {
                             dir.resolve("received-" + i)));
                 }
                 servers.all().forEach(s -> meter.watch(s.handle()));
-                servers.redisProcess().ifPresent(meter::watch);
+                servers.redisProcess().forEach(meter::watch);
                 List<Double> cpu0 = servers.all().stream().map(s -> seconds(meter, s.handle())).toList();
-                double redis0 = servers.redisProcess().map(r -> seconds(meter, r)).orElse(Double.NaN);
+                double redis0 = redisSeconds(meter, servers);
                 long redisConnectionsIdle = servers.redisConnections();
 
                 CountDownLatch go = new CountDownLatch(1);
@@ -180,7 +180,7 @@ public final class Concurrency {
                         statuses.stream().mapToLong(ProcStatus::peakRssBytes).max().orElseThrow(),
                         heaps.stream().mapToLong(Long::longValue).max().orElseThrow(),
                         cpus.stream().mapToDouble(Double::doubleValue).sum(),
-                        servers.redisProcess().map(r -> seconds(meter, r)).orElse(Double.NaN) - redis0,
+                        redisSeconds(meter, servers) - redis0,
                         redisConnectionsPeak.get());
                 List<Double> sorted = report.perTransferMBps().stream().sorted().toList();
                 out.println(format("aggregate: %d × %s = %s in %.2f s: %.1f MB/s (all %d verified by SHA-256)",
@@ -225,6 +225,10 @@ public final class Concurrency {
                 .filter(e -> e.getKey().startsWith("dns_transfers_failed_total{") && e.getValue() > 0)
                 .map(e -> e.getKey().replaceAll(".*cause=\"([^\"]*)\".*", "$1") + "=" + e.getValue().longValue())
                 .sorted().toList().toString();
+    }
+
+    private static double redisSeconds(CpuMeter meter, Instances servers) {
+        return servers.redisProcess().isEmpty() ? Double.NaN : meter.cpu(servers.redisProcess()).toNanos() / 1e9;
     }
 
     private static double seconds(CpuMeter meter, ProcessHandle process) {

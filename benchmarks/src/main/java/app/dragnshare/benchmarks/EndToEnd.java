@@ -171,7 +171,7 @@ public final class EndToEnd {
                 }
                 ProcStatus end = server.status();
                 List<GcLog.Collection> measured = GcLog.since(server.collections(), measuredFrom);
-                long redisPeak = server.embeddedRedis().map(r -> ProcStatus.of(r.pid())).map(ProcStatus::peakRssBytes).orElse(0L);
+                long redisPeak = server.embeddedRedis().stream().mapToLong(r -> ProcStatus.of(r.pid()).peakRssBytes()).sum();
                 double ours = Stats.median(runs.stream().map(r -> mbps(data.size(), r.ours().seconds())).toList());
                 double base = Stats.median(runs.stream().map(r -> mbps(data.size(), r.baseline().seconds())).toList());
                 report = new Report(data.size(), runs, ours, base, end.peakRssBytes(), afterWarmup.peakRssBytes(),

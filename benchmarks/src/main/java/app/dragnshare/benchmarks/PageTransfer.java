@@ -264,7 +264,7 @@ public final class PageTransfer {
 
             Run run(String direction, long size, double cli) {
                 double serverCpu = meter.cpu(server.handle()).toNanos() / 1e9 - server0;
-                double redisCpu = server.embeddedRedis().map(r -> meter.cpu(r).toNanos() / 1e9 - redis0).orElse(0.0);
+                double redisCpu = meter.cpu(server.embeddedRedis()).toNanos() / 1e9 - redis0;
                 return new Run(direction, size, seconds, usage.cpuByKind(), serverCpu, redisCpu, cli, heapBefore, heapMax,
                         usage.rendererBefore(), usage.rendererMax(), usage.residentBefore(), usage.residentMax(), load1,
                         usage.cpuByThread());
@@ -276,13 +276,13 @@ public final class PageTransfer {
                 throws InterruptedException {
             Measured m = new Measured();
             meter.watch(server.handle());
-            server.embeddedRedis().ifPresent(meter::watch);
+            server.embeddedRedis().forEach(meter::watch);
             if (cli != null) {
                 meter.watch(cli);
                 m.cli0 = meter.cpu(cli).toNanos() / 1e9;
             }
             m.server0 = meter.cpu(server.handle()).toNanos() / 1e9;
-            m.redis0 = server.embeddedRedis().map(r -> meter.cpu(r).toNanos() / 1e9).orElse(0.0);
+            m.redis0 = meter.cpu(server.embeddedRedis()).toNanos() / 1e9;
             m.heapBefore = browser.jsHeapUsed();
             m.heapMax = m.heapBefore;
             m.usage = new ChromiumUsage(browser);

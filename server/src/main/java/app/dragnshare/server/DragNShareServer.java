@@ -4,6 +4,7 @@ import java.net.StandardSocketOptions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.logging.Logger;
 
@@ -22,6 +23,7 @@ import jakarta.json.Json;
 import app.dragnshare.server.auth.Authenticator;
 import app.dragnshare.server.auth.Tokens;
 import app.dragnshare.server.config.ServerConfig;
+import app.dragnshare.server.data.DataDir;
 import app.dragnshare.server.http.AbortedRequests;
 import app.dragnshare.server.http.ApiException;
 import app.dragnshare.server.http.ErrorResponses;
@@ -41,6 +43,7 @@ import app.dragnshare.server.session.RateLimits;
 import app.dragnshare.server.session.SessionService;
 import app.dragnshare.server.session.SessionStore;
 import app.dragnshare.server.sharer.SharerUpkeep;
+import app.dragnshare.server.tls.ServerTls;
 import app.dragnshare.server.transfer.ActiveDownloads;
 import app.dragnshare.server.transfer.DownloadService;
 import app.dragnshare.server.transfer.LivenessMarks;
@@ -77,6 +80,7 @@ public final class DragNShareServer implements AutoCloseable {
     public static final int EXIT_LISTENER_DIED = 3;
 
     private final ServerConfig config;
+    private final Kept kept;
     private final RedisConnection redis;
     private final WebServer webServer;
     private final OpenSockets sockets;
@@ -85,9 +89,10 @@ public final class DragNShareServer implements AutoCloseable {
     /** Background loops of this instance (liveness marks, stall watch, header deadlines, watchdog), stopped with it. */
     private final List<AutoCloseable> housekeeping;
 
-    private DragNShareServer(ServerConfig config, RedisConnection redis, WebServer webServer, OpenSockets sockets,
+    private DragNShareServer(ServerConfig config, Kept kept, RedisConnection redis, WebServer webServer, OpenSockets sockets,
                              ActiveDownloads downloads, ListenerWatchdog watchdog, List<AutoCloseable> housekeeping) {
         this.config = config;
+        this.kept = kept;
         this.redis = redis;
         this.webServer = webServer;
         this.sockets = sockets;
@@ -103,21 +108,35 @@ public final class DragNShareServer implements AutoCloseable {
     /** Starts an instance; {@code tap} lets a test play a malicious relay. */
     public static DragNShareServer start(ServerConfig config, RelayTap tap) {
         checkPortIsFree(config); // before Redis starts, and in one line instead of Helidon's stack trace
-        RedisConnection redis = RedisConnection.open(config);
+        Optional<DataDir> data = DataDir.openIfNeeded(config);
         try {
-            return start(config, redis, tap);
+            Optional<ServerTls> tls = ServerTls.of(config, data); // a bad certificate stops us before Redis starts
+            Optional<DataDir> redisData = data.filter(d -> config.embeddedRedis());
+            redisData.ifPresent(DataDir::lockForEmbeddedRedis);
+            byte[] jwtKey = config.jwtKeyInDataDir() ? data.orElseThrow().jwtKey() : config.jwtKey();
+            RedisConnection redis = RedisConnection.open(config, redisData.map(DataDir::redisFolder));
+            try {
+                return start(config, new Kept(data, tls, jwtKey), redis, tap);
+            } catch (RuntimeException e) {
+                redis.close();
+                throw e;
+            }
         } catch (RuntimeException e) {
-            redis.close();
+            data.ifPresent(DataDir::close);
             throw e;
         }
     }
 
-    private static DragNShareServer start(ServerConfig config, RedisConnection redis, RelayTap tap) {
+    /** What this start read from DATA_DIR, or made there, and the TLS it serves. */
+    private record Kept(Optional<DataDir> data, Optional<ServerTls> tls, byte[] jwtKey) {
+    }
+
+    private static DragNShareServer start(ServerConfig config, Kept kept, RedisConnection redis, RelayTap tap) {
         ConnectionGuards guards = new ConnectionGuards(config); // first: it may refuse to start (too few descriptors)
         var jedis = redis.client();
         Clock clock = Clock.systemUTC();
         TransferSettings settings = TransferSettings.from(config);
-        Tokens tokens = new Tokens(config.jwtKey(), config.tokenTtl(), clock);
+        Tokens tokens = new Tokens(kept.jwtKey(), config.tokenTtl(), clock);
         SessionStore store = new SessionStore(jedis, config.sessionIdleTtl(), clock);
         Presence presence = new Presence(jedis, PRESENCE_TTL);
         Wakeups wakeups = new Wakeups(redis);
@@ -173,6 +192,7 @@ public final class DragNShareServer implements AutoCloseable {
                 // returned 4,096 bytes). Ask for a window like the kernel's own autotuning reaches.
                 .putListenerSocketOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER)
                 .directHandlers(HelidonRefusals.all());
+        kept.tls().ifPresent(tls -> server.tls(tls.tls()));
         guards.applyTo(server, WsConfig.builder()
                 .name("websocket")
                 .maxFrameLength(config.maxChunkSize() + 64 * 1024)
@@ -195,7 +215,7 @@ public final class DragNShareServer implements AutoCloseable {
                     .orElse("the web server did not start on " + config.host() + ":" + config.port() + " (see the log above)"));
         }
         watchdog.start(webServer.port(), webServer::isRunning);
-        return new DragNShareServer(config, redis, webServer, sockets, downloads, watchdog, housekeeping);
+        return new DragNShareServer(config, kept, redis, webServer, sockets, downloads, watchdog, housekeeping);
     }
 
     private static void checkPortIsFree(ServerConfig config) {
@@ -266,6 +286,21 @@ public final class DragNShareServer implements AutoCloseable {
         return redis.description();
     }
 
+    /** DATA_DIR, if this instance keeps anything there (an embedded Redis's sessions, the token key, a certificate). */
+    public Optional<java.nio.file.Path> dataDir() {
+        return kept.data().map(DataDir::root);
+    }
+
+    /** The certificate this instance serves HTTPS with, if it does. */
+    public Optional<ServerTls> tls() {
+        return kept.tls();
+    }
+
+    /** The scheme, loopback address and port a client on this machine reaches this instance at. */
+    public java.net.URI localUrl() {
+        return java.net.URI.create((kept.tls().isPresent() ? "https" : "http") + "://127.0.0.1:" + port());
+    }
+
     /**
      * Closes this server gracefully when the JVM is asked to exit (SIGTERM, Ctrl-C), with Redis,
      * if it is our embedded one, kept up until the transfers have been told.
@@ -294,8 +329,12 @@ public final class DragNShareServer implements AutoCloseable {
             webServer.stop();
             stopAll(housekeeping);
         } finally {
-            redis.close(); // always: an embedded Redis must not outlive us
-            LOG.info("stopped");
+            try {
+                redis.close(); // always: an embedded Redis must not outlive us
+            } finally {
+                kept.data().ifPresent(DataDir::close); // after Redis: its lock guards Redis's snapshot
+                LOG.info("stopped");
+            }
         }
     }
 

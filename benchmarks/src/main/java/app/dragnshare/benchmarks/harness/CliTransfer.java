@@ -44,15 +44,13 @@ public record CliTransfer(double seconds, Cpu cpu, double machineBusy, double lo
         CliProcesses.Sending sending = CliProcesses.send(jars, sharerServer, data.path(), options.send(), dir.path(), tag);
         String link = sending.link().replace(sharerServer.toString(), server.url().toString());
         ProcessHandle sender = sending.process().toHandle();
-        ProcessHandle redis = server.embeddedRedis().orElse(null);
+        java.util.List<ProcessHandle> redis = server.embeddedRedis();
         meter.watch(sender);
         meter.watch(server.handle());
-        if (redis != null) {
-            meter.watch(redis);
-        }
+        redis.forEach(meter::watch);
         Duration sender0 = meter.cpu(sender);
         Duration server0 = meter.cpu(server.handle());
-        Duration redis0 = redis == null ? Duration.ZERO : meter.cpu(redis);
+        Duration redis0 = meter.cpu(redis);
         Machine.CpuTicks machine0 = Machine.CpuTicks.now();
         double load1 = Machine.load1();
 
@@ -68,7 +66,7 @@ public record CliTransfer(double seconds, Cpu cpu, double machineBusy, double lo
         double seconds = (System.nanoTime() - start) / 1e9;
         double busy = Machine.CpuTicks.now().busySince(machine0);
         Cpu cpu = new Cpu(0, seconds(meter.cpu(server.handle()).minus(server0)),
-                redis == null ? Double.NaN : seconds(meter.cpu(redis).minus(redis0)), seconds(meter.cpu(receive.toHandle())));
+                redis.isEmpty() ? Double.NaN : seconds(meter.cpu(redis).minus(redis0)), seconds(meter.cpu(receive.toHandle())));
         String receiveErr = Files.readString(dir.resolve("receive-" + tag + ".err"));
         if (receive.exitValue() != 0) {
             ChildProcesses.stop(sending.process(), Duration.ZERO);

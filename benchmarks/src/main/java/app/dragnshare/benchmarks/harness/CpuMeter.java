@@ -33,6 +33,11 @@ public final class CpuMeter implements AutoCloseable {
         return latest.getOrDefault(process.pid(), Duration.ZERO);
     }
 
+    /** CPU time several processes have used so far, together (e.g. a server's embedded redis-servers). */
+    public Duration cpu(java.util.List<ProcessHandle> processes) {
+        return processes.stream().map(this::cpu).reduce(Duration.ZERO, Duration::plus);
+    }
+
     private void sample() {
         while (running) {
             watched.values().forEach(this::read);

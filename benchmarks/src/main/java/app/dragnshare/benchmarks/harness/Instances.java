@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import redis.clients.jedis.Jedis;
 
@@ -83,14 +82,14 @@ public final class Instances implements AutoCloseable {
         return servers.size() == 1 ? "server" : String.valueOf((char) ('A' + servers.indexOf(server)));
     }
 
-    /** The redis-server process: the one instance's embedded child, or the harness's own. */
-    public Optional<ProcessHandle> redisProcess() {
+    /** The redis-server processes: the one instance's embedded children, or the harness's own. */
+    public List<ProcessHandle> redisProcess() {
         if (redis == null) {
             return servers.getFirst().embeddedRedis();
         }
         return ProcessHandle.current().descendants()
                 .filter(p -> p.info().command().map(c -> c.contains("redis")).orElse(false))
-                .findFirst();
+                .findFirst().stream().toList();
     }
 
     public String redisDescription() {

@@ -12,6 +12,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+
+import javax.net.ssl.SSLHandshakeException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +33,14 @@ public final class ServerApi {
     private final HttpClient http;
 
     public ServerApi(URI server) {
+        this(server, ServerTrust.jdkDefault());
+    }
+
+    /** A server whose HTTPS certificate is checked as {@code trust} says (the JDK's way, or a pinned fingerprint). */
+    public ServerApi(URI server, ServerTrust trust) {
         this.server = URI.create(server.toString().replaceAll("/+$", ""));
         this.http = HttpClient.newBuilder()
+                .sslContext(trust.sslContext())
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -231,16 +239,24 @@ public final class ServerApi {
     private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws UnreachableException {
         try {
             return http.send(request, handler);
+        } catch (SSLHandshakeException e) {
+            throw untrustedOr(e, "cannot talk to the server at " + server + " over HTTPS (" + describe(e) + ")");
         } catch (HttpConnectTimeoutException | ConnectException | UnresolvedAddressException e) {
             throw new UnreachableException("cannot reach the server at " + server + " (" + describe(e) + ")", e);
         } catch (HttpTimeoutException e) {
             throw new UnreachableException("the server at " + server + " did not answer in time", e);
         } catch (IOException e) {
-            throw new UnreachableException("lost the connection to " + server + " (" + describe(e) + ")", e);
+            throw untrustedOr(e, "lost the connection to " + server + " (" + describe(e) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnreachableException("interrupted", e);
         }
+    }
+
+    /** A refused certificate says so; any other failure of the connection is "unreachable" with {@code otherwise}. */
+    UnreachableException untrustedOr(Throwable failure, String otherwise) {
+        return ServerTrust.refusal(failure, server).map(UnreachableException.class::cast)
+                .orElseGet(() -> new UnreachableException(otherwise, failure));
     }
 
     private static String describe(Exception e) {

@@ -57,7 +57,7 @@ public final class SharerConnection implements AutoCloseable {
                     .buildAsync(api.socketUri(), listener)
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new UnreachableException("cannot open the sharer connection to " + api.server(), e);
+            throw api.untrustedOr(e, "cannot open the sharer connection to " + api.server());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UnreachableException("interrupted", e);

@@ -11,7 +11,8 @@ public enum ExitCode {
     TAMPERED(6, "an integrity check failed: a key, offer or chunk, or the sharer could not verify our request (most often an incomplete or mistyped link)"),
     TRANSFER_FAILED(7, "the transfer failed: the sharer went away, went offline or cancelled, or stayed away longer than --wait (receive keeps the part: run it again to resume)"),
     LOCAL_IO(8, "a local file could not be read or written"),
-    NOT_DELIVERED(9, "send --once: a download ended without the receiver's verified receipt, so the file is not known to be delivered");
+    NOT_DELIVERED(9, "send --once: a download ended without the receiver's verified receipt, so the file is not known to be delivered"),
+    UNTRUSTED_SERVER(10, "the server's HTTPS certificate is not trusted, or not the one given with --trust-fingerprint");
 
     private final int status;
     private final String meaning;

@@ -3,6 +3,7 @@ package app.dragnshare.client.cli;
 import app.dragnshare.client.api.ApiException;
 import app.dragnshare.client.api.InvalidInviteException;
 import app.dragnshare.client.api.UnreachableException;
+import app.dragnshare.client.api.UntrustedServerException;
 import app.dragnshare.client.crypto.TamperingException;
 import app.dragnshare.client.transfer.TransferFailedException;
 
@@ -24,6 +25,7 @@ final class Failures {
         return switch (e) {
             case CliException cli -> cli;
             case InvalidInviteException invite -> new CliException(ExitCode.BAD_INVITE, invite.getMessage());
+            case UntrustedServerException untrusted -> new CliException(ExitCode.UNTRUSTED_SERVER, untrusted.getMessage());
             case UnreachableException unreachable -> new CliException(ExitCode.UNREACHABLE, unreachable.getMessage());
             case TamperingException tampering -> new CliException(ExitCode.TAMPERED,
                     "tampering detected, transfer stopped: " + tampering.getMessage());

@@ -1,9 +1,12 @@
 package app.dragnshare.client.cli;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+
+import app.dragnshare.client.api.ServerTrust;
 
 /**
  * {@code java -jar jdk-client.jar send FILE... | receive LINK}. Results go to stdout (the invite
@@ -11,9 +14,10 @@ import java.util.Set;
  */
 public final class Main {
     static final String DEFAULT_SERVER = "http://localhost:8080";
+    static final String TRUST = "trust-fingerprint";
     private static final String USAGE = """
-            usage: drag-n-share send [--server URL] [--join LINK] [--once] FILE|DIR...
-                   drag-n-share receive LINK [--out DIR] [--wait SECONDS] [NAME...]
+            usage: drag-n-share send [--server URL] [--join LINK] [--once] [--trust-fingerprint SHA256] FILE|DIR...
+                   drag-n-share receive LINK [--out DIR] [--wait SECONDS] [--trust-fingerprint SHA256] [NAME...]
 
               send     shares FILEs, and every file below each DIR with its path (symbolic
                        links inside a DIR are not followed): prints the invite link on stdout
@@ -27,6 +31,9 @@ public final class Main {
                        folders inside DIR, verified; never overwrites, never follows a link.
                        A dropped download waits up to --wait seconds (default 120) for the
                        sharer and goes on where it stopped; run again after a stop to resume.
+              --trust-fingerprint  for an https:// server with a self-signed certificate: accept
+                       exactly the certificate with this SHA-256 (the server prints it at
+                       startup) instead of the ones this Java trusts.
 
             exit codes: %s""";
 
@@ -51,9 +58,9 @@ public final class Main {
         try {
             List<String> rest = list.subList(1, list.size());
             switch (list.getFirst()) {
-                case "send" -> new SendCommand(out, err).run(Arguments.parse(rest, Set.of("server", "join"), Set.of("once")));
+                case "send" -> new SendCommand(out, err).run(Arguments.parse(rest, Set.of("server", "join", TRUST), Set.of("once")));
                 case "receive" -> new ReceiveCommand(out, err, isTerminal())
-                        .run(Arguments.parse(rest, Set.of("out", "wait"), Set.of()));
+                        .run(Arguments.parse(rest, Set.of("out", "wait", TRUST), Set.of()));
                 default -> throw new CliException(ExitCode.USAGE, "unknown command '" + list.getFirst() + "'\n" + usage());
             }
             return ExitCode.OK.status();
@@ -63,6 +70,24 @@ public final class Main {
             CliException failure = Failures.of(e);
             err.println("drag-n-share: " + failure.getMessage());
             return failure.exitCode().status();
+        }
+    }
+
+    /**
+     * How the HTTPS certificate of {@code server} is checked: the JDK's way, or the fingerprint
+     * given with --trust-fingerprint (only for an https:// server).
+     */
+    static ServerTrust trust(Arguments args, URI server) throws CliException {
+        if (!args.options().containsKey(TRUST)) {
+            return ServerTrust.jdkDefault();
+        }
+        if (!"https".equalsIgnoreCase(server.getScheme())) {
+            throw new CliException(ExitCode.USAGE, "--trust-fingerprint is for https:// servers; " + server + " is not one");
+        }
+        try {
+            return ServerTrust.pinned(args.option(TRUST, ""));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(ExitCode.USAGE, e.getMessage());
         }
     }
 

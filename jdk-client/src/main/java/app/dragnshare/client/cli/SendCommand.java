@@ -19,7 +19,9 @@ import app.dragnshare.client.api.Invite;
 import app.dragnshare.client.api.Membership;
 import app.dragnshare.client.api.ServerApi;
 import app.dragnshare.client.api.SharerConnection;
+import app.dragnshare.client.api.ServerTrust;
 import app.dragnshare.client.api.UnreachableException;
+import app.dragnshare.client.api.UntrustedServerException;
 import app.dragnshare.client.crypto.ChunkCipher;
 import app.dragnshare.client.crypto.SessionKeys;
 import app.dragnshare.client.transfer.Chunking;
@@ -71,15 +73,19 @@ final class SendCommand {
         }
 
         ServerApi api;
+        ServerTrust trust;
         Membership me;
         Invite invite;
         if (args.options().containsKey("join")) {
             Invite given = Invite.parse(args.option("join", ""));
-            api = new ServerApi(given.server());
+            trust = Main.trust(args, given.server());
+            api = new ServerApi(given.server(), trust);
             me = api.join(given.sessionId(), given.joinCode());
             invite = given;
         } else {
-            api = new ServerApi(URI.create(Main.serverUrl(args)));
+            URI server = URI.create(Main.serverUrl(args));
+            trust = Main.trust(args, server);
+            api = new ServerApi(server, trust);
             me = api.createSession();
             invite = new Invite(api.server(), me.sessionId(), me.joinCode(), SessionKeys.newSecret());
             try {
@@ -154,6 +160,9 @@ final class SendCommand {
                     + (found.special() > 0 ? found.special() + " special file" + (found.special() == 1 ? "" : "s")
                     + " (sockets, pipes, devices)" : "") + ".");
         }
+        trust.pinnedFingerprint().ifPresent(fingerprint -> err.println("The server's certificate is self-signed: a receiving "
+                + "CLI needs --trust-fingerprint " + fingerprint + ", and a browser warns once (go on only if the certificate "
+                + "it shows has this fingerprint)."));
         // Ctrl-C: say goodbye, so the server fails running transfers at once instead of by timeout
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stopping = true;
@@ -176,8 +185,8 @@ final class SendCommand {
     private volatile boolean stopping;
 
     /** Why a server that refuses a reconnect may have forgotten the session, and what to do. */
-    private static final String FORGOTTEN = "The session may have ended, or the server restarted without its own "
-            + "Redis (REDIS_URL) and a fixed JWT_KEY, which forgets its sessions; run send again for a new link.";
+    private static final String FORGOTTEN = "The session may have ended or expired, or the server restarted without the "
+            + "data it keeps its sessions in (its DATA_DIR, or its own Redis and JWT_KEY); run send again for a new link.";
 
     /** Waits until finished; when the connection drops for a passing reason, reconnects with backoff. */
     private void serve(ServerApi api, Membership me, Sender sender, BlockingQueue<Signal> signals) throws Exception {
@@ -221,6 +230,8 @@ final class SendCommand {
                         throw new CliException(failure.exitCode(), "the server refused this session on reconnecting ("
                                 + failure.getMessage() + "). " + FORGOTTEN);
                     }
+                } catch (UntrustedServerException e) {
+                    throw Failures.of(e); // another certificate now: retrying cannot help
                 } catch (UnreachableException e) {
                     if (System.nanoTime() - started > GIVE_UP_AFTER_NANOS) {
                         throw Failures.of(e);

@@ -1,7 +1,7 @@
 package app.dragnshare.server.config;
 
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +12,10 @@ import java.util.Optional;
 /**
  * The server's whole configuration, read once from environment variables (see {@link Setting}).
  *
- * @param jwtKeyGenerated true when JWT_KEY was unset and a random key was made for this run
+ * @param jwtKeyInDataDir true when JWT_KEY was unset (dev mode): the key is the one kept in
+ *                        {@code dataDir} (made there once), and {@code jwtKey} is empty
+ * @param dataDir         DATA_DIR, or its default; made only when something is kept there
+ * @param tlsCertFile     TLS_CERT_FILE (then tlsKeyFile is present as well)
  * @param warnings        things an operator should hear about at startup
  */
 public record ServerConfig(
@@ -25,7 +28,7 @@ public record ServerConfig(
         Optional<String> redisPassword,
         int redisPoolSize,
         byte[] jwtKey,
-        boolean jwtKeyGenerated,
+        boolean jwtKeyInDataDir,
         Duration tokenTtl,
         Duration sessionIdleTtl,
         int maxMembersPerSession,
@@ -54,6 +57,10 @@ public record ServerConfig(
         int maxConnectionsPerAddress,
         long chunkWindowMax,
         int redisTransferPoolSize,
+        Path dataDir,
+        Optional<Path> tlsCertFile,
+        Optional<Path> tlsKeyFile,
+        boolean tlsSelfSigned,
         List<String> warnings,
         Duration receiptTimeout) {
 
@@ -74,22 +81,30 @@ public record ServerConfig(
             default -> throw new ConfigException("SERVER_MODE must be dev or prod, not '" + r.text(Setting.SERVER_MODE) + "'");
         };
         int port = r.integer(Setting.PORT, 0, 65535);
+        Optional<Path> tlsCertFile = r.optional(Setting.TLS_CERT_FILE).map(Path::of);
+        Optional<Path> tlsKeyFile = r.optional(Setting.TLS_KEY_FILE).map(Path::of);
+        boolean tlsSelfSigned = r.bool(Setting.TLS_SELF_SIGNED);
+        if (tlsCertFile.isPresent() != tlsKeyFile.isPresent()) {
+            throw new ConfigException("TLS_CERT_FILE and TLS_KEY_FILE go together: set both (the certificate chain and its "
+                    + "private key, PEM) or neither");
+        }
+        if (tlsSelfSigned && tlsCertFile.isPresent()) {
+            throw new ConfigException("TLS_SELF_SIGNED=true makes its own certificate: unset it, or TLS_CERT_FILE and TLS_KEY_FILE");
+        }
+        boolean tls = tlsSelfSigned || tlsCertFile.isPresent();
         String publicUrl = r.text(Setting.PUBLIC_URL).isBlank()
-                ? "http://localhost:" + port
+                ? (tls ? "https" : "http") + "://localhost:" + port
                 : r.text(Setting.PUBLIC_URL).replaceAll("/+$", "");
 
         String jwtKeyText = r.text(Setting.JWT_KEY);
-        boolean generated = jwtKeyText.isEmpty();
+        boolean inDataDir = jwtKeyText.isEmpty();
         byte[] jwtKey;
-        if (generated) {
+        if (inDataDir) {
             if (production) {
                 throw new ConfigException("JWT_KEY is not set. In prod mode every instance needs the same key of at least "
                         + MIN_JWT_KEY_BYTES + " bytes: generate one with `openssl rand -base64 48`.");
             }
-            jwtKey = new byte[MIN_JWT_KEY_BYTES];
-            new SecureRandom().nextBytes(jwtKey);
-            warnings.add("JWT_KEY is not set: using a random key for this run. Tokens will not survive a restart "
-                    + "and other instances cannot check them; set JWT_KEY to a random string of 32+ bytes.");
+            jwtKey = new byte[0]; // the data folder's key, read (or made) when the server starts
         } else {
             jwtKey = jwtKeyText.getBytes(StandardCharsets.UTF_8);
             if (jwtKey.length < MIN_JWT_KEY_BYTES) {
@@ -129,7 +144,7 @@ public record ServerConfig(
                 redisPassword,
                 r.integer(Setting.REDIS_POOL_SIZE, 8, 100_000),
                 jwtKey,
-                generated,
+                inDataDir,
                 r.duration(Setting.TOKEN_TTL),
                 r.duration(Setting.SESSION_IDLE_TTL),
                 r.integer(Setting.MAX_MEMBERS_PER_SESSION, 1, 10_000),
@@ -158,6 +173,10 @@ public record ServerConfig(
                 r.integer(Setting.MAX_CONNECTIONS_PER_ADDRESS, 1, 10_000_000),
                 r.longInteger(Setting.CHUNK_WINDOW_MAX, 1024, 1L << 30),
                 transferPoolSize(r, warnings),
+                r.optional(Setting.DATA_DIR).map(Path::of).orElseGet(() -> DefaultDataDir.of(env)),
+                tlsCertFile,
+                tlsKeyFile,
+                tlsSelfSigned,
                 List.copyOf(warnings),
                 receiptTimeout(r));
     }
@@ -169,6 +188,16 @@ public record ServerConfig(
             throw new ConfigException("RECEIPT_TIMEOUT must be between 1s and 90s, not " + r.text(Setting.RECEIPT_TIMEOUT));
         }
         return timeout;
+    }
+
+    /** Whether the server serves HTTPS itself (TLS_CERT_FILE and TLS_KEY_FILE, or TLS_SELF_SIGNED). */
+    public boolean tls() {
+        return tlsSelfSigned || tlsCertFile.isPresent();
+    }
+
+    /** Whether Redis is the server's own embedded one (no REDIS_URL, no cluster): its snapshot lives in DATA_DIR. */
+    public boolean embeddedRedis() {
+        return redisUrl.isEmpty() && redisClusterNodes.isEmpty();
     }
 
     /**

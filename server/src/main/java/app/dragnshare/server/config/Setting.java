@@ -10,11 +10,11 @@ public enum Setting {
     HOST("0.0.0.0", "Address the server binds to."),
     PUBLIC_URL("", "Base URL people reach the server at, used in the startup message. Default: http://localhost:PORT."),
     SERVER_MODE("dev", "`dev` or `prod`. In `prod` the server refuses to start with a JWT_KEY shorter than 32 bytes or a Redis without a password."),
-    REDIS_URL("", "`redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. Unset: an embedded Redis starts on a loopback port with a random password."),
+    REDIS_URL("", "`redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. Unset: the server runs its own embedded Redis on loopback ports with a random password, and keeps its sessions in DATA_DIR across restarts."),
     REDIS_CLUSTER_NODES("", "Comma-separated `host:port` seeds of a Redis Cluster; used instead of REDIS_URL when set."),
     DATABASE_PASSWORD("", "Redis password, for a REDIS_URL (or cluster) that does not carry one."),
     REDIS_POOL_SIZE("64", "Redis connections one instance opens for sessions, joins, sharer inboxes, presence and wake-ups. Nothing holds one while it waits (idle sharers wait on one shared pub/sub connection), so this does not grow with connected sharers; each open connection costs the instance a socket and Redis about 20 KB."),
-    JWT_KEY("", "HS256 key for member tokens (at least 32 bytes). Unset: a random key per start, so tokens die with a restart and instances cannot share them."),
+    JWT_KEY("", "HS256 key for member tokens (at least 32 bytes). Unset (dev mode only): a random key made once and kept in DATA_DIR (`jwt-key`, mode 600), so tokens survive a restart; instances on other machines need JWT_KEY set to one shared key."),
     TOKEN_TTL("24h", "How long a member token is valid."),
     SESSION_IDLE_TTL("30m", "A session with no member connected and no request expires after this long; all its keys go with it."),
     MAX_MEMBERS_PER_SESSION("50", "Members (host included) one session admits."),
@@ -43,7 +43,11 @@ public enum Setting {
     MAX_CONNECTIONS_PER_ADDRESS("100", "Most TCP connections one client address (an IPv6 one: its /64 network) holds at once; more are closed as soon as they are accepted. Behind a reverse proxy every client shares the proxy's address: set it to MAX_CONNECTIONS there and cap clients in the proxy."),
     CHUNK_WINDOW_MAX("8388608", "Most bytes of one transfer's chunks on their way at once, in bytes (default 8 MiB). A transfer starts with CHUNK_QUEUE_DEPTH chunks and grows its window up to this while the receiver's side waits for the sharer (a long link), so Redis may hold up to this much per transfer."),
     REDIS_TRANSFER_POOL_SIZE("", "Redis connections one instance may open for running and pending transfers, apart from REDIS_POOL_SIZE so transfers cannot starve sharers or the REST API. Each running transfer end blocks on one; pending downloads hold none while they wait. The default, 2 × MAX_TRANSFERS_PER_INSTANCE + 16, means a transfer never waits for one; less is allowed (with a startup warning) when few transfers run at once. Opened only while used: idle, it costs nothing."),
-    RECEIPT_TIMEOUT("30s", "After a transfer's last chunk, how long the sharer's side waits for the receiver's receipt (PROTOCOL.md §4.9) before it tells the sharer the file is unconfirmed. At most 90s.");
+    RECEIPT_TIMEOUT("30s", "After a transfer's last chunk, how long the sharer's side waits for the receiver's receipt (PROTOCOL.md §4.9) before it tells the sharer the file is unconfirmed. At most 90s."),
+    DATA_DIR("", "Folder for what the server keeps across restarts when it needs to: the embedded Redis's snapshot of sessions, members and file lists (never file contents), the token key when JWT_KEY is unset, and the TLS_SELF_SIGNED certificate. Made (mode 700) only then, and said at startup. Default: `$XDG_DATA_HOME/drag-n-share` (`~/.local/share/drag-n-share`); `~/Library/Application Support/Drag-n-Share` on macOS; `%LOCALAPPDATA%\\Drag-n-Share` on Windows."),
+    TLS_CERT_FILE("", "PEM file with the server's certificate chain, its own certificate first. With TLS_KEY_FILE the server speaks HTTPS (and WSS) itself on PORT."),
+    TLS_KEY_FILE("", "PEM file with the certificate's private key: unencrypted PKCS#8 (`BEGIN PRIVATE KEY`) or RSA PKCS#1 (`BEGIN RSA PRIVATE KEY`)."),
+    TLS_SELF_SIGNED("false", "`true`: HTTPS with a self-signed certificate made once and kept in DATA_DIR, for a home network. Its SHA-256 fingerprint is printed at startup: compare it with what the browser shows, and give it to the CLI with `--trust-fingerprint`.");
 
     private final String defaultValue;
     private final String description;

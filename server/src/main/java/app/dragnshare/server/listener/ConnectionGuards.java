@@ -3,6 +3,7 @@ package app.dragnshare.server.listener;
 import java.time.Duration;
 import java.util.logging.Logger;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
@@ -25,6 +26,7 @@ public final class ConnectionGuards implements AutoCloseable {
     private final DescriptorBudget budget;
     private final AddressSlots slots;
     private final HeaderDeadlines deadlines;
+    private TlsConnections tlsConnections;
 
     public ConnectionGuards(ServerConfig config) {
         this.config = config;
@@ -39,7 +41,8 @@ public final class ConnectionGuards implements AutoCloseable {
      * Configures the listener: HTTP/1.1 (with the WebSocket upgrade) comes only through the
      * {@link GuardedSelector}, not from Helidon's service discovery, so no connection escapes it.
      * WebSocket upgrades get the server's own connection ({@link BulkWsUpgrader}: Helidon's
-     * unmasks client frames byte by byte).
+     * unmasks client frames byte by byte). With TLS, {@link TlsConnections} caps connections and
+     * times handshakes out.
      */
     public void applyTo(WebServerConfig.Builder server, WsConfig websocket) {
         Http1Config http1 = Http1Config.builder().addReceiveListener(deadlines).build();
@@ -47,10 +50,16 @@ public final class ConnectionGuards implements AutoCloseable {
                 .config(http1)
                 .addUpgrader(BulkWsUpgrader.create(websocket))
                 .build();
+        if (config.tls()) { // Helidon 4.2.0 would leak a permit per failed handshake: the cap is TlsConnections' then
+            tlsConnections = new TlsConnections(server.connectionOptions().orElseGet(SocketOptions::create),
+                    budget.connections(), config.headerTimeout());
+            server.connectionOptions(tlsConnections).maxTcpConnections(-1);
+        } else {
+            server.maxTcpConnections(budget.connections());
+        }
         server.protocolsDiscoverServices(false)
                 .addProtocol(websocket)
                 .addConnectionSelector(new GuardedSelector(http1Selector, slots, deadlines, evictAbove(budget.connections())))
-                .maxTcpConnections(budget.connections())
                 .idleConnectionTimeout(config.idleTimeout())
                 .idleConnectionPeriod(IDLE_CHECK_EVERY);
     }
@@ -69,8 +78,16 @@ public final class ConnectionGuards implements AutoCloseable {
         return budget.connections();
     }
 
+    /** TLS connections open now, handshaking or not (0 without TLS). */
+    public int tlsConnections() {
+        return tlsConnections == null ? 0 : tlsConnections.count();
+    }
+
     @Override
     public void close() {
         deadlines.close();
+        if (tlsConnections != null) {
+            tlsConnections.close();
+        }
     }
 }

@@ -7,10 +7,14 @@ import java.io.Writer;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -18,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 import java.util.logging.Logger;
 
 import app.dragnshare.server.config.ConfigException;
@@ -34,23 +39,29 @@ import redis.clients.jedis.util.JedisURIHelper;
 import redis.embedded.core.ExecutableProvider;
 
 /**
- * The server's Redis: the configured one (REDIS_URL or REDIS_CLUSTER_NODES), or else an
- * embedded real redis-server on a loopback port with a random password, stopped on close.
+ * The server's Redis: the configured one (REDIS_URL or REDIS_CLUSTER_NODES), or else two
+ * embedded real redis-servers on loopback ports with a random password, stopped on close: one for
+ * sessions (snapshotted into DATA_DIR), one for transfers (memory only; see {@link #openEmbedded}).
  */
 public final class RedisConnection implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(RedisConnection.class.getName());
     /** Longest BLPOP/BLMOVE timeout the server uses; the socket waits this plus a margin, so a dead Redis is noticed. */
     public static final Duration MAX_BLOCK = Duration.ofSeconds(3);
+    /** The embedded Redis snapshots its sessions this long after a change (at most this much is lost on a crash). */
+    public static final Duration SNAPSHOT_EVERY = Duration.ofSeconds(5);
+    /** The embedded Redis's snapshot file, in DATA_DIR/redis. */
+    public static final String SNAPSHOT_FILE = "sessions.rdb";
 
     private final String instanceId;
     private final UnifiedJedis client;
     private final UnifiedJedis transfers;
     private final UnifiedJedis subscriber;
     private final boolean cluster;
-    private final Optional<EmbeddedRedis> embedded;
+    /** Our own redis-servers (sessions first, then transfers), or none with REDIS_URL or a cluster. */
+    private final List<EmbeddedRedis> embedded;
     private final String description;
 
-    private RedisConnection(String instanceId, Clients clients, boolean cluster, Optional<EmbeddedRedis> embedded,
+    private RedisConnection(String instanceId, Clients clients, boolean cluster, List<EmbeddedRedis> embedded,
                             String description) {
         this.instanceId = instanceId;
         this.client = clients.general();
@@ -72,6 +83,14 @@ public final class RedisConnection implements AutoCloseable {
      * {@code drag-n-share-<instance id>} (CLIENT LIST shows whose it is).
      */
     public static RedisConnection open(ServerConfig config) {
+        return open(config, Optional.empty());
+    }
+
+    /**
+     * As {@link #open(ServerConfig)}; an embedded Redis keeps its sessions in {@code snapshotFolder}
+     * across restarts when one is given (a REDIS_URL or cluster ignores it).
+     */
+    public static RedisConnection open(ServerConfig config, Optional<Path> snapshotFolder) {
         String instanceId = randomId(6);
         String name = "drag-n-share-" + instanceId;
         if (!config.redisClusterNodes().isEmpty()) {
@@ -82,7 +101,7 @@ public final class RedisConnection implements AutoCloseable {
             JedisClientConfig clientConfig = clientConfig(name, null, config.redisPassword().orElse(null), 0, false);
             Clients clients = clients(config, pool -> RedisClusterClient.builder().nodes(nodes).clientConfig(clientConfig)
                     .poolConfig(pool).build());
-            return new RedisConnection(instanceId, clients, true, Optional.empty(), "Redis Cluster " + nodes);
+            return new RedisConnection(instanceId, clients, true, List.of(), "Redis Cluster " + nodes);
         }
         if (config.redisUrl().isPresent()) {
             URI uri = parse(config.redisUrl().get());
@@ -91,16 +110,71 @@ public final class RedisConnection implements AutoCloseable {
                     JedisURIHelper.getDBIndex(uri), JedisURIHelper.isRedisSSLScheme(uri));
             Clients clients = clients(config, pool -> RedisClient.builder().hostAndPort(JedisURIHelper.getHostAndPort(uri))
                     .clientConfig(clientConfig).poolConfig(pool).build());
-            return new RedisConnection(instanceId, clients, false, Optional.empty(),
+            return new RedisConnection(instanceId, clients, false, List.of(),
                     "Redis at " + uri.getHost() + ":" + JedisURIHelper.getHostAndPort(uri).getPort());
         }
+        return openEmbedded(config, name, instanceId, snapshotFolder);
+    }
+
+    /**
+     * Two embedded redis-servers, because a snapshot is of a whole Redis: one holds sessions,
+     * members, file lists, inboxes and presence, and snapshots them into {@code snapshotFolder}
+     * (when given) every {@link #SNAPSHOT_EVERY} while they change and on shutdown; the other
+     * holds every transfer's keys (offers, chunk queues, credits, liveness marks) and never writes
+     * to disk, so no chunk ever reaches one, whenever a snapshot is taken. A restart loses only
+     * the transfers that were running, which fail at shutdown anyway. Transfer keys are reached
+     * only through {@link #transfers()}, and no script mixes them with session keys (a cluster
+     * forbids that too), so the split changes no command.
+     */
+    private static RedisConnection openEmbedded(ServerConfig config, String name, String instanceId,
+                                                Optional<Path> snapshotFolder) {
         String password = randomId(24);
-        EmbeddedRedis embedded = EmbeddedRedis.start(password);
+        Optional<Path> sessionsPid = snapshotFolder.map(f -> f.resolve("sessions.pid"));
+        Optional<Path> relayPid = snapshotFolder.map(f -> f.resolve("transfers.pid"));
+        // a server killed without its shutdown leaves its redis-servers running; one of them would
+        // write its old sessions over the snapshot when it is stopped some day
+        sessionsPid.ifPresent(EmbeddedRedis::stopLeftover);
+        relayPid.ifPresent(EmbeddedRedis::stopLeftover);
+        List<String> persistence = new ArrayList<>(snapshotFolder.map(RedisConnection::snapshotSettings)
+                .orElse(List.of("save \"\"")));
+        sessionsPid.ifPresent(pid -> persistence.add("pidfile " + quoted(pid.toString())));
+        EmbeddedRedis sessions = EmbeddedRedis.start(password, persistence, snapshotFolder);
+        EmbeddedRedis relay;
+        try {
+            List<String> memoryOnly = new ArrayList<>(List.of("save \"\""));
+            relayPid.ifPresent(pid -> memoryOnly.add("pidfile " + quoted(pid.toString())));
+            relay = EmbeddedRedis.start(password, memoryOnly, Optional.empty());
+        } catch (RuntimeException e) {
+            sessions.stop();
+            throw e;
+        }
         JedisClientConfig clientConfig = clientConfig(name, null, password, 0, false);
-        Clients clients = clients(config, pool -> RedisClient.builder().hostAndPort("127.0.0.1", embedded.port())
-                .clientConfig(clientConfig).poolConfig(pool).build());
-        return new RedisConnection(instanceId, clients, false, Optional.of(embedded),
-                "embedded Redis on 127.0.0.1:" + embedded.port() + " (set REDIS_URL to use your own)");
+        Clients clients = new Clients(local(sessions, clientConfig, pool(config.redisPoolSize())),
+                local(relay, clientConfig, pool(config.redisTransferPoolSize())), local(sessions, clientConfig, pool(2)));
+        String kept = snapshotFolder.map(f -> "sessions saved in " + f + " every " + SNAPSHOT_EVERY.toSeconds()
+                + " s while they change and on shutdown").orElse("sessions in memory only");
+        return new RedisConnection(instanceId, clients, false, List.of(sessions, relay),
+                "embedded Redis on 127.0.0.1:" + sessions.port() + " (" + kept + "; transfers on 127.0.0.1:" + relay.port()
+                        + ", in memory only; set REDIS_URL to use your own)");
+    }
+
+    private static UnifiedJedis local(EmbeddedRedis redis, JedisClientConfig clientConfig, ConnectionPoolConfig pool) {
+        return RedisClient.builder().hostAndPort("127.0.0.1", redis.port()).clientConfig(clientConfig).poolConfig(pool).build();
+    }
+
+    /**
+     * RDB snapshots only, never an append-only file (it would log every chunk push, were chunks
+     * here). A failed snapshot (disk full) must not stop the sessions: Redis keeps taking writes
+     * and the log says why ({@link EmbeddedRedis} passes its errors on as warnings).
+     */
+    private static List<String> snapshotSettings(Path folder) {
+        return List.of("dir " + quoted(folder.toString()), "dbfilename " + SNAPSHOT_FILE,
+                "save " + SNAPSHOT_EVERY.toSeconds() + " 1", "stop-writes-on-bgsave-error no");
+    }
+
+    /** A value in redis.conf's double quotes, where backslash escapes (a Windows path, a quote in a folder name). */
+    private static String quoted(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     private static Clients clients(ServerConfig config, java.util.function.Function<ConnectionPoolConfig, UnifiedJedis> build) {
@@ -130,7 +204,7 @@ public final class RedisConnection implements AutoCloseable {
      * the JVM begins to exit.
      */
     public void closedByShutdownHookWithin(Duration bound) {
-        embedded.ifPresent(e -> e.ownerClosesOnExitWithin(bound));
+        embedded.forEach(e -> e.ownerClosesOnExitWithin(bound));
     }
 
     /** Names this instance in Redis: its connections' client name and its wake-up channel. */
@@ -169,23 +243,39 @@ public final class RedisConnection implements AutoCloseable {
         return -1;
     }
 
-    /** True when Redis answers PING. */
+    /** True when Redis answers PING (both embedded ones, when there are two). */
     public boolean isReachable() {
         try {
-            return "PONG".equalsIgnoreCase(client.ping());
+            return "PONG".equalsIgnoreCase(client.ping()) && (embedded.size() < 2 || "PONG".equalsIgnoreCase(transfers.ping()));
         } catch (RuntimeException e) {
             return false;
         }
     }
 
+    /**
+     * Closes the pools; stops our embedded Redis, if any, after saving its sessions once more
+     * (explicitly: where a stop is not a SIGTERM, as on Windows, Redis would not save by itself).
+     */
     @Override
     public void close() {
         try {
+            if (!embedded.isEmpty() && embedded.getFirst().persistent()) {
+                saveSnapshot();
+            }
             client.close();
             transfers.close();
             subscriber.close();
         } finally {
-            embedded.ifPresent(EmbeddedRedis::stop);
+            embedded.forEach(EmbeddedRedis::stop);
+        }
+    }
+
+    private void saveSnapshot() {
+        try {
+            client.sendCommand(redis.clients.jedis.Protocol.Command.SAVE);
+        } catch (RuntimeException e) {
+            LOG.warning("the sessions could not be saved on shutdown (the last snapshot, at most "
+                    + SNAPSHOT_EVERY.toSeconds() + " s older, stays): " + e.getMessage());
         }
     }
 
@@ -222,147 +312,5 @@ public final class RedisConnection implements AutoCloseable {
         byte[] bytes = new byte[length];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
-    }
-
-    /**
-     * A redis-server process of our own: the binary embedded-redis ships, run by us. We do not
-     * use embedded-redis's RedisServer because it always registers a shutdown hook that stops
-     * Redis the moment the JVM begins to exit, in parallel with our graceful shutdown, which still
-     * needs Redis to tell clients and clean up (seen: on SIGTERM running transfers failed with
-     * "database unreachable" instead of "shutting-down"). Our hook waits for the owner's close when
-     * the owner said it will close on exit, and stops Redis itself otherwise (tests, benchmarks)
-     * or once that close takes too long. The configuration, password included, goes in on stdin,
-     * so it is neither on a command line ({@code ps}) nor in a file.
-     */
-    static final class EmbeddedRedis {
-        private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
-        private static final String READY = "Ready to accept connections";
-
-        private final Process process;
-        private final int port;
-        private final CountDownLatch stopped = new CountDownLatch(1);
-        private final Thread exitHook = new Thread(this::stopAtExit, "embedded-redis-stop");
-        private volatile Duration ownerClosesWithin;
-
-        private EmbeddedRedis(Process process, int port) {
-            this.process = process;
-            this.port = port;
-        }
-
-        static EmbeddedRedis start(String password) {
-            File binary;
-            try {
-                binary = ExecutableProvider.newJarResourceProvider().get();
-            } catch (IOException e) {
-                throw new IllegalStateException("could not unpack the embedded redis-server: " + e.getMessage()
-                        + " (set REDIS_URL to use an installed Redis instead)", e);
-            }
-            String why = "";
-            for (int attempt = 0; attempt < 5; attempt++) {
-                int port = FreePort.find();
-                Process process = null;
-                try {
-                    process = new ProcessBuilder(binary.getPath(), "-").redirectErrorStream(true).start();
-                    try (Writer config = process.outputWriter(StandardCharsets.UTF_8)) {
-                        config.write(String.join("\n", "port " + port, "bind 127.0.0.1", "requirepass " + password,
-                                "save \"\"", "appendonly no", "maxclients 10000", ""));
-                    }
-                    Optional<String> failure = awaitReady(process);
-                    if (failure.isEmpty()) {
-                        EmbeddedRedis embedded = new EmbeddedRedis(process, port);
-                        Runtime.getRuntime().addShutdownHook(embedded.exitHook);
-                        return embedded;
-                    }
-                    process.destroyForcibly();
-                    why = failure.get(); // most likely the port was taken in between; try another
-                } catch (IOException e) {
-                    if (process != null) {
-                        process.destroyForcibly();
-                    }
-                    why = e.getMessage();
-                }
-            }
-            throw new IllegalStateException("could not start the embedded Redis: " + why
-                    + " (set REDIS_URL to use an installed Redis instead)");
-        }
-
-        /** Reads Redis's log until it is ready (empty) or has exited (what it said); logs the rest at FINE. */
-        private static Optional<String> awaitReady(Process process) {
-            CompletableFuture<Optional<String>> ready = new CompletableFuture<>();
-            Thread.ofVirtual().name("embedded-redis-log").start(() -> {
-                StringBuilder said = new StringBuilder();
-                try (BufferedReader log = process.inputReader(StandardCharsets.UTF_8)) {
-                    for (String line; (line = log.readLine()) != null; ) {
-                        String logged = line;
-                        LOG.fine(() -> "redis: " + logged);
-                        if (!ready.isDone()) {
-                            said.append(line).append('\n');
-                            if (line.contains(READY)) {
-                                ready.complete(Optional.empty());
-                            }
-                        }
-                    }
-                } catch (IOException e) {
-                    // the process ended
-                }
-                ready.complete(Optional.of("redis-server exited: " + said.toString().strip()));
-            });
-            try {
-                return ready.get(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                return Optional.of("redis-server was not ready within " + START_TIMEOUT.toSeconds() + " s");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return Optional.of("interrupted while starting redis-server");
-            } catch (ExecutionException e) {
-                return Optional.of(String.valueOf(e.getCause()));
-            }
-        }
-
-        int port() {
-            return port;
-        }
-
-        void ownerClosesOnExitWithin(Duration bound) {
-            ownerClosesWithin = bound;
-        }
-
-        private void stopAtExit() {
-            Duration bound = ownerClosesWithin;
-            if (bound != null) {
-                try {
-                    stopped.await(bound.toMillis(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            stop();
-        }
-
-        /** SIGTERM (Redis exits at once, having nothing to save), SIGKILL if it has not within 5 s. */
-        synchronized void stop() {
-            if (stopped.getCount() == 0) {
-                return;
-            }
-            process.destroy();
-            try {
-                if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    LOG.warning("embedded Redis did not stop within 5 s; killing it");
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
-            } finally {
-                stopped.countDown();
-            }
-            if (Thread.currentThread() != exitHook) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(exitHook); // closed before exit: nothing left to do then
-                } catch (IllegalStateException e) {
-                    // the JVM is exiting already; the hook finds Redis stopped
-                }
-            }
-        }
     }
 }

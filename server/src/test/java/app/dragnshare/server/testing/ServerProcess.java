@@ -16,7 +16,8 @@ import app.dragnshare.server.redis.FreePort;
 
 /**
  * A server instance in a process of its own (the real {@link Main}), so a test can kill it the
- * way a crash would: no shutdown hook, no goodbye to its clients.
+ * way a crash would: no shutdown hook, no goodbye to its clients. Each gets a fresh DATA_DIR of
+ * its own unless the settings name one (to restart a server on its data, give both the same).
  */
 public final class ServerProcess implements AutoCloseable {
     private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
@@ -24,11 +25,13 @@ public final class ServerProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final boolean https;
 
-    private ServerProcess(Process process, int port, Path log) {
+    private ServerProcess(Process process, int port, Path log, boolean https) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.https = https;
     }
 
     public static ServerProcess start(Map<String, String> settings) throws Exception {
@@ -68,7 +71,7 @@ public final class ServerProcess implements AutoCloseable {
     public record Exited(int exitCode, String output) {
     }
 
-    private static ProcessBuilder builder(Map<String, String> settings, int port, int descriptorLimit) {
+    private static ProcessBuilder builder(Map<String, String> settings, int port, int descriptorLimit) throws java.io.IOException {
         List<String> java = List.of(JAVA, "-cp", System.getProperty("java.class.path"), Main.class.getName());
         List<String> command = descriptorLimit <= 0 ? java
                 // exec: the JVM replaces the shell, so the process we hold is the server itself
@@ -78,6 +81,9 @@ public final class ServerProcess implements AutoCloseable {
         Map<String, String> env = builder.environment();
         env.putAll(TestServer.environment(settings));
         env.put("PORT", Integer.toString(port));
+        if (!settings.containsKey("DATA_DIR")) {
+            env.put("DATA_DIR", Files.createTempDirectory("dns-data-").resolve("data").toString());
+        }
         return builder;
     }
 
@@ -103,7 +109,8 @@ public final class ServerProcess implements AutoCloseable {
             process.destroyForcibly();
             throw new AssertionError("the server process did not start:\n" + Files.readString(log));
         }
-        return new ServerProcess(process, port, log);
+        return new ServerProcess(process, port, log,
+                "true".equals(settings.get("TLS_SELF_SIGNED")) || settings.containsKey("TLS_CERT_FILE"));
     }
 
     public int port() {
@@ -111,7 +118,15 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public URI url() {
-        return URI.create("http://127.0.0.1:" + port);
+        return URI.create((https ? "https" : "http") + "://127.0.0.1:" + port);
+    }
+
+    /** The certificate fingerprint the server printed at startup (with TLS). */
+    public String fingerprint() throws java.io.IOException {
+        String prefix = "HTTPS certificate SHA-256 fingerprint: ";
+        String output = log();
+        return output.lines().filter(l -> l.startsWith(prefix)).map(l -> l.substring(prefix.length()).strip())
+                .findFirst().orElseThrow(() -> new AssertionError("no fingerprint in the server's output:\n" + output));
     }
 
     /** Dies at once, as on SIGKILL or a power cut. */
