@@ -368,7 +368,8 @@ export class Room {
 
   #closed(code, reason) {
     this.#live = false;
-    const files = [...this.sharing.files.values()].map(({ file }) => file); // still in this tab, whatever the server forgot
+    // still in this tab, whatever the server forgot; shared again under the same paths
+    const files = [...this.sharing.files.values()].map(({ file, name }) => ({ file, path: name }));
     clearInterval(this.#refreshTimer);
     clearInterval(this.#titleTimer);
     clearInterval(this.#probeTimer);

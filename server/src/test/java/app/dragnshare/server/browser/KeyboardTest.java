@@ -40,7 +40,7 @@ class KeyboardTest {
              Browser receiverBrowser = Browser.start(dir.resolve("receiver"))) {
             sharerBrowser.open(TestServer.url(server).resolve("/"));
             SessionPage sharer = SessionPage.join(sharerBrowser, TestServer.url(server) + "/", false);
-            sharer.waitForText("Drop files here", Duration.ofSeconds(10));
+            sharer.waitForText("Drop files or folders here", Duration.ofSeconds(10));
             sharerBrowser.driver().executeCdpCommand("Browser.grantPermissions", Map.of("origin", TestServer.url(server).toString(),
                     "permissions", List.of("clipboardReadWrite", "clipboardSanitizedWrite")));
             // the file chooser is the system's own dialog, outside the page: the test notes that Enter opened it, then answers it

@@ -74,7 +74,9 @@ class IdleSharersTest {
                 pending.add(downloads.sendAsync(download(url, http, sessions, d), HttpResponse.BodyHandlers.discarding()));
             }
             awaitTrue(() -> requests.get() == PENDING, () -> "every sharer heard its request: " + requests.get()
-                    + "; sockets closed: " + crowd.closes() + "; downloads already answered: " + answered(pending));
+                    + "; sockets closed: " + crowd.closes() + "; downloads already answered: " + answered(pending)
+                    + "; downloads on the instance: " + server.runningDownloads()
+                    + "; inboxes still holding a message: " + app.dragnshare.server.testing.RedisKeys.keys("dns:s:*:inbox:*").size());
             assertEquals(PENDING, server.runningDownloads(), "every download is pending on the instance");
 
             Path file = TestFiles.random(dir, "while-busy.bin", 3_000_000, 7);
