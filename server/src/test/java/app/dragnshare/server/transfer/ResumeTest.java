@@ -96,7 +96,8 @@ class ResumeTest {
                 sharerLine.refuse(false);
 
                 Cli.Result result = receiving.await(120);
-                assertEquals(0, result.exitCode(), result.stderr());
+                assertEquals(0, result.exitCode(), result.stderr() + "\nthe sharer said: " + sending.stderrText()
+                        + (sending.process().isAlive() ? "" : "\nand exited " + sending.process().exitValue()));
                 assertTrue(TestFiles.sameBytes(file, out.resolve("backup.tar")), "byte for byte");
                 assertEquals(1, count(result.stderr(), "paused at "), "one line says it paused: " + result.stderr());
                 Matcher paused = Pattern.compile("paused at (\\d+)%").matcher(result.stderr());
