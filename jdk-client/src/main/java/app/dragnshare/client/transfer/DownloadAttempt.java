@@ -58,6 +58,7 @@ final class DownloadAttempt {
     private final String transferId;
     private final TransferKeys own = new TransferKeys();
     private final ChunkDecoder base64 = new ChunkDecoder();
+    private boolean toldTampered;
 
     DownloadAttempt(ServerApi api, Membership me, SessionKeys keys, RemoteFile file, PartialDownload part) {
         this.api = api;
@@ -85,41 +86,67 @@ final class DownloadAttempt {
         try (EventStream events = api.download(me, file.id(), transferId, BASE64URL.encodeToString(own.publicKey()),
                 BASE64URL.encodeToString(mac), start, 4 * 1024 * 1024);
              Watchdog watchdog = new Watchdog(events)) {
-            Incoming incoming = null;
-            ServerEvent event;
-            while ((event = next(events)) != null) {
-                switch (event.name()) {
-                    case "offer" -> {
-                        if (incoming != null) {
-                            throw new TamperingException("the server sent a second offer");
-                        }
-                        incoming = accept(event);
-                        events.expectChunkData(incoming.nextDataLength());
-                        offered.offered(incoming.name, incoming.size, start, incoming.chunkSize);
-                    }
-                    case "chunk" -> {
-                        if (incoming == null) {
-                            throw new TamperingException("a chunk arrived before the offer");
-                        }
-                        progress.advanced(incoming.chunk(event));
-                        events.expectChunkData(incoming.nextDataLength());
-                    }
-                    case "end" -> {
-                        if (incoming == null || part.verifiedChunks() != incoming.chunks) {
-                            throw new TamperingException("the stream ended before the last chunk");
-                        }
-                        return new Completed(transferId, incoming.name, incoming.chunks, incoming.offerMac, incoming.receiptKey);
-                    }
-                    case "error" -> throw failure(event);
-                    default -> { } // unknown events are ignored, so the protocol can grow
-                }
+            try {
+                return receive(events, offered, progress);
+            } catch (TamperingException e) {
+                // said while the stream is still open: a sharer whose relay saw the stream close first
+                // would hear "receiver gone" instead of "altered" (PROTOCOL.md §5.6)
+                reportTampering();
+                throw e;
             }
-            throw new TransferFailedException("connection-lost", "the connection closed before the file was complete");
         } catch (IOException e) {
             if (Thread.interrupted()) {
                 throw new TransferFailedException("interrupted", "interrupted");
             }
             throw e;
+        }
+    }
+
+    /** Reads the stream: the offer, then each chunk into the part, until {@code end}. */
+    private Completed receive(EventStream events, Offered offered, Progress progress)
+            throws TamperingException, TransferFailedException, IOException, Mismatch {
+        Incoming incoming = null;
+        ServerEvent event;
+        while ((event = next(events)) != null) {
+            switch (event.name()) {
+                case "offer" -> {
+                    if (incoming != null) {
+                        throw new TamperingException("the server sent a second offer");
+                    }
+                    incoming = accept(event);
+                    events.expectChunkData(incoming.nextDataLength());
+                    offered.offered(incoming.name, incoming.size, start, incoming.chunkSize);
+                }
+                case "chunk" -> {
+                    if (incoming == null) {
+                        throw new TamperingException("a chunk arrived before the offer");
+                    }
+                    progress.advanced(incoming.chunk(event));
+                    events.expectChunkData(incoming.nextDataLength());
+                }
+                case "end" -> {
+                    if (incoming == null || part.verifiedChunks() != incoming.chunks) {
+                        throw new TamperingException("the stream ended before the last chunk");
+                    }
+                    return new Completed(transferId, incoming.name, incoming.chunks, incoming.offerMac, incoming.receiptKey);
+                }
+                case "error" -> throw failure(event);
+                default -> { } // unknown events are ignored, so the protocol can grow
+            }
+        }
+        throw new TransferFailedException("connection-lost", "the connection closed before the file was complete");
+    }
+
+    /** Tells the sharer (through the server) that a check failed; at most once, never failing itself. */
+    void reportTampering() {
+        if (toldTampered) {
+            return;
+        }
+        toldTampered = true;
+        try {
+            api.report(me, transferId, start, null, "tampered");
+        } catch (ApiException | UnreachableException e) {
+            // the relay may be the one tampering; the sharer then hears nothing, and reports the file unconfirmed
         }
     }
 

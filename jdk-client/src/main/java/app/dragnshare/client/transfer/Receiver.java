@@ -105,7 +105,9 @@ public final class Receiver {
                 part.restart();
                 continue;
             } catch (TamperingException e) {
-                tell(attempt, "tampered");
+                if (attempt != null) {
+                    attempt.reportTampering(); // already said while its stream was open, unless it failed before that
+                }
                 part.discard();
                 throw e;
             } catch (TransferFailedException e) {
@@ -157,18 +159,6 @@ public final class Receiver {
         } catch (ApiException | UnreachableException e) {
             progress.notice("the file is saved and verified, but the sharer could not be told (" + e.getMessage()
                     + "); it will report the file as unconfirmed");
-        }
-    }
-
-    /** Best effort: the sharer hears why this receiver stopped. */
-    private void tell(DownloadAttempt attempt, String failed) {
-        if (attempt == null) {
-            return;
-        }
-        try {
-            api.report(me, attempt.transferId(), attempt.start(), null, failed);
-        } catch (ApiException | UnreachableException e) {
-            // the relay may be the one tampering; the sharer then hears nothing, and reports the file unconfirmed
         }
     }
 
