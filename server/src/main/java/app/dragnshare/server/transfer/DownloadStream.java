@@ -182,6 +182,12 @@ final class DownloadStream {
                 case TransferChannel.Timeout timeout -> {
                     idle();
                     if (!channel.isAlive(TransferChannel.Side.SENDER)) {
+                        // its side may have left its last word (e.g. "tampered") and gone between our wait's end and this check
+                        if (channel.takeControl() instanceof TransferChannel.Control last) {
+                            emitError(last.message().getString("code", Failure.SENDER_GONE.code()),
+                                    last.message().getString("message", Failure.SENDER_GONE.message()));
+                            return;
+                        }
                         sendError(Failure.SENDER_GONE);
                         return;
                     }

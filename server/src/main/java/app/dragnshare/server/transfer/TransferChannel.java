@@ -197,6 +197,12 @@ public final class TransferChannel {
         return "offer:" + transferId;
     }
 
+    /** The receiver's side: a control message (offer, error) waiting for it, without blocking; else {@link Empty}. */
+    public Signal takeControl() {
+        byte[] message = redis.lpop(keys.toReceiver());
+        return message == null ? Empty.INSTANCE : control(message);
+    }
+
     /** The receiver's wait for the next chunk; control messages come first. */
     public Signal awaitChunk(Duration timeout) {
         return await(timeout, keys.toReceiver(), keys.chunks());
