@@ -25,8 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import app.dragnshare.server.config.ServerConfig;
 import app.dragnshare.server.http.Ids;
 import app.dragnshare.server.redis.RedisConnection;
-import app.dragnshare.server.transfer.Relay;
-import app.dragnshare.server.transfer.TransferChannel;
+import app.dragnshare.server.relay.Relay;
+import app.dragnshare.server.relay.TransferChannel;
 
 /**
  * The relay path alone: chunks go through one transfer's Redis lists exactly as the server moves

@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import app.dragnshare.client.api.EventStream;
 import app.dragnshare.client.api.ServerEvent;
 import app.dragnshare.client.transfer.ChunkDecoder;
-import app.dragnshare.server.transfer.ChunkEventEncoder;
+import app.dragnshare.server.download.ChunkEventEncoder;
 
 /**
  * Base64 of one chunk as the SSE path does it, on both ends:

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.websocket.ClientWsFrame;
 
-import app.dragnshare.server.transfer.ChunkIntake;
+import app.dragnshare.server.sharer.ChunkIntake;
 import app.dragnshare.server.websocket.FrameReader;
 import app.dragnshare.server.websocket.Payload;
 

@@ -34,7 +34,7 @@ class AccessTest {
     @BeforeAll
     static void start() {
         server = TestServer.start(Map.of("AUTH_TIMEOUT", "1s", "JOIN_ATTEMPTS_PER_WINDOW", "5"),
-                app.dragnshare.server.transfer.RelayTap.NONE);
+                app.dragnshare.server.relay.RelayTap.NONE);
         http = new Http(TestServer.url(server));
     }
 
@@ -103,7 +103,7 @@ class AccessTest {
     @Test
     void anExpiredSessionIsToldApartFromAnEndedOne() throws Exception {
         try (DragNShareServer shortLived = TestServer.start(Map.of("SESSION_IDLE_TTL", "1s"),
-                app.dragnshare.server.transfer.RelayTap.NONE)) {
+                app.dragnshare.server.relay.RelayTap.NONE)) {
             Http client = new Http(TestServer.url(shortLived));
             Http.Reply created = client.post("/api/sessions", null, "{}");
             Thread.sleep(1500);
@@ -118,7 +118,7 @@ class AccessTest {
     @Test
     void sessionCreationIsRateLimitedPerClientAddressBehindAProxy() throws Exception {
         try (DragNShareServer proxied = TestServer.start(Map.of("SESSIONS_PER_WINDOW", "3", "TRUST_FORWARDED_FOR", "true"),
-                app.dragnshare.server.transfer.RelayTap.NONE)) {
+                app.dragnshare.server.relay.RelayTap.NONE)) {
             Http viaProxy = new Http(TestServer.url(proxied));
             String client = "203.0.113." + (1 + new java.util.Random().nextInt(250));
             // the proxy appends the address it saw; a client cannot choose what counts by adding its own

@@ -20,7 +20,7 @@ import org.openqa.selenium.WebElement;
 import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * WCAG 2.2 AA as axe-core checks it, on every view a person meets: the start page, a session as

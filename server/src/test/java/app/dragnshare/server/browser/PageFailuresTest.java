@@ -19,7 +19,7 @@ import app.dragnshare.server.redis.FreePort;
 import app.dragnshare.server.testing.Cli;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 /** What a person sees when something goes wrong: each failure gets a message that says what to do. */
 @Tag("browser")

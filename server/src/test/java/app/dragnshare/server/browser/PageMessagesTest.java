@@ -22,7 +22,7 @@ import app.dragnshare.server.testing.Cli;
 import app.dragnshare.server.testing.Http;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 /** Each thing that goes wrong is told as what it is: a mistyped link is not an attack, an ended session not a wrong code. */
 @Tag("browser")

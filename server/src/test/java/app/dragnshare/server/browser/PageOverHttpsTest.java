@@ -18,7 +18,7 @@ import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.Cli;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * The page served over HTTPS by the server itself (TLS_SELF_SIGNED), in a Chromium that trusts

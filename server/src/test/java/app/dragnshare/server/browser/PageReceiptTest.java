@@ -32,7 +32,7 @@ import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
 import app.dragnshare.server.testing.Throttle;
 import app.dragnshare.server.testing.Tunnel;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * "Delivered" means verified by the receiver (PROTOCOL.md §4.9) on the page, both ways: a sharing

@@ -26,7 +26,7 @@ import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.Cli;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * A relay that swaps a public key (the server as man-in-the-middle) is caught by the pages'

@@ -123,7 +123,7 @@ class TransferControlsTest {
         // a closed page may leave its connection open and unread (the browser keeps it for a while):
         // the server ends a download whose receiver takes nothing for STALL_TIMEOUT
         try (DragNShareServer server = TestServer.start(java.util.Map.of("STALL_TIMEOUT", "5s"),
-                app.dragnshare.server.transfer.RelayTap.NONE);
+                app.dragnshare.server.relay.RelayTap.NONE);
              Browser sharerBrowser = Browser.start(dir.resolve("sharer"));
              Browser receiverBrowser = Browser.start(dir.resolve("receiver"))) {
             SessionPage sharer = SessionPage.share(sharerBrowser, TestServer.url(server), file);

@@ -34,7 +34,7 @@ import app.dragnshare.server.testing.Cli;
 import app.dragnshare.server.testing.ServerProcess;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;

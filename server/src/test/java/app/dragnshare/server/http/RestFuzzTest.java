@@ -20,7 +20,7 @@ import app.dragnshare.server.testing.Fuzz;
 import app.dragnshare.server.testing.LogCapture;
 import app.dragnshare.server.testing.RawHttp;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 import jakarta.json.JsonObject;
 

@@ -97,7 +97,7 @@ class ListenerTest {
     @Test
     void aSharersSocketOutlivesTheHeaderAndIdleTimeouts() throws Exception {
         try (DragNShareServer server = TestServer.start(Map.of("HEADER_TIMEOUT", "1s", "IDLE_TIMEOUT", "20s"),
-                app.dragnshare.server.transfer.RelayTap.NONE)) {
+                app.dragnshare.server.relay.RelayTap.NONE)) {
             Http http = new Http(TestServer.url(server));
             String token = http.post("/api/sessions", null, "{}").json().getString("token");
             try (RawSocket socket = RawSocket.authenticated(server.port(), token)) {
@@ -130,7 +130,7 @@ class ListenerTest {
     @Test
     void aClientOverItsAddressCapIsRefusedWhileOthersAreServed() throws Exception {
         try (DragNShareServer server = TestServer.start(Map.of("MAX_CONNECTIONS_PER_ADDRESS", "5"),
-                app.dragnshare.server.transfer.RelayTap.NONE);
+                app.dragnshare.server.relay.RelayTap.NONE);
              ConnectionFlood held = ConnectionFlood.open(server.port(), 1, 5, 0, Duration.ofSeconds(1))) {
             Thread.sleep(300);
             assertEquals(0, held.closedByServer(), "connections within the cap stay open");

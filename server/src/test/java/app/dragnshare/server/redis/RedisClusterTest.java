@@ -17,7 +17,7 @@ import app.dragnshare.server.testing.Cli;
 import app.dragnshare.server.testing.Http;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 import redis.clients.jedis.Jedis;
 import redis.embedded.RedisShardedCluster;

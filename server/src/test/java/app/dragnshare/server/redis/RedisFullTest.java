@@ -27,7 +27,7 @@ import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.Cli;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 import redis.embedded.RedisServer;
 

@@ -23,7 +23,7 @@ import app.dragnshare.server.testing.Http;
 import app.dragnshare.server.testing.RawSocket;
 import app.dragnshare.server.testing.TestRedis;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 import jakarta.json.JsonObject;
 

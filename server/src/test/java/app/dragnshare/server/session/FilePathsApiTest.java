@@ -19,7 +19,7 @@ import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.Http;
 import app.dragnshare.server.testing.RawSocket;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * File names may be relative paths (a shared folder's tree): the server checks every component

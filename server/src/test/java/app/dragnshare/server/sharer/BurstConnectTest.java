@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.SharerCrowd;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * 300 members of one session connect their sharer sockets in one burst, each exactly once: none may be told

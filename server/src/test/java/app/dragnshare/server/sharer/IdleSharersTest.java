@@ -27,7 +27,7 @@ import app.dragnshare.server.testing.RedisClients;
 import app.dragnshare.server.testing.SharerCrowd;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * A thousand idle sharer sockets and two hundred pending downloads on one instance: its Redis

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.config.ServerConfig;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 /** Starts real server instances on free ports, all on the tests' Redis and one JWT key. */
 public final class TestServer {

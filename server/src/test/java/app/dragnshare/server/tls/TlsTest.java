@@ -19,7 +19,7 @@ import app.dragnshare.server.config.ConfigException;
 import app.dragnshare.server.testing.Cli;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 /** The server speaks HTTPS itself; the CLI checks whom it talks to. */
 class TlsTest {

@@ -21,6 +21,7 @@ import app.dragnshare.server.testing.ServerProcess;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestRedis;
 import app.dragnshare.server.testing.TestServer;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * When a side vanishes mid-transfer, the other learns within seconds, partial data is never

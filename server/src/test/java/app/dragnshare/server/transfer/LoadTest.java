@@ -34,6 +34,7 @@ import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestRedis;
 import app.dragnshare.server.testing.TestServer;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * A hundred transfers at once, spread over two instances on one Redis, with the jdk-client's own

@@ -29,6 +29,7 @@ import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.Http;
 import app.dragnshare.server.testing.RawSocket;
 import app.dragnshare.server.testing.TestServer;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * A sharer far from the server: each chunk arrives 60 ms after its pull, as over a link with a

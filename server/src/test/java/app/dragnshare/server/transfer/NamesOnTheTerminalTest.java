@@ -24,6 +24,7 @@ import app.dragnshare.server.testing.TestRedis;
 import app.dragnshare.server.testing.TestServer;
 
 import redis.clients.jedis.UnifiedJedis;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * Session and file names come from the network, so the real CLI prints them with their control

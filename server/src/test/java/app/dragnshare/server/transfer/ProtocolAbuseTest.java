@@ -29,6 +29,7 @@ import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.Http;
 import app.dragnshare.server.testing.RawSocket;
 import app.dragnshare.server.testing.TestServer;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * A sharer's client that breaks the protocol gets a close code with a reason, its receivers get

@@ -34,6 +34,7 @@ import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.FrameSocket;
 import app.dragnshare.server.testing.Http;
 import app.dragnshare.server.testing.TestServer;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * PROTOCOL.md §4.8, §5.6 and §6.1 on the wire, with a raw sharer socket and a raw receiver: a

@@ -24,6 +24,9 @@ import app.dragnshare.server.testing.TestServer;
 
 import redis.clients.jedis.Protocol;
 import redis.clients.jedis.util.SafeEncoder;
+import app.dragnshare.server.relay.Relay;
+import app.dragnshare.server.relay.SameInstanceChunks;
+import app.dragnshare.server.relay.TransferChannel;
 
 /**
  * When the receiver's stream and the sharer's socket are on one instance, the chunks' bytes stay

@@ -18,6 +18,7 @@ import app.dragnshare.server.testing.Fuzz;
 import app.dragnshare.server.testing.LogCapture;
 import app.dragnshare.server.testing.RawSocket;
 import app.dragnshare.server.testing.TestServer;
+import app.dragnshare.server.relay.RelayTap;
 
 /** Whatever an authenticated sharer sends, it gets a protocol close code or an error answer (never 1011), and the server goes on. */
 class SocketFuzzTest {

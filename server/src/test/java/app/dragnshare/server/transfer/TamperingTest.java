@@ -25,6 +25,8 @@ import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.Cli;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
+import app.dragnshare.server.relay.Messages;
+import app.dragnshare.server.relay.RelayTap;
 
 /**
  * A relay that swaps a public key (a server playing man-in-the-middle) is caught by the HMACs:

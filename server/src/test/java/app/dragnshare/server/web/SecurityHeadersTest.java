@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.RawHttp;
 import app.dragnshare.server.testing.TestServer;
-import app.dragnshare.server.transfer.RelayTap;
+import app.dragnshare.server.relay.RelayTap;
 
 /** Every response, errors included, carries the page's security headers (issue: the page). */
 class SecurityHeadersTest {
