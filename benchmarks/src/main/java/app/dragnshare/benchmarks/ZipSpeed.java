@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipFile;
@@ -38,34 +39,45 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.ZipSpeed [--size 1g] [--runs 3]
- *      [--server-heap 128m] [--dir DIR] [--quick]
+ *      [--server-heap 128m] [--dir DIR] [--profile] [--quick]
  * </pre>
+ * Each run also prints Chromium's busiest threads in CPU s per GiB (which holds under other load
+ * better than MB/s); {@code --profile} records the page's main thread (DevTools Profiler) during
+ * the first run of each way.
  */
 public final class ZipSpeed {
     private static final Set<String> VALUED = Set.of("size", "runs", "server-heap", "dir");
-    private static final Set<String> FLAGS = Set.of("quick");
+    private static final Set<String> FLAGS = Set.of("quick", "profile");
     private static final String FOLDER = "Big";
     private static final String FILE = "payload.bin";
 
-    public record Settings(long size, int runs, String serverHeap, String dir) {
+    public record Settings(long size, int runs, String serverHeap, String dir, boolean profile) {
         public static Settings from(Options o) {
             boolean quick = o.flag("quick");
             return new Settings(o.bytes("size", quick ? 8L << 20 : 1L << 30), o.integer("runs", quick ? 1 : 3),
-                    o.text("server-heap", "128m"), o.text("dir", null));
+                    o.text("server-heap", "128m"), o.text("dir", null), o.flag("profile"));
         }
     }
 
     /** One download: as a zip or not, wall seconds, the tab's JS heap and renderer RSS before and at most. */
     public record Run(boolean zip, double seconds, long size, long heapBefore, long heapMax, long rendererBefore,
-                      long rendererMax, double browserCpu, double load1) {
+                      long rendererMax, double browserCpu, double load1, Map<String, Double> threads) {
         double mbps() {
             return Stats.megabytesPerSecond(size, seconds);
+        }
+
+        double perGib(double cpuSeconds) {
+            return cpuSeconds * (1L << 30) / size;
         }
     }
 
     public record Report(List<Run> runs) {
         public double medianMBps(boolean zip) {
             return Stats.median(runs.stream().filter(r -> r.zip() == zip).map(Run::mbps).toList());
+        }
+
+        public double medianCpuPerGib(boolean zip) {
+            return Stats.median(runs.stream().filter(r -> r.zip() == zip).map(r -> r.perGib(r.browserCpu())).toList());
         }
     }
 
@@ -91,13 +103,16 @@ public final class ZipSpeed {
             Path folder = Files.createDirectories(dir.resolve("source/" + FOLDER));
             TestData data = TestData.create(folder.resolve(FILE), s.size(), 42);
             out.println();
-            out.println("as      s      MB/s  | JS heap MB (before → max)  renderer RSS MB (before → max) | Chromium CPU s | load1");
+            out.println("as      s      MB/s  | JS heap MB (before → max)  renderer RSS MB (before → max) | Chromium CPU s (per GiB) | load1");
             for (int i = 1; i <= 2 * s.runs(); i++) {
-                Run run = download(jars, server, browser, folder, data, dir, i % 2 == 0, i);
+                Run run = download(jars, server, browser, folder, data, dir, i % 2 == 0, i, s.profile() && i <= 2, out);
                 runs.add(run);
-                out.println(format("%-6s %6.2f %7.1f | %6.1f → %6.1f             %6.0f → %6.0f                  | %6.1f | %.2f",
+                out.println(format("%-6s %6.2f %7.1f | %6.1f → %6.1f             %6.0f → %6.0f                  | %6.1f (%5.1f) | %.2f",
                         run.zip() ? "zip" : "itself", run.seconds(), run.mbps(), run.heapBefore() / 1e6, run.heapMax() / 1e6,
-                        run.rendererBefore() / 1e6, run.rendererMax() / 1e6, run.browserCpu(), run.load1()));
+                        run.rendererBefore() / 1e6, run.rendererMax() / 1e6, run.browserCpu(), run.perGib(run.browserCpu()),
+                        run.load1()));
+                out.println("    busiest Chromium threads, CPU s per GiB: " + String.join(", ", run.threads().entrySet().stream()
+                        .limit(8).map(e -> format("%s %.1f", e.getKey(), run.perGib(e.getValue()))).toList()));
             }
             Report report = new Report(runs);
             double single = report.medianMBps(false);
@@ -106,6 +121,8 @@ public final class ZipSpeed {
             out.println(format("median: itself %.1f MB/s, as a zip %.1f MB/s (%+.1f %%; goal: within 10 %%); JS heap at most "
                             + "%.1f MB", single, zip, 100 * (zip - single) / single,
                     runs.stream().mapToLong(Run::heapMax).max().orElse(0) / 1e6));
+            out.println(format("median Chromium CPU s per GiB: itself %.1f, as a zip %.1f", report.medianCpuPerGib(false),
+                    report.medianCpuPerGib(true)));
             out.println("verified: each copy's SHA-256; each zip passed unzip -t and its entry's SHA-256");
             out.println("load average after: " + Machine.loadAverage());
             dir.succeeded();
@@ -114,7 +131,7 @@ public final class ZipSpeed {
     }
 
     private static Run download(ProjectJars jars, ServerUnderTest server, PageBrowser browser, Path folder, TestData data,
-                                WorkDir dir, boolean zip, int i) throws Exception {
+                                WorkDir dir, boolean zip, int i, boolean profile, PrintStream out) throws Exception {
         CliProcesses.Sending sending = CliProcesses.send(jars, server.url(), folder, new CliProcesses.Launch(List.of(), false),
                 dir.path(), "big-" + i);
         try {
@@ -124,23 +141,41 @@ public final class ZipSpeed {
                 browser.driver().findElement(By.xpath("//li[@data-folder='" + FOLDER + "']//button[@aria-controls]")).click();
             }
             long heapBefore = browser.jsHeapUsed();
-            long heapMax = heapBefore;
             ChromiumUsage usage = new ChromiumUsage(browser);
             double load1 = Machine.load1();
+            long[] heap = {heapBefore};
+            double[] seconds = {0};
             long start = System.nanoTime();
-            browser.clickButton(zip ? "Download folder " + FOLDER + " as a zip" : "Download " + FOLDER + "/" + FILE);
-            long deadline = start + Duration.ofSeconds(60 + data.size() / 2_000_000).toNanos();
-            for (int polls = 0; !browser.saved(saved); polls++) {
-                if (System.nanoTime() > deadline || browser.transfersText().contains("Failed")) {
-                    throw new IllegalStateException("the download did not finish; the page shows: " + browser.transfersText());
+            Runnable wait = () -> {
+                browser.clickButton(zip ? "Download folder " + FOLDER + " as a zip" : "Download " + FOLDER + "/" + FILE);
+                long deadline = start + Duration.ofSeconds(60 + data.size() / 2_000_000).toNanos();
+                for (int polls = 0; !browser.saved(saved); polls++) {
+                    if (System.nanoTime() > deadline || browser.transfersText().contains("Failed")) {
+                        throw new IllegalStateException("the download did not finish; the page shows: " + browser.transfersText());
+                    }
+                    if (polls % 5 == 0) { // every 250 ms
+                        usage.sample();
+                        heap[0] = Math.max(heap[0], browser.jsHeapUsed());
+                    }
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted");
+                    }
                 }
-                if (polls % 5 == 0) { // every 250 ms
-                    usage.sample();
-                    heapMax = Math.max(heapMax, browser.jsHeapUsed());
-                }
-                Thread.sleep(50);
+                seconds[0] = (System.nanoTime() - start) / 1e9; // before a profile is stopped and fetched
+            };
+            if (profile) {
+                Map<String, Double> self = browser.profile(wait);
+                double total = self.values().stream().mapToDouble(Double::doubleValue).sum();
+                out.println(format("page main thread profile, %s (%.0f ms sampled), self time:", zip ? "zip" : "itself", total));
+                self.entrySet().stream().limit(15).forEach(e -> out.println(format("  %6.0f ms %4.1f %%  %s",
+                        e.getValue(), 100 * e.getValue() / total, e.getKey())));
+            } else {
+                wait.run();
             }
-            double seconds = (System.nanoTime() - start) / 1e9;
+            long heapMax = heap[0];
             usage.sample();
             if (!sending.process().waitFor(30, TimeUnit.SECONDS) || sending.process().exitValue() != 0) {
                 throw new IllegalStateException("send --once did not exit 0:\n" + sending.stderrText());
@@ -152,8 +187,8 @@ public final class ZipSpeed {
                 throw new IllegalStateException("the page saved bytes that differ from " + data.path());
             }
             Files.delete(file);
-            return new Run(zip, seconds, data.size(), heapBefore, heapMax, usage.rendererBefore(), usage.rendererMax(),
-                    usage.cpuTotal(), load1);
+            return new Run(zip, seconds[0], data.size(), heapBefore, heapMax, usage.rendererBefore(), usage.rendererMax(),
+                    usage.cpuTotal(), load1, usage.cpuByThread());
         } finally {
             ChildProcesses.stop(sending.process(), Duration.ZERO);
         }
