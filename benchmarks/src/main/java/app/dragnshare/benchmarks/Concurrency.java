@@ -3,6 +3,7 @@ package app.dragnshare.benchmarks;
 import static app.dragnshare.benchmarks.harness.Stats.format;
 import static app.dragnshare.benchmarks.harness.Stats.mib;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +31,27 @@ import app.dragnshare.benchmarks.harness.SharerAndReceiver;
 import app.dragnshare.benchmarks.harness.Stats;
 import app.dragnshare.benchmarks.harness.TestData;
 import app.dragnshare.benchmarks.harness.WorkDir;
+import app.dragnshare.client.api.ServerApi;
 
 /**
- * N transfers at once through the real server jar (its own process, -Xmx128m by default): N
+ * N transfers at once through the real server jar (its own process, -Xmx256m by default): N
  * sessions, each with one sharer socket and one receiver, all started together; aggregate MB/s
  * from the start to the last verified file. The clients are the jdk-client's own classes inside
- * this harness JVM (2N JVMs on two cores would measure JVM start-up, not the server); every copy
- * is checked against the source's SHA-256.
+ * this harness JVM (2N JVMs on two cores would measure JVM start-up, not the server), all sharers
+ * on one HttpClient and all receivers on another (2N clients spent the cores on 2N selector
+ * threads); every copy is checked against the source's SHA-256.
+ *
+ * Before the measured transfers, as many transfers of {@code --warmup} bytes (at once, the same
+ * shape, not counted) get the server's and the clients' hot code compiled, as {@code EndToEnd}'s warm-up does for the server: a
+ * server runs for days, and the 2N clients stand in for 2N machines, each compiling its own code
+ * on its own cores. Without it a 12 s run spent a quarter of the machine's CPU in the JIT (C1 and
+ * C2 of both processes, perf, 2026-11-30) and the clients ran AES-GCM's Java fallback (not the
+ * CPU's instructions) until C2 caught up: the run measured compilation, not the relay.
+ * <p>
+ * The server's heap is sized as MAX_TRANSFERS_PER_INSTANCE tells an operator to (about 2 MiB per
+ * running transfer, so 50 need ~100 MiB beside the server's own): at -Xmx128m 50 transfers kept
+ * ~52 MiB of chunks live and the server spent 3.7 s of a 6.6 s run in 241 GC pauses, 8 of them
+ * full (JFR, 2026-11-30); {@code --server-heap 128m} still shows that.
  *
  * With {@code --instances 2} two server processes share one Redis and one JWT_KEY: every sharer
  * is connected to instance A and every receiver downloads from instance B, so each chunk crosses
@@ -44,23 +59,26 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.Concurrency [--transfers 50] [--size 20m]
- *      [--instances 1|2] [--server-heap 128m] [--server-settings NAME=VALUE,...] [--dir DIR] [--quick]
+ *      [--instances 1|2] [--server-heap 256m] [--warmup 4m] [--server-settings NAME=VALUE,...] [--dir DIR] [--quick]
  * </pre>
  */
 public final class Concurrency {
     private static final Set<String> VALUED = Set.of("transfers", "size", "server-heap", "dir", "server-settings",
-            "instances");
+            "instances", "warmup");
     private static final Set<String> FLAGS = Set.of("quick");
 
-    /** @param serverSettings the server's environment on top of the harness's (e.g. PEER_TIMEOUT=30s to test a hypothesis) */
-    /** @param instances 1, or 2: sharers on instance A, receivers on B, one Redis */
+    /**
+     * @param serverSettings the server's environment on top of the harness's (e.g. PEER_TIMEOUT=30s to test a hypothesis)
+     * @param instances      1, or 2: sharers on instance A, receivers on B, one Redis
+     * @param warmup         the size of each of the untimed warm-up transfers (as many as the measured ones); 0 for none
+     */
     public record Settings(int transfers, long size, String serverHeap, String dir, Map<String, String> serverSettings,
-                           int instances) {
+                           int instances, long warmup) {
         public static Settings from(Options o) {
             boolean quick = o.flag("quick");
             return new Settings(o.integer("transfers", quick ? 4 : 50), o.bytes("size", quick ? 1L << 20 : 20L << 20),
-                    o.text("server-heap", "128m"), o.text("dir", null), o.settings("server-settings"),
-                    o.integer("instances", 1));
+                    o.text("server-heap", "256m"), o.text("dir", null), o.settings("server-settings"),
+                    o.integer("instances", 1), o.bytes("warmup", quick ? 256L << 10 : 4L << 20));
         }
     }
 
@@ -103,19 +121,25 @@ public final class Concurrency {
                 out.println(servers.name(server) + ": pid " + server.handle().pid() + " at " + server.url());
             }
             out.println("Redis: " + servers.redisDescription());
+            // one client for all sharers and one for all receivers (see SharerAndReceiver.open)
+            ServerApi sharerApi = new ServerApi(servers.sharerSide().url());
+            ServerApi receiverApi = new ServerApi(servers.receiverSide().url());
+            if (settings.warmup() > 0) {
+                warmUp(sharerApi, receiverApi, settings.transfers(), settings.warmup(), dir, threads, out);
+            }
             // one file shared by every session: the server sees N independent transfers all the same
             TestData data = TestData.create(dir.resolve("payload.bin"), settings.size(), 42);
             List<SharerAndReceiver> pairs = new ArrayList<>();
             try {
                 for (int i = 0; i < settings.transfers(); i++) {
-                    pairs.add(SharerAndReceiver.open(servers.sharerSide().url(), servers.receiverSide().url(), data,
-                            dir.resolve("received-" + i)));
+                    pairs.add(SharerAndReceiver.open(sharerApi, receiverApi, data, dir.resolve("received-" + i)));
                 }
                 servers.all().forEach(s -> meter.watch(s.handle()));
                 servers.redisProcess().forEach(meter::watch);
                 List<Double> cpu0 = servers.all().stream().map(s -> seconds(meter, s.handle())).toList();
                 double redis0 = redisSeconds(meter, servers);
                 long redisConnectionsIdle = servers.redisConnections();
+                double completedBefore = completed(servers); // the warm-up's
 
                 CountDownLatch go = new CountDownLatch(1);
                 List<Future<Double>> results = new ArrayList<>();
@@ -154,7 +178,8 @@ public final class Concurrency {
                 for (ServerUnderTest server : servers.all()) {
                     metrics.add(server.metrics());
                 }
-                double completed = metrics.stream().mapToDouble(m -> m.sum("dns_transfers_completed_total")).sum();
+                double completed = metrics.stream().mapToDouble(m -> m.sum("dns_transfers_completed_total")).sum()
+                        - completedBefore;
                 double failed = metrics.stream().mapToDouble(m -> m.sum("dns_transfers_failed_total")).sum();
                 if (!failures.isEmpty() || completed != settings.transfers() || failed != 0) {
                     out.println(format("FAILED: %d of %d transfers did not verify after %.1f s; the servers counted %.0f completed; "
@@ -208,6 +233,34 @@ public final class Concurrency {
         }
     }
 
+    /** {@code count} transfers of {@code size} at once, through the same servers, verified and not counted. */
+    private static void warmUp(ServerApi sharerApi, ServerApi receiverApi, int count, long size, WorkDir dir, ExecutorService threads,
+                               PrintStream out)
+            throws Exception {
+        long started = System.nanoTime();
+        TestData data = TestData.create(dir.resolve("warm-up.bin"), size, 7);
+        List<SharerAndReceiver> pairs = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                pairs.add(SharerAndReceiver.open(sharerApi, receiverApi, data, dir.resolve("warm-up-" + i)));
+            }
+            List<Future<?>> done = new ArrayList<>();
+            for (SharerAndReceiver pair : pairs) {
+                done.add(threads.submit(() -> {
+                    pair.transferAndVerify(data);
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pairs.forEach(SharerAndReceiver::close);
+        }
+        out.println(format("warm-up: %d × %s at once in %.2f s (not counted)", count, Stats.size(size),
+                (System.nanoTime() - started) / 1e9));
+    }
+
     /** The most Redis connections the instances hold while the transfers run, read every half second. */
     private static void sampleConnections(Instances servers, AtomicLong peak) {
         while (!Thread.currentThread().isInterrupted()) {
@@ -218,6 +271,14 @@ public final class Concurrency {
                 return;
             }
         }
+    }
+
+    private static double completed(Instances servers) throws IOException, InterruptedException {
+        double sum = 0;
+        for (ServerUnderTest server : servers.all()) {
+            sum += server.metrics().sum("dns_transfers_completed_total");
+        }
+        return sum;
     }
 
     private static String failedByCause(MetricsReading metrics) {

@@ -88,6 +88,7 @@ class QuickModeTest {
         Concurrency.Report report = Concurrency.run(Concurrency.Settings.from(options("--quick")), out.stream);
         assertEquals(4, report.perTransferMBps().size(), out.text());
         assertTrue(report.aggregateMBps() > 0, out.text());
+        assertTrue(out.text().contains("warm-up: 4 × 262144 bytes at once"), "the untimed warm-up ran first:\n" + out.text());
     }
 
     @Test

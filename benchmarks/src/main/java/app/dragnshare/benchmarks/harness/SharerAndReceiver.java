@@ -49,7 +49,16 @@ public final class SharerAndReceiver implements AutoCloseable {
      * two instances on one Redis (and one JWT_KEY), so every chunk crosses from one to the other.
      */
     public static SharerAndReceiver open(URI sharerServer, URI receiverServer, TestData data, Path out) throws Exception {
-        ServerApi sharerApi = new ServerApi(sharerServer);
+        return open(new ServerApi(sharerServer), new ServerApi(receiverServer), data, out);
+    }
+
+    /**
+     * The same through the given clients, which many pairs may share: one HttpClient (one selector
+     * thread) for all sharers and one for all receivers, instead of one each, so that a harness of
+     * many pairs in one JVM spends the cores on the server rather than on 2N selector threads.
+     */
+    public static SharerAndReceiver open(ServerApi sharerApi, ServerApi receiverApi, TestData data, Path out)
+            throws Exception {
         Membership host = sharerApi.createSession();
         SessionKeys keys = SessionKeys.derive(host.sessionId(), SessionKeys.newSecret());
         String name = data.path().getFileName().toString();
@@ -83,7 +92,6 @@ public final class SharerAndReceiver implements AutoCloseable {
         SharerConnection connection = SharerConnection.open(sharerApi, host.token(), sender);
         sender.attach(connection);
 
-        ServerApi receiverApi = new ServerApi(receiverServer);
         Membership guest = receiverApi.join(host.sessionId(), host.joinCode());
         RemoteFile remote = receiverApi.listFiles(guest).stream().filter(f -> f.id().equals(fileId)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("the shared file is not in the session's list"));
