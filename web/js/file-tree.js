@@ -74,3 +74,13 @@ function folderRow(node, fileRow, folderActions) {
       el('div', { class: 'file-actions' }, folderActions(node))),
     children);
 }
+
+/** Paths in folder order, part by part: all of "a/b/…" together, before "a/b2". */
+export function comparePaths(a, b) {
+  const x = a.split('/');
+  const y = b.split('/');
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  }
+  return x.length - y.length;
+}

@@ -2,12 +2,13 @@
 // runs, and the host's controls. It keeps the view in step with the server.
 
 import { api } from './api.js';
-import { filesIn } from './file-tree.js';
+import { comparePaths, filesIn } from './file-tree.js';
 import { inviteLink } from './invite.js';
 import { Download } from './receive.js';
 import * as view from './room-view.js';
 import { planSave, safeFileName } from './save.js';
 import { Sharing } from './share.js';
+import { shareFiles } from './share-files.js';
 import { MemberSocket } from './socket.js';
 import { $, focusHeading, notify, showProblem, showView } from './ui.js';
 import { ZipDownload } from './zip-download.js';
@@ -153,36 +154,9 @@ export class Room {
     this.#redraw();
   }
 
-  /**
-   * Shares files, each { file, path } (a path inside a picked or dropped folder, else the name):
-   * checked here, then registered a few hundred per request, never a request per file.
-   */
+  /** Shares files, each { file, path } (a path inside a picked or dropped folder, else the name). */
   async addFiles(entries) {
-    const limits = this.session?.limits ?? {};
-    const maxSize = limits.maxFileSize ?? Infinity;
-    const shared = new Set([...this.sharing.files.values()].map(({ file, name }) => sameFile(file, name)));
-    const accepted = [];
-    for (const { file, path } of entries) {
-      if (shared.has(sameFile(file, path))) {
-        notify(`“${path}” is already shared.`);
-      } else if (file.size > maxSize) {
-        notify(`“${path}” is too large: this server accepts files up to ${formatLimit(maxSize)}.`, 'error');
-      } else {
-        shared.add(sameFile(file, path));
-        accepted.push({ file, path });
-      }
-    }
-    for (const batch of batches(accepted, limits)) {
-      try {
-        const listed = await api.addFiles(this.member.sessionId, this.member.token, batch.map(({ file, path }) =>
-          ({ name: path, size: file.size, type: file.type || 'application/octet-stream' })));
-        listed.forEach((f, i) => this.sharing.add(f.id, batch[i].file, f.name));
-      } catch (e) {
-        const what = batch.length === 1 ? `“${batch[0].path}”` : `${batch.length} files`;
-        notify(`${what} could not be shared: ${e.message}`, 'error');
-        if (e.unreachable || e.code === 'too-many-files') break;
-      }
-    }
+    await shareFiles(entries, { limits: this.session?.limits ?? {}, sharing: this.sharing, member: this.member });
     await this.refresh();
   }
 
@@ -241,7 +215,7 @@ export class Room {
 
   async #downloadZip(files, name, root) {
     const zip = new ZipDownload({
-      member: this.member, keys: this.keys, files: [...files].sort((a, b) => compareNames(a.name, b.name)), name, root,
+      member: this.member, keys: this.keys, files: [...files].sort((a, b) => comparePaths(a.name, b.name)), name, root,
       maxChunkSize: this.session?.limits?.maxChunkSize ?? 1024 * 1024,
       onChange: (d) => {
         this.#draw(d);
@@ -403,47 +377,4 @@ function endedBecause(reason) {
   }
   if (/ended/.test(reason)) return 'The host ended this session. Ask for a new link if you still need the files.';
   return 'The host ended this session, or it expired. Ask for a new link if you still need the files.';
-}
-
-/** Paths in folder order, part by part: all of "a/b/…" together, before "a/b2". */
-function compareNames(a, b) {
-  const x = a.split('/');
-  const y = b.split('/');
-  for (let i = 0; i < Math.min(x.length, y.length); i++) {
-    if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
-  }
-  return x.length - y.length;
-}
-
-/** What makes a shared file the same one again: where it is listed, its size and its date. */
-function sameFile(file, path) {
-  return `${path}\u0000${file.size}\u0000${file.lastModified}`;
-}
-
-/** Registration requests: each within the server's files per request and request size (with room to spare). */
-function batches(entries, limits) {
-  const maxFiles = limits.maxFilesPerRequest ?? 1000;
-  const maxBytes = (limits.maxRequestBytes ?? 65536) * 0.75;
-  const encoder = new TextEncoder();
-  const all = [];
-  let batch = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const length = encoder.encode(entry.path).length + 100; // the name, and the rest of its entry
-    if (batch.length > 0 && (batch.length >= maxFiles || bytes + length > maxBytes)) {
-      all.push(batch);
-      batch = [];
-      bytes = 0;
-    }
-    batch.push(entry);
-    bytes += length;
-  }
-  if (batch.length > 0) all.push(batch);
-  return all;
-}
-
-function formatLimit(bytes) {
-  if (!Number.isFinite(bytes)) return 'any size';
-  const gib = bytes / 1024 ** 3;
-  return gib >= 1 ? `${Math.round(gib)} GiB` : `${Math.round(bytes / 1024 ** 2)} MiB`;
 }
