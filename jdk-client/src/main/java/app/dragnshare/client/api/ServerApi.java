@@ -12,6 +12,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Executor;
 
 import javax.net.ssl.SSLHandshakeException;
 import java.util.ArrayList;
@@ -38,13 +39,31 @@ public final class ServerApi {
 
     /** A server whose HTTPS certificate is checked as {@code trust} says (the JDK's way, or a pinned fingerprint). */
     public ServerApi(URI server, ServerTrust trust) {
+        this(server, trust, null);
+    }
+
+    private ServerApi(URI server, ServerTrust trust, Executor executor) {
         this.server = URI.create(server.toString().replaceAll("/+$", ""));
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .sslContext(trust.sslContext())
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+                .version(HttpClient.Version.HTTP_1_1);
+        if (executor != null) {
+            builder.executor(executor);
+        }
+        this.http = builder.build();
+    }
+
+    /**
+     * For a client that only makes this class's blocking calls (receive), never a WebSocket: the
+     * HttpClient runs its dependent tasks on the thread that completes them (its selector thread)
+     * instead of handing each to a pool thread. Measured in ManyFiles (1,000 small files), the
+     * receiving CLI spent 0.8 CPU s less and finished about a second sooner. A WebSocket listener
+     * that waits for a send, as SharerConnection does, would stall that thread: send keeps the pool.
+     */
+    public static ServerApi withoutHandOffs(URI server, ServerTrust trust) {
+        return new ServerApi(server, trust, Runnable::run);
     }
 
     public URI server() {
