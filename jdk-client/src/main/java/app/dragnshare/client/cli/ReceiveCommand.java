@@ -44,7 +44,7 @@ final class ReceiveCommand {
         Path folder = Path.of(args.option("out", "."));
         Duration grace = grace(args);
 
-        ServerApi api = ServerApi.withoutHandOffs(invite.server(), Main.trust(args, invite.server()));
+        ServerApi api = new ServerApi(invite.server(), Main.trust(args, invite.server()));
         Membership me = api.join(invite.sessionId(), invite.joinCode());
         SessionKeys keys = invite.keys();
         List<RemoteFile> files = new ArrayList<>();
