@@ -34,15 +34,16 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.ManyFiles [--to cli|page] [--files 1000]
  *      [--size 10k] [--folders 20] [--runs 3] [--server-heap 256m] [--dir DIR] [--quick]
  *      [--profile DIR]   (JFR recordings: the server for the whole run, each run's send and receive)
+ *      [--warmup N]      (untimed runs first, so the server's JIT is warm, as EndToEnd's warm-up; default 0)
  * </pre>
  */
 public final class ManyFiles {
     private static final Set<String> VALUED = Set.of("to", "files", "size", "folders", "runs", "server-heap", "dir",
-            "profile");
+            "profile", "warmup");
     private static final Set<String> FLAGS = Set.of("quick");
 
     public record Settings(boolean toPage, int files, long size, int folders, int runs, String serverHeap, String dir,
-                           Path profile) {
+                           Path profile, int warmup) {
         public static Settings from(Options o) {
             boolean quick = o.flag("quick");
             String to = o.text("to", "cli");
@@ -51,7 +52,8 @@ public final class ManyFiles {
             }
             return new Settings(to.equals("page"), o.integer("files", quick ? 40 : 1000), o.bytes("size", 10L << 10),
                     o.integer("folders", quick ? 4 : 20), o.integer("runs", quick ? 1 : 3), o.text("server-heap", "256m"),
-                    o.text("dir", null), o.flag("profile") ? Path.of(o.text("profile", "")) : null);
+                    o.text("dir", null), o.flag("profile") ? Path.of(o.text("profile", "")) : null,
+                    o.integer("warmup", 0));
         }
     }
 
@@ -97,6 +99,11 @@ public final class ManyFiles {
             out.println();
             out.println("run  s      per file ms | CPU s: sender server redis receiver (all) | CPU ms per file | load1");
             try (PageBrowser browser = s.toPage() ? PageBrowser.start(dir.resolve("downloads")) : null) {
+                for (int i = 1 - s.warmup(); i <= 0; i++) { // each CLI is a fresh JVM in every run, as for a user
+                    Run run = s.toPage() ? toPage(jars, server, tree, browser, dir, meter, i, null)
+                            : toCli(jars, server, tree, dir, meter, i, null);
+                    out.println(format("warm-up, untimed: %.2f s, server %.2f CPU s", run.seconds(), run.server()));
+                }
                 for (int i = 1; i <= s.runs(); i++) {
                     Run run = s.toPage() ? toPage(jars, server, tree, browser, dir, meter, i, s.profile())
                             : toCli(jars, server, tree, dir, meter, i, s.profile());
