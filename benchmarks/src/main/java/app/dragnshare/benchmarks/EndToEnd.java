@@ -231,7 +231,8 @@ public final class EndToEnd {
                 new CliProcesses.Launch(receive, settings.primeClientCrypto()));
     }
 
-    private static List<String> recording(Path profile, String name) {
+    /** JVM options that record {@code name}.jfr into {@code profile} (none when it is null). */
+    static List<String> recording(Path profile, String name) {
         if (profile == null) {
             return List.of();
         }

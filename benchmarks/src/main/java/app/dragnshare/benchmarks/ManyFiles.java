@@ -33,13 +33,17 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.ManyFiles [--to cli|page] [--files 1000]
  *      [--size 10k] [--folders 20] [--runs 3] [--server-heap 256m] [--dir DIR] [--quick]
+ *      [--profile DIR]   (JFR recordings: the server for the whole run, each run's send and receive)
+ *      [--warmup N]      (untimed runs first, so the server's JIT is warm, as EndToEnd's warm-up; default 0)
  * </pre>
  */
 public final class ManyFiles {
-    private static final Set<String> VALUED = Set.of("to", "files", "size", "folders", "runs", "server-heap", "dir");
+    private static final Set<String> VALUED = Set.of("to", "files", "size", "folders", "runs", "server-heap", "dir",
+            "profile", "warmup");
     private static final Set<String> FLAGS = Set.of("quick");
 
-    public record Settings(boolean toPage, int files, long size, int folders, int runs, String serverHeap, String dir) {
+    public record Settings(boolean toPage, int files, long size, int folders, int runs, String serverHeap, String dir,
+                           Path profile, int warmup) {
         public static Settings from(Options o) {
             boolean quick = o.flag("quick");
             String to = o.text("to", "cli");
@@ -48,7 +52,8 @@ public final class ManyFiles {
             }
             return new Settings(to.equals("page"), o.integer("files", quick ? 40 : 1000), o.bytes("size", 10L << 10),
                     o.integer("folders", quick ? 4 : 20), o.integer("runs", quick ? 1 : 3), o.text("server-heap", "256m"),
-                    o.text("dir", null));
+                    o.text("dir", null), o.flag("profile") ? Path.of(o.text("profile", "")) : null,
+                    o.integer("warmup", 0));
         }
     }
 
@@ -81,17 +86,27 @@ public final class ManyFiles {
         out.println("machine: " + Machine.describe());
         out.println("load average before: " + Machine.loadAverage());
         List<Run> runs = new ArrayList<>();
+        if (s.profile() != null) {
+            Files.createDirectories(s.profile());
+        }
         try (WorkDir dir = WorkDir.create(s.dir(), "dns-many-files-", out); CpuMeter meter = new CpuMeter();
              ServerUnderTest server = ServerUnderTest.start(jars, s.serverHeap(), dir.path(), ServerUnderTest.settings(
-                     java.util.Map.of("MAX_FILES_PER_SESSION", Integer.toString(Math.max(2000, s.files())))), List.of())) {
+                     java.util.Map.of("MAX_FILES_PER_SESSION", Integer.toString(Math.max(2000, s.files())))),
+                     EndToEnd.recording(s.profile(), "server"))) {
             FileTree tree = FileTree.create(dir.resolve("source/Tree"), s.files(), s.size(), s.folders(), 5);
             out.println(format("server pid %d with %s; tree %s, %d files, %s", server.handle().pid(), server.redisDescription(),
                     tree.root(), s.files(), Stats.size(tree.bytes())));
             out.println();
             out.println("run  s      per file ms | CPU s: sender server redis receiver (all) | CPU ms per file | load1");
             try (PageBrowser browser = s.toPage() ? PageBrowser.start(dir.resolve("downloads")) : null) {
+                for (int i = 1 - s.warmup(); i <= 0; i++) { // each CLI is a fresh JVM in every run, as for a user
+                    Run run = s.toPage() ? toPage(jars, server, tree, browser, dir, meter, i, null)
+                            : toCli(jars, server, tree, dir, meter, i, null);
+                    out.println(format("warm-up, untimed: %.2f s, server %.2f CPU s", run.seconds(), run.server()));
+                }
                 for (int i = 1; i <= s.runs(); i++) {
-                    Run run = s.toPage() ? toPage(jars, server, tree, browser, dir, meter, i) : toCli(jars, server, tree, dir, meter, i);
+                    Run run = s.toPage() ? toPage(jars, server, tree, browser, dir, meter, i, s.profile())
+                            : toCli(jars, server, tree, dir, meter, i, s.profile());
                     runs.add(run);
                     out.println(format("%3d %6.2f %8.2f     | %6.2f %6.2f %5.2f %6.2f (%6.2f) | %6.2f | %.2f", i, run.seconds(),
                             1000 * run.seconds() / s.files(), run.sender(), run.server(), run.redis(), run.receiver(),
@@ -105,19 +120,27 @@ public final class ManyFiles {
                     s.toPage() ? "zip passed unzip -t and held the tree byte for byte" : "copy was the same tree, byte for byte"));
             out.println("load average after: " + Machine.loadAverage());
             dir.succeeded();
-            return report;
         }
+        if (s.profile() != null) { // the server's recording is written when it stops
+            out.println();
+            out.println("JFR recordings in " + s.profile() + " (server: whole run; send-N/receive-N: run N); the last run's:");
+            for (String name : List.of("server", "send-" + s.runs(), "receive-" + s.runs())) {
+                JfrSummary.print(s.profile().resolve(name + ".jfr"), 15, out);
+            }
+        }
+        return new Report(runs);
     }
 
-    private static Run toCli(ProjectJars jars, ServerUnderTest server, FileTree tree, WorkDir dir, CpuMeter meter, int i)
-            throws Exception {
-        CliProcesses.Sending sending = send(jars, server, tree, dir, i);
+    private static Run toCli(ProjectJars jars, ServerUnderTest server, FileTree tree, WorkDir dir, CpuMeter meter, int i,
+                             Path profile) throws Exception {
+        CliProcesses.Sending sending = send(jars, server, tree, dir, i, profile);
         try {
             Path out = Files.createDirectories(dir.resolve("received-" + i));
             Cpu before = Cpu.of(meter, server, sending.process().toHandle());
             double load1 = Machine.load1();
             long start = System.nanoTime();
-            Process receive = CliProcesses.receive(jars, sending.link(), out, new CliProcesses.Launch(List.of(), false),
+            Process receive = CliProcesses.receive(jars, sending.link(), out,
+                    new CliProcesses.Launch(EndToEnd.recording(profile, "receive-" + i), false),
                     dir.path(), "tree-" + i);
             meter.watch(receive.toHandle());
             if (!receive.waitFor(300, TimeUnit.SECONDS)) {
@@ -141,8 +164,8 @@ public final class ManyFiles {
     }
 
     private static Run toPage(ProjectJars jars, ServerUnderTest server, FileTree tree, PageBrowser browser, WorkDir dir,
-                              CpuMeter meter, int i) throws Exception {
-        CliProcesses.Sending sending = send(jars, server, tree, dir, i);
+                              CpuMeter meter, int i, Path profile) throws Exception {
+        CliProcesses.Sending sending = send(jars, server, tree, dir, i, profile);
         try {
             browser.join(sending.link(), tree.files().size() + " files ·");
             String zip = browser.sessionName() + ".zip";
@@ -174,10 +197,10 @@ public final class ManyFiles {
         }
     }
 
-    private static CliProcesses.Sending send(ProjectJars jars, ServerUnderTest server, FileTree tree, WorkDir dir, int i)
-            throws Exception {
-        return CliProcesses.send(jars, server.url(), tree.root(), new CliProcesses.Launch(List.of(), false), dir.path(),
-                "tree-" + i);
+    private static CliProcesses.Sending send(ProjectJars jars, ServerUnderTest server, FileTree tree, WorkDir dir, int i,
+                                             Path profile) throws Exception {
+        return CliProcesses.send(jars, server.url(), tree.root(),
+                new CliProcesses.Launch(EndToEnd.recording(profile, "send-" + i), false), dir.path(), "tree-" + i);
     }
 
     private static void finish(CliProcesses.Sending sending) throws Exception {

@@ -1,5 +1,7 @@
 package app.dragnshare.server;
 
+import static app.dragnshare.server.http.JsonBuilders.JSON;
+
 import java.net.StandardSocketOptions;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +20,6 @@ import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsRouting;
 
-import jakarta.json.Json;
 
 import app.dragnshare.server.auth.Authenticator;
 import app.dragnshare.server.auth.Tokens;
@@ -161,7 +162,7 @@ public final class DragNShareServer implements AutoCloseable {
                 .register("/api/sessions", new DownloadService(new Authenticator(tokens), store, presence, inbox, relay,
                         tap, settings, downloads, metrics, marks))
                 .register("/api/sessions", new ReportService(new Authenticator(tokens), relay))
-                .get("/api/info", (req, res) -> res.send(Json.createObjectBuilder()
+                .get("/api/info", (req, res) -> res.send(JSON.createObjectBuilder()
                         .add("maxFileSize", config.maxFileSize())
                         .add("maxFilesPerSession", config.maxFilesPerSession())
                         .add("maxChunkSize", config.maxChunkSize())

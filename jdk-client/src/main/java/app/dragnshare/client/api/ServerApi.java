@@ -13,6 +13,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,13 +25,18 @@ import app.dragnshare.client.json.JsonException;
 import app.dragnshare.client.json.JsonFields;
 
 /**
- * The server's REST API, on {@link HttpClient}. Tokens travel only in the Authorization header.
+ * The server's REST API, on {@link HttpClient}; the two calls a receiver makes per file on
+ * blocking connections ({@link BlockingPosts}). Tokens travel only in the Authorization header.
  */
 public final class ServerApi {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** A download stream this long without a byte (heartbeats come every 10 s at most) is dead. */
+    private static final Duration STREAM_SILENCE = Duration.ofSeconds(45);
 
     private final URI server;
     private final HttpClient http;
+    /** The two calls a receiver makes per file (download, report), on blocking connections. */
+    private final BlockingPosts posts;
 
     public ServerApi(URI server) {
         this(server, ServerTrust.jdkDefault());
@@ -39,8 +45,10 @@ public final class ServerApi {
     /** A server whose HTTPS certificate is checked as {@code trust} says (the JDK's way, or a pinned fingerprint). */
     public ServerApi(URI server, ServerTrust trust) {
         this.server = URI.create(server.toString().replaceAll("/+$", ""));
+        SSLContext tls = trust.sslContext();
+        this.posts = new BlockingPosts(this, tls);
         this.http = HttpClient.newBuilder()
-                .sslContext(trust.sslContext())
+                .sslContext(tls)
                 .connectTimeout(Duration.ofSeconds(10))
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -162,23 +170,9 @@ public final class ServerApi {
         if (start > 0) {
             body.put("start", start);
         }
-        HttpRequest request = request("/api/sessions/" + me.sessionId() + "/files/" + fileId + "/transfers", me.token())
-                .timeout(Duration.ofDays(365)) // a stream; liveness is watched by heartbeats instead
-                .header("Accept", "text/event-stream")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)))
-                .build();
-        HttpResponse<InputStream> response = exchange(request, HttpResponse.BodyHandlers.ofInputStream());
-        if (response.statusCode() != 200) {
-            String text;
-            try (InputStream in = response.body()) {
-                text = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                text = "";
-            }
-            throw error(response.statusCode(), text);
-        }
-        return new EventStream(response.body(), maxLine);
+        // a stream: the server sends a heartbeat at least every 10 s, so this much silence means a dead connection
+        return posts.stream("/api/sessions/" + me.sessionId() + "/files/" + fileId + "/transfers", me.token(),
+                Json.write(body), STREAM_SILENCE, maxLine);
     }
 
     /**
@@ -196,11 +190,8 @@ public final class ServerApi {
         if (failed != null) {
             body.put("failed", failed);
         }
-        HttpRequest request = post("/api/sessions/" + me.sessionId() + "/transfers/" + transferId + "/report", me.token(), body);
-        HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        if (response.statusCode() != 204) {
-            throw error(response.statusCode(), response.body());
-        }
+        posts.send("/api/sessions/" + me.sessionId() + "/transfers/" + transferId + "/report", me.token(), Json.write(body),
+                204, REQUEST_TIMEOUT);
     }
 
     /** The WebSocket URL of the sharer socket. */
@@ -259,12 +250,12 @@ public final class ServerApi {
                 .orElseGet(() -> new UnreachableException(otherwise, failure));
     }
 
-    private static String describe(Exception e) {
+    static String describe(Exception e) {
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
-    private static ApiException error(int status, String body) {
+    static ApiException error(int status, String body) {
         try {
             JsonFields json = JsonFields.parse(body);
             return new ApiException(status, json.string("error", "http-" + status), json.string("message", "HTTP " + status));

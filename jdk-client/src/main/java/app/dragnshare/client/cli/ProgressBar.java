@@ -117,7 +117,8 @@ final class ProgressBar implements Progress {
             value /= 1024;
             unit++;
         }
-        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+        long tenths = Math.round(value * 10); // not String.format: a sharer prints this for every file it sends
+        return tenths / 10 + "." + tenths % 10 + " " + units[unit];
     }
 
     private static String duration(double seconds) {

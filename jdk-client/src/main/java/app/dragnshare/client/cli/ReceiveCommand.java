@@ -39,7 +39,6 @@ final class ReceiveCommand {
         if (args.operands().isEmpty()) {
             throw new CliException(ExitCode.USAGE, "give the invite link to receive from");
         }
-        ChunkCipher.warmUpInBackground(); // while we talk to the server
         Invite invite = Invite.parse(args.operands().getFirst());
         Set<String> wanted = new LinkedHashSet<>(args.operands().subList(1, args.operands().size()));
         Path folder = Path.of(args.option("out", "."));
@@ -62,6 +61,9 @@ final class ReceiveCommand {
         if (files.isEmpty()) {
             throw new CliException(ExitCode.TRANSFER_FAILED,
                     "the session \"" + TerminalText.visible(me.sessionName()) + "\" has no files yet");
+        }
+        if (files.stream().mapToLong(RemoteFile::size).sum() >= ChunkCipher.WARM_UP_WORTH) {
+            ChunkCipher.warmUpInBackground(); // while the first requests wait for their offers
         }
 
         // made only now, so a refused invite leaves no empty folder behind

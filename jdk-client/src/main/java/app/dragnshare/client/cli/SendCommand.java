@@ -55,12 +55,14 @@ final class SendCommand {
         if (args.operands().isEmpty()) {
             throw new CliException(ExitCode.USAGE, "name at least one file or folder to send");
         }
-        ChunkCipher.warmUpInBackground(); // while we talk to the server
         LocalFiles.Found found;
         try {
             found = LocalFiles.collect(args.operands().stream().map(Path::of).toList());
         } catch (IOException e) {
             throw new CliException(ExitCode.LOCAL_IO, e.getMessage());
+        }
+        if (found.files().stream().mapToLong(LocalFiles.Entry::size).sum() >= ChunkCipher.WARM_UP_WORTH) {
+            ChunkCipher.warmUpInBackground(); // while we talk to the server
         }
         if (found.files().isEmpty()) {
             throw new CliException(ExitCode.LOCAL_IO, "nothing to share: the folders hold no regular files");

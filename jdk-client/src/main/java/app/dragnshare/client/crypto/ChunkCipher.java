@@ -14,6 +14,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ChunkCipher {
     public static final int TAG_LENGTH = 16;
+    /** Bytes to move from which {@link #warmUpInBackground()} pays: 16 MiB take about half a second cold. */
+    public static final long WARM_UP_WORTH = 16L << 20;
     private static final int NONCE_LENGTH = 12;
 
     private final SecretKeySpec key;
@@ -77,7 +79,9 @@ public final class ChunkCipher {
      * chunk is too rare for a short-lived CLI to ever get there: measured on a fresh JVM, the first
      * 64 MiB decrypt at ~32 MB/s without this and at over 1 GB/s after it. Twelve thousand tiny
      * seal-and-open rounds (about half a second on one core) cross the compile thresholds; a
-     * command starts this in the background while it talks to the server.
+     * command starts this in the background while it talks to the server, when a transfer will
+     * move at least {@link #WARM_UP_WORTH} bytes: below that, the cold path costs less than this
+     * (many small files get the same code compiled by their own calls).
      */
     public static Thread warmUpInBackground() {
         return Thread.ofPlatform().daemon().name("crypto-warm-up").start(() -> {

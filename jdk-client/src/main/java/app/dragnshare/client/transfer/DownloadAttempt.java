@@ -12,6 +12,7 @@ import app.dragnshare.client.api.ServerApi;
 import app.dragnshare.client.api.ServerEvent;
 import app.dragnshare.client.api.UnreachableException;
 import app.dragnshare.client.crypto.ChunkCipher;
+import app.dragnshare.client.crypto.KeyReuse;
 import app.dragnshare.client.crypto.OfferTerms;
 import app.dragnshare.client.crypto.SessionKeys;
 import app.dragnshare.client.crypto.TamperingException;
@@ -20,8 +21,8 @@ import app.dragnshare.client.json.JsonException;
 import app.dragnshare.client.json.JsonFields;
 
 /**
- * One download request, from chunk {@code start} (PROTOCOL.md §4.8): a fresh transfer id and
- * key pair, the sharer's signed offer checked against what the part already holds, then each
+ * One download request, from chunk {@code start} (PROTOCOL.md §4.8): a fresh transfer id, the
+ * run's key pair, the sharer's signed offer checked against what the part already holds, then each
  * chunk decrypted and appended to the part, until the {@code end} event.
  */
 final class DownloadAttempt {
@@ -56,11 +57,12 @@ final class DownloadAttempt {
     private final PartialDownload part;
     private final long start;
     private final String transferId;
-    private final TransferKeys own = new TransferKeys();
+    private final TransferKeys own;
     private final ChunkDecoder base64 = new ChunkDecoder();
     private boolean toldTampered;
 
-    DownloadAttempt(ServerApi api, Membership me, SessionKeys keys, RemoteFile file, PartialDownload part) {
+    /** {@code reuse} gives the key pair: the one of this run's earlier requests while it may serve more (§4.10). */
+    DownloadAttempt(ServerApi api, Membership me, SessionKeys keys, KeyReuse reuse, RemoteFile file, PartialDownload part) {
         this.api = api;
         this.me = me;
         this.keys = keys;
@@ -70,6 +72,7 @@ final class DownloadAttempt {
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
         this.transferId = BASE64URL.encodeToString(id);
+        this.own = reuse.forRequest(transferId);
     }
 
     String transferId() {

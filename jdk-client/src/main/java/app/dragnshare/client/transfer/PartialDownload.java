@@ -28,6 +28,8 @@ import app.dragnshare.client.json.JsonFields;
  * a count that was forced to disk, and the boot it was written in; a thread of its own forces
  * the part every two seconds, so the download never waits for the disk. A part whose record does
  * not match is started over, never mixed. A run holds a lock on the part while it writes.
+ * A file of one chunk gets no record at all: a resume always fetches the last chunk again, so
+ * nothing of it could be kept; it costs one forced write, before it gets its name.
  */
 final class PartialDownload implements AutoCloseable {
     /** Downloads running at once give their files names one at a time (see moveIntoPlace). */
@@ -55,6 +57,8 @@ final class PartialDownload implements AutoCloseable {
     private volatile boolean closing;
     /** Why a part found on disk was not reused, or null. */
     private final String discarded;
+    /** Whether a record may be on disk (one was found, or written since): only then is there one to delete. */
+    private boolean recorded;
 
     private PartialDownload(Path folder, String sessionId, String fileId, FileChannel channel, FileLock lock,
                             Map<String, Object> saved, RemoteFileTerms listed) throws IOException {
@@ -65,6 +69,7 @@ final class PartialDownload implements AutoCloseable {
         this.fileId = fileId;
         this.channel = channel;
         this.lock = lock;
+        this.recorded = saved != null;
         this.discarded = adopt(saved, listed);
     }
 
@@ -123,6 +128,9 @@ final class PartialDownload implements AutoCloseable {
         name = offeredName;
         size = offeredSize;
         chunkSize = offeredChunkSize;
+        if (Chunking.chunks(size, chunkSize) == 1) {
+            return; // nothing of it can be resumed: no record, no syncing (the part is empty, start is 0)
+        }
         channel.truncate(Math.min(size, start * chunkSize)); // drops a chunk that was half written when we stopped
         channel.position(Math.min(size, start * chunkSize));
         sync();
@@ -150,23 +158,26 @@ final class PartialDownload implements AutoCloseable {
         name = null;
         chunkSize = 0;
         channel.truncate(0);
-        Files.deleteIfExists(record);
+        deleteRecord();
     }
 
-    /** The file is complete: gives the part its name in the folder (never replacing a file) and drops the record. */
+    /**
+     * The file is complete: forces its bytes to disk (so a crash cannot leave a short file under
+     * its name), gives the part its name in the folder (never replacing a file) and drops the record.
+     */
     Path complete(String name) throws IOException {
-        channel.force(true);
-        close();
+        channel.force(false); // the data and the file's size; its times need no forced write
+        release();
         Path saved = moveIntoPlace(name);
-        Files.deleteIfExists(record);
+        deleteRecord();
         return saved;
     }
 
     /** Nothing of it is to be kept (tampering, or a file that is no longer shared). */
     void discard() throws IOException {
-        close();
+        release();
         Files.deleteIfExists(part);
-        Files.deleteIfExists(record);
+        deleteRecord();
     }
 
     /** Keeps the part and its record for a later run; an empty one is removed. */
@@ -177,7 +188,7 @@ final class PartialDownload implements AutoCloseable {
         }
         stopSyncing();
         try {
-            if (verified > 0) {
+            if (verified > 0 && name != null && Chunking.chunks(size, chunkSize) > 1) {
                 writeRecord();
             }
         } finally {
@@ -186,7 +197,27 @@ final class PartialDownload implements AutoCloseable {
         }
         if (verified == 0) {
             Files.deleteIfExists(part);
+            deleteRecord();
+        }
+    }
+
+    /** Stops writing the part without keeping a record of it (it is complete, or discarded). */
+    private void release() throws IOException {
+        if (!channel.isOpen()) {
+            return;
+        }
+        stopSyncing();
+        try {
+            lock.release();
+        } finally {
+            channel.close();
+        }
+    }
+
+    private void deleteRecord() throws IOException {
+        if (recorded) {
             Files.deleteIfExists(record);
+            recorded = false;
         }
     }
 
@@ -242,6 +273,7 @@ final class PartialDownload implements AutoCloseable {
             fields.put("boot", boot);
         }
         Path copy = folder.resolve(".dns-" + fileId + ".resume.new");
+        recorded = true;
         Files.writeString(copy, Json.write(fields), StandardCharsets.UTF_8);
         try {
             Files.move(copy, record, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -254,8 +286,11 @@ final class PartialDownload implements AutoCloseable {
     private String adopt(Map<String, Object> saved, RemoteFileTerms listed) throws IOException {
         long length = channel.size();
         if (saved == null) {
-            restart();
-            return length > 0 ? "a part without its record was found; starting over" : null;
+            if (length > 0) {
+                restart();
+                return "a part without its record was found; starting over";
+            }
+            return null; // a new part: nothing to empty
         }
         try {
             JsonFields r = new JsonFields(saved);

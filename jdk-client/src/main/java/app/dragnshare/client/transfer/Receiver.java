@@ -10,6 +10,7 @@ import app.dragnshare.client.api.Membership;
 import app.dragnshare.client.api.RemoteFile;
 import app.dragnshare.client.api.ServerApi;
 import app.dragnshare.client.api.UnreachableException;
+import app.dragnshare.client.crypto.KeyReuse;
 import app.dragnshare.client.crypto.SessionKeys;
 import app.dragnshare.client.crypto.TamperingException;
 
@@ -41,6 +42,8 @@ public final class Receiver {
     private final Path folder;
     private final Duration grace;
     private volatile Boolean serverResumes; // several downloads may share one Receiver at once
+    /** One key pair for this run's requests, renewed after its share (PROTOCOL.md §4.10). */
+    private final KeyReuse keyReuse = new KeyReuse();
 
     public Receiver(ServerApi api, Membership me, SessionKeys keys, Path folder) {
         this(api, me, keys, folder, DEFAULT_GRACE);
@@ -85,7 +88,7 @@ public final class Receiver {
                     part.restart();
                     progress.notice("the server cannot resume downloads; starting over");
                 }
-                DownloadAttempt current = new DownloadAttempt(api, me, keys, file, part);
+                DownloadAttempt current = new DownloadAttempt(api, me, keys, keyReuse, file, part);
                 attempt = current;
                 DownloadAttempt.Completed done;
                 try (ProgressReports reports = new ProgressReports(api, me)) {

@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
 
 import app.dragnshare.client.api.SharerConnection;
 import app.dragnshare.client.crypto.ChunkCipher;
+import app.dragnshare.client.crypto.KeyReuse;
 import app.dragnshare.client.crypto.OfferTerms;
 import app.dragnshare.client.crypto.SessionKeys;
 import app.dragnshare.client.crypto.TamperingException;
@@ -63,6 +64,8 @@ public final class Sender implements SharerConnection.Handler {
     private final Events events;
     private final int chunkSize;
     private final Map<String, Outgoing> transfers = new ConcurrentHashMap<>();
+    /** Answers a receiver key's requests with one key pair, within bounds (PROTOCOL.md §4.10). */
+    private final KeyReuse keyReuse = new KeyReuse();
     private volatile SharerConnection connection;
 
     public Sender(SessionKeys keys, List<SharedFile> files, int chunkSize, Events events) {
@@ -160,7 +163,7 @@ public final class Sender implements SharerConnection.Handler {
                 decline(transferId, "bad-start");
                 return;
             }
-            TransferKeys own = new TransferKeys();
+            TransferKeys own = keyReuse.forOffer(receiverKey, transferId); // this receiver key's pair, ECDH done once
             TransferKeys.Agreed agreed = own.agree(keys, transferId, receiverKey, false);
             OfferTerms terms = new OfferTerms(own.publicKey(), file.name(), file.size(), chunkSize, chunks, start);
             byte[] offerMac = keys.offerMac(transferId, fileId, receiverKey, terms);

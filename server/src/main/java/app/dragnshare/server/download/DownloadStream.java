@@ -1,9 +1,10 @@
 package app.dragnshare.server.download;
 
+import static app.dragnshare.server.http.JsonBuilders.JSON;
+
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
@@ -173,7 +174,7 @@ final class DownloadStream {
                     expected++;
                     lastProgress = System.nanoTime();
                     if (expected == chunks) {
-                        String end = Json.createObjectBuilder().add("chunks", chunks).add("size", file.size()).build().toString();
+                        String end = JSON.createObjectBuilder().add("chunks", chunks).add("size", file.size()).build().toString();
                         emit(() -> events.event("end", end));
                         channel.toSender(Messages.done());
                         outcome = "completed";
@@ -254,12 +255,12 @@ final class DownloadStream {
 
     private void emitError(String code, String message) {
         outcome = code;
-        String data = Json.createObjectBuilder().add("code", code).add("message", message).build().toString();
+        String data = JSON.createObjectBuilder().add("code", code).add("message", message).build().toString();
         emit(() -> events.event("error", data));
     }
 
     private static String withoutType(JsonObject message) {
-        JsonObjectBuilder builder = Json.createObjectBuilder(message);
+        JsonObjectBuilder builder = JSON.createObjectBuilder(message);
         builder.remove("type");
         return builder.build().toString();
     }

@@ -1,5 +1,7 @@
 package app.dragnshare.server.http;
 
+import static app.dragnshare.server.http.JsonBuilders.JSON;
+
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -11,7 +13,6 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import jakarta.json.Json;
 import jakarta.json.JsonException;
 
 import app.dragnshare.server.redis.RedisErrors;
@@ -71,7 +72,7 @@ public final class ErrorResponses {
         if (status.code() == 503) {
             res.header("Retry-After", RETRY_AFTER_SECONDS); // busy or briefly unavailable: clients come back, not at once
         }
-        res.status(status).send(Json.createObjectBuilder().add("error", code).add("message", message).build());
+        res.status(status).send(JSON.createObjectBuilder().add("error", code).add("message", message).build());
     }
 
     /** Helidon's own statuses: 304 and other bodiless ones as they are; a page address not found gets a page. */

@@ -1,5 +1,7 @@
 package app.dragnshare.server.http;
 
+import static app.dragnshare.server.http.JsonBuilders.JSON;
+
 import java.nio.charset.StandardCharsets;
 
 import io.helidon.http.DirectHandler;
@@ -8,7 +10,6 @@ import io.helidon.http.ServerResponseHeaders;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.DirectHandlers;
 
-import jakarta.json.Json;
 
 import app.dragnshare.server.web.SecurityHeaders;
 
@@ -38,7 +39,7 @@ public final class HelidonRefusals implements DirectHandler {
                                     ServerResponseHeaders headers, String message) {
         SecurityHeaders.apply(headers, true);
         headers.set(HeaderValues.CONTENT_TYPE_JSON);
-        byte[] body = Json.createObjectBuilder()
+        byte[] body = JSON.createObjectBuilder()
                 .add("error", code(status))
                 .add("message", sentence(status))
                 .build().toString().getBytes(StandardCharsets.UTF_8);

@@ -1,13 +1,14 @@
 package app.dragnshare.server.session;
 
-import jakarta.json.Json;
+import static app.dragnshare.server.http.JsonBuilders.JSON;
+
 import jakarta.json.JsonObject;
 
 /** A shared file's metadata; its contents stay with its owner. */
 public record FileRecord(String id, String name, long size, String type, String ownerId, long addedAt) {
 
     public JsonObject toJson() {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("id", id).add("name", name).add("size", size).add("type", type)
                 .add("ownerId", ownerId).add("addedAt", addedAt)
                 .build();

@@ -1,6 +1,7 @@
 package app.dragnshare.server.session;
 
-import jakarta.json.Json;
+import static app.dragnshare.server.http.JsonBuilders.JSON;
+
 import jakarta.json.JsonObject;
 
 import app.dragnshare.server.auth.Role;
@@ -9,7 +10,7 @@ import app.dragnshare.server.auth.Role;
 public record MemberRecord(String id, String name, Role role, long joinedAt) {
 
     public JsonObject toJson() {
-        return Json.createObjectBuilder()
+        return JSON.createObjectBuilder()
                 .add("id", id).add("name", name).add("role", role.wireName()).add("joinedAt", joinedAt)
                 .build();
     }

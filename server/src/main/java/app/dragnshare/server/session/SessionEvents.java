@@ -1,6 +1,7 @@
 package app.dragnshare.server.session;
 
-import jakarta.json.Json;
+import static app.dragnshare.server.http.JsonBuilders.JSON;
+
 import jakarta.json.JsonObject;
 
 /** Events a member's socket forwards so its page can refresh what it shows. */
@@ -16,6 +17,6 @@ public final class SessionEvents {
     }
 
     private static JsonObject event(String type) {
-        return Json.createObjectBuilder().add("type", type).build();
+        return JSON.createObjectBuilder().add("type", type).build();
     }
 }

@@ -1,5 +1,7 @@
 package app.dragnshare.server.session;
 
+import static app.dragnshare.server.http.JsonBuilders.JSON;
+
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -11,7 +13,6 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 
 import app.dragnshare.server.auth.Authenticator;
@@ -80,7 +81,7 @@ public final class SessionService implements HttpService {
         store.create(session, host);
         metrics.sessionCreated();
         Member member = new Member(session.id(), host.id(), Role.HOST);
-        res.status(Status.CREATED_201).send(Json.createObjectBuilder()
+        res.status(Status.CREATED_201).send(JSON.createObjectBuilder()
                 .add("sessionId", session.id())
                 .add("name", session.name())
                 .add("joinCode", session.joinCode())
@@ -123,7 +124,7 @@ public final class SessionService implements HttpService {
         store.touch(sessionId);
         metrics.memberJoined();
         inbox.pushEvent(sessionId, store.members(sessionId), SessionEvents.MEMBERS_CHANGED);
-        res.status(Status.CREATED_201).send(Json.createObjectBuilder()
+        res.status(Status.CREATED_201).send(JSON.createObjectBuilder()
                 .add("sessionId", sessionId)
                 .add("name", session.name())
                 .add("memberId", guest.id())
@@ -141,17 +142,17 @@ public final class SessionService implements HttpService {
         List<MemberRecord> members = store.members(sessionId);
         Map<String, Boolean> online = members.stream()
                 .collect(Collectors.toMap(MemberRecord::id, m -> presence.isOnline(sessionId, m.id())));
-        JsonArrayBuilder memberArray = Json.createArrayBuilder();
+        JsonArrayBuilder memberArray = JSON.createArrayBuilder();
         for (MemberRecord m : members) {
-            memberArray.add(Json.createObjectBuilder(m.toJson()).add("online", online.get(m.id())));
+            memberArray.add(JSON.createObjectBuilder(m.toJson()).add("online", online.get(m.id())));
         }
-        var body = Json.createObjectBuilder()
+        var body = JSON.createObjectBuilder()
                 .add("sessionId", sessionId)
                 .add("name", session.name())
-                .add("you", Json.createObjectBuilder().add("id", member.memberId()).add("role", member.role().wireName()))
+                .add("you", JSON.createObjectBuilder().add("id", member.memberId()).add("role", member.role().wireName()))
                 .add("members", memberArray)
                 .add("files", filesJson(sessionId, members, online))
-                .add("limits", Json.createObjectBuilder()
+                .add("limits", JSON.createObjectBuilder()
                         .add("maxFileSize", config.maxFileSize())
                         .add("maxFiles", config.maxFilesPerSession())
                         .add("maxFilesPerRequest", NewFiles.MAX_PER_REQUEST)
@@ -172,7 +173,7 @@ public final class SessionService implements HttpService {
             throw ended(sessionId);
         }
         inbox.pushEvent(sessionId, store.members(sessionId), SessionEvents.SESSION_CHANGED);
-        res.send(Json.createObjectBuilder().add("sessionId", sessionId).add("name", name).build());
+        res.send(JSON.createObjectBuilder().add("sessionId", sessionId).add("name", name).build());
     }
 
     private void rotateJoinCode(ServerRequest req, ServerResponse res) {
@@ -183,7 +184,7 @@ public final class SessionService implements HttpService {
             throw ended(sessionId);
         }
         store.touch(sessionId);
-        res.send(Json.createObjectBuilder().add("sessionId", sessionId).add("joinCode", code).build());
+        res.send(JSON.createObjectBuilder().add("sessionId", sessionId).add("joinCode", code).build());
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
@@ -203,7 +204,7 @@ public final class SessionService implements HttpService {
         List<MemberRecord> members = store.members(sessionId);
         Map<String, Boolean> online = members.stream()
                 .collect(Collectors.toMap(MemberRecord::id, m -> presence.isOnline(sessionId, m.id())));
-        res.send(Json.createObjectBuilder().add("files", filesJson(sessionId, members, online)).build());
+        res.send(JSON.createObjectBuilder().add("files", filesJson(sessionId, members, online)).build());
     }
 
     /** One file ({name, size, type}) or many ({"files": [...]}, a tree in one request): all are listed, or none. */
@@ -225,14 +226,14 @@ public final class SessionService implements HttpService {
         String ownerName = members.stream().filter(m -> m.id().equals(member.memberId())).map(MemberRecord::name)
                 .findFirst().orElse("");
         boolean online = presence.isOnline(sessionId, member.memberId());
-        JsonArrayBuilder files = Json.createArrayBuilder();
+        JsonArrayBuilder files = JSON.createArrayBuilder();
         for (FileRecord file : added) {
-            files.add(Json.createObjectBuilder(file.toJson()) // the same shape as in the list
+            files.add(JSON.createObjectBuilder(file.toJson()) // the same shape as in the list
                     .add("ownerName", ownerName)
                     .add("online", online));
         }
         res.status(Status.CREATED_201).send(body.json().containsKey("files")
-                ? Json.createObjectBuilder().add("files", files).build()
+                ? JSON.createObjectBuilder().add("files", files).build()
                 : files.build().getJsonObject(0));
     }
 
@@ -252,10 +253,10 @@ public final class SessionService implements HttpService {
 
     private JsonArrayBuilder filesJson(String sessionId, List<MemberRecord> members, Map<String, Boolean> online) {
         Map<String, MemberRecord> byId = members.stream().collect(Collectors.toMap(MemberRecord::id, Function.identity()));
-        JsonArrayBuilder files = Json.createArrayBuilder();
+        JsonArrayBuilder files = JSON.createArrayBuilder();
         for (FileRecord f : store.files(sessionId)) {
             MemberRecord owner = byId.get(f.ownerId());
-            files.add(Json.createObjectBuilder(f.toJson())
+            files.add(JSON.createObjectBuilder(f.toJson())
                     .add("ownerName", owner == null ? "" : owner.name())
                     .add("online", online.getOrDefault(f.ownerId(), false)));
         }

@@ -1,5 +1,7 @@
 package app.dragnshare.server.session;
 
+import static app.dragnshare.server.http.JsonBuilders.JSON;
+
 import java.io.StringReader;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import app.dragnshare.server.redis.Keys;
@@ -193,7 +194,7 @@ public final class SessionStore {
     }
 
     static JsonObject parse(String json) {
-        try (var reader = Json.createReader(new StringReader(json))) {
+        try (var reader = JSON.createReader(new StringReader(json))) {
             return reader.readObject();
         }
     }

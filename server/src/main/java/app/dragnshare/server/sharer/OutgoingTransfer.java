@@ -1,5 +1,7 @@
 package app.dragnshare.server.sharer;
 
+import static app.dragnshare.server.http.JsonBuilders.JSON;
+
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -9,7 +11,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Logger;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 
 import app.dragnshare.server.redis.RedisErrors;
@@ -108,7 +109,7 @@ final class OutgoingTransfer {
         }
         chunkSize = message.getJsonNumber("chunkSize").longValue();
         chunks = message.getJsonNumber("chunks").longValue();
-        JsonObject offer = Json.createObjectBuilder()
+        JsonObject offer = JSON.createObjectBuilder()
                 .add("type", "offer")
                 .add("publicKey", message.getString("publicKey"))
                 .add("hmac", message.getString("hmac"))
