@@ -32,6 +32,7 @@ import app.dragnshare.client.crypto.SessionKeys;
 import app.dragnshare.client.crypto.TransferKeys;
 import app.dragnshare.client.json.JsonFields;
 import app.dragnshare.server.DragNShareServer;
+import app.dragnshare.server.relay.RelayTap;
 import app.dragnshare.server.testing.Cli;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
