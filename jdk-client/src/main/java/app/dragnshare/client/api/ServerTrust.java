@@ -59,11 +59,15 @@ public final class ServerTrust {
         return pinned.map(COLONS::formatHex);
     }
 
-    /** The TLS context for the client's HttpClient (and so its WebSocket). */
+    /**
+     * The TLS context for the client's HttpClient (and so its WebSocket). The JDK's trust store is
+     * read at the first handshake, not here: a run against an {@code http://} server never needs
+     * it, and reading it (cacerts, ~150 certificates) was ~0.1 s of every command's start-up.
+     */
     SSLContext sslContext() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new TrustManager[] {new Checked(jdkTrustManager())}, null);
+            context.init(null, new TrustManager[] {new Checked()}, null);
             return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("this Java has no TLS: " + e.getMessage(), e);
@@ -128,25 +132,34 @@ public final class ServerTrust {
 
     /** The JDK's verification, or the pin instead of it; on refusal, a {@link Refused} that carries the fingerprint. */
     private final class Checked extends X509ExtendedTrustManager {
-        private final X509ExtendedTrustManager jdk;
+        private volatile X509ExtendedTrustManager jdk; // read at the first use (see sslContext)
 
-        Checked(X509ExtendedTrustManager jdk) {
-            this.jdk = jdk;
+        private X509ExtendedTrustManager jdk() throws CertificateException {
+            X509ExtendedTrustManager manager = jdk;
+            if (manager == null) {
+                try {
+                    manager = jdkTrustManager();
+                } catch (GeneralSecurityException e) {
+                    throw new CertificateException("this Java's trust store cannot be read: " + e.getMessage(), e);
+                }
+                jdk = manager;
+            }
+            return manager;
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-            check(chain, () -> jdk.checkServerTrusted(chain, authType, engine));
+            check(chain, () -> jdk().checkServerTrusted(chain, authType, engine));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-            check(chain, () -> jdk.checkServerTrusted(chain, authType, socket));
+            check(chain, () -> jdk().checkServerTrusted(chain, authType, socket));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            check(chain, () -> jdk.checkServerTrusted(chain, authType));
+            check(chain, () -> jdk().checkServerTrusted(chain, authType));
         }
 
         private void check(X509Certificate[] chain, JdkCheck jdkCheck) throws CertificateException {
@@ -184,7 +197,11 @@ public final class ServerTrust {
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
-            return ((X509TrustManager) jdk).getAcceptedIssuers();
+            try {
+                return ((X509TrustManager) jdk()).getAcceptedIssuers();
+            } catch (CertificateException e) {
+                return new X509Certificate[0];
+            }
         }
     }
 
