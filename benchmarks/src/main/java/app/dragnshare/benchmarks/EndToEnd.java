@@ -38,7 +38,7 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.EndToEnd [--size 1g] [--runs 3]
- *      [--server-heap 128m] [--warmup 64m] [--dir DIR] [--profile DIR] [--quick]
+ *      [--server-heap 128m] [--warmup 512m] [--dir DIR] [--profile DIR] [--quick]
  *      [--client-jvm "OPTIONS"] [--prime-client-crypto]     (experiments on the clients, see README)
  *      [--sharer-delay 25ms]   (a long link: the sender reaches the server through a {@link DelayProxy})
  * </pre>
@@ -50,7 +50,9 @@ public final class EndToEnd {
 
     /**
      * @param warmup  size of one untimed transfer first, so the server's JIT is warm (a server runs
-     *                for days; each CLI is a fresh JVM in every run, as for a user); 0 for none
+     *                for days; each CLI is a fresh JVM in every run, as for a user); 0 for none. 512 MiB:
+     *                after 64 MiB the server still compiled through the measured runs (its CPU per GiB
+     *                2.3, 1.9, 1.3 in runs 1 – 3, and C2 was 27 % of its samples in perf; 2026-11-30)
      * @param profile a folder for JFR recordings of the server (whole run) and of both CLIs (run 1)
      * @param clientJvm JVM options for both CLI processes, to try a change without rebuilding (none by default)
      * @param primeClientCrypto run both CLIs behind {@link CryptoPrimedCli} (an experiment; off by default)
@@ -62,7 +64,7 @@ public final class EndToEnd {
         public static Settings from(Options o) {
             boolean quick = o.flag("quick");
             return new Settings(o.bytes("size", quick ? 4L << 20 : 1L << 30), o.integer("runs", quick ? 1 : 3),
-                    o.text("server-heap", "128m"), o.bytes("warmup", quick ? 0 : 64L << 20), o.text("dir", null),
+                    o.text("server-heap", "128m"), o.bytes("warmup", quick ? 0 : 512L << 20), o.text("dir", null),
                     o.flag("profile") ? Path.of(o.text("profile", "")) : null,
                     o.text("client-jvm", "").isBlank() ? List.of() : List.of(o.text("client-jvm", "").trim().split("\\s+")),
                     o.flag("prime-client-crypto"), o.duration("sharer-delay", null));
