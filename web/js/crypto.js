@@ -178,6 +178,27 @@ export async function newTransferKeys() {
   return { privateKey: pair.privateKey, publicKey };
 }
 
+/** How long and for how many requests the tab keeps its receiver key pair (PROTOCOL.md §4.10, as the CLI). */
+const KEPT_TRANSFERS = 1024;
+const KEPT_MS = 5 * 60 * 1000;
+let keptPair = null; // { keys: Promise of a key pair, uses, since }
+
+/**
+ * The receiver's key pair for a download request: one pair for up to KEPT_TRANSFERS requests in
+ * KEPT_MS, so a sharer answering this tab's many downloads (a folder's files) can agree on a key
+ * once instead of once per file (§4.10). Each request still has its own transferId, so each
+ * transfer still has its own chunk key.
+ */
+export function receiverTransferKeys(now = Date.now()) {
+  if (keptPair === null || keptPair.uses >= KEPT_TRANSFERS || now - keptPair.since >= KEPT_MS) {
+    const kept = { keys: newTransferKeys(), uses: 0, since: now };
+    kept.keys.catch(() => { if (keptPair === kept) keptPair = null; }); // a failure is not kept
+    keptPair = kept;
+  }
+  keptPair.uses++;
+  return keptPair.keys;
+}
+
 /**
  * Imports a peer's raw key. WebCrypto rejects points that are not on P-256; the length and
  * prefix check rejects the compressed form, which the protocol does not use.

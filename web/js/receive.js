@@ -8,7 +8,7 @@
 
 import { api, ApiError } from './api.js';
 import { fromBase64Into, fromBase64Url, randomId, toBase64Url } from './bytes.js';
-import { chunkingAddsUp, newTransferKeys, plainLength, TAG_LENGTH, TamperingError } from './crypto.js';
+import { chunkingAddsUp, plainLength, receiverTransferKeys, TAG_LENGTH, TamperingError } from './crypto.js';
 import { serverEvents } from './events.js';
 import { Progress } from './progress.js';
 import { reportTampering, sendReceipt, VerifiedReports } from './reports.js';
@@ -138,7 +138,7 @@ export class Download {
     let reports = null;
     let events = null;
     try {
-      const own = await newTransferKeys();
+      const own = await receiverTransferKeys(); // kept for a few requests (§4.10)
       const hmac = await this.keys.requestMac(transferId, this.fileId, own.publicKey, start);
       const body = { transferId, publicKey: toBase64Url(own.publicKey), hmac: toBase64Url(hmac) };
       if (start > 0) body.start = start;
