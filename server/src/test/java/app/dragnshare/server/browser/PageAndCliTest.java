@@ -8,17 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-
-import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import app.dragnshare.server.DragNShareServer;
-import app.dragnshare.server.relay.RelayTap;
 import app.dragnshare.server.testing.Cli;
+import app.dragnshare.server.testing.KeyWatch;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
 
@@ -47,23 +44,7 @@ class PageAndCliTest {
     void pageReceivesWhatTheCliShares() throws Exception {
         Path file = TestFiles.random(dir, "scan.tiff", 1_100_000, 8);
         Path empty = Files.createFile(dir.resolve("empty.bin"));
-        Set<String> transferIds = ConcurrentHashMap.newKeySet();
-        Set<String> receiverKeys = ConcurrentHashMap.newKeySet();
-        Set<String> sharerKeys = ConcurrentHashMap.newKeySet();
-        RelayTap keys = new RelayTap() {
-            @Override
-            public JsonObject request(JsonObject request) {
-                transferIds.add(request.getString("transferId"));
-                receiverKeys.add(request.getString("publicKey"));
-                return request;
-            }
-
-            @Override
-            public JsonObject offer(JsonObject offer) {
-                sharerKeys.add(offer.getString("publicKey"));
-                return offer;
-            }
-        };
+        KeyWatch keys = new KeyWatch();
         try (DragNShareServer server = TestServer.start(Map.of(), keys);
              Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), file.toString(), empty.toString());
              Browser browser = Browser.start(dir.resolve("downloads"))) {
@@ -75,9 +56,9 @@ class PageAndCliTest {
             assertTrue(TestFiles.sameBytes(file, saved), "the page saved different bytes");
             assertEquals(0, Files.size(receiver.awaitDownload("empty.bin", 0, Duration.ofSeconds(30))));
             receiver.assertNoErrors();
-            assertEquals(2, transferIds.size(), "two downloads, each with its own transferId: " + transferIds);
-            assertEquals(1, receiverKeys.size(), "the tab kept its key pair for both requests: " + receiverKeys);
-            assertEquals(1, sharerKeys.size(), "the CLI answered the kept key with one pair: " + sharerKeys);
+            assertEquals(2, Set.copyOf(keys.transferIds).size(), "two downloads, each with its own transferId: " + keys.transferIds);
+            assertEquals(1, keys.receiverKeys.size(), "the tab kept its key pair for both requests: " + keys.receiverKeys);
+            assertEquals(1, keys.sharerKeys.size(), "the CLI answered the kept key with one pair: " + keys.sharerKeys);
         }
     }
 }

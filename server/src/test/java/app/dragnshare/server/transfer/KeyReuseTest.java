@@ -9,13 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-
-import jakarta.json.JsonObject;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +27,8 @@ import app.dragnshare.client.crypto.SessionKeys;
 import app.dragnshare.client.crypto.TransferKeys;
 import app.dragnshare.client.json.JsonFields;
 import app.dragnshare.server.DragNShareServer;
-import app.dragnshare.server.relay.RelayTap;
 import app.dragnshare.server.testing.Cli;
+import app.dragnshare.server.testing.KeyWatch;
 import app.dragnshare.server.testing.TestFiles;
 import app.dragnshare.server.testing.TestServer;
 
@@ -53,23 +48,7 @@ class KeyReuseTest {
 
     @Test
     void oneReceiveAsksWithOnePairAndTheSharerAnswersItWithOne() throws Exception {
-        List<String> transferIds = new CopyOnWriteArrayList<>();
-        Set<String> receiverKeys = ConcurrentHashMap.newKeySet();
-        Set<String> sharerKeys = ConcurrentHashMap.newKeySet();
-        RelayTap watch = new RelayTap() {
-            @Override
-            public JsonObject request(JsonObject request) {
-                transferIds.add(request.getString("transferId"));
-                receiverKeys.add(request.getString("publicKey"));
-                return request;
-            }
-
-            @Override
-            public JsonObject offer(JsonObject offer) {
-                sharerKeys.add(offer.getString("publicKey"));
-                return offer;
-            }
-        };
+        KeyWatch watch = new KeyWatch();
         try (DragNShareServer server = TestServer.start(Map.of(), watch)) {
             Path tree = Files.createDirectories(dir.resolve("in/tree"));
             for (int i = 0; i < 6; i++) {
@@ -83,9 +62,9 @@ class KeyReuseTest {
                     String name = "f" + i % 2 + "/file" + i + ".bin";
                     assertTrue(TestFiles.sameBytes(tree.resolve(name), out.resolve("tree").resolve(name)), name);
                 }
-                assertEquals(6, Set.copyOf(transferIds).size(), "six requests, each with its own transferId: " + transferIds);
-                assertEquals(1, receiverKeys.size(), "one receiver key for the run's requests: " + receiverKeys);
-                assertEquals(1, sharerKeys.size(), "one sharer key for that receiver key: " + sharerKeys);
+                assertEquals(6, Set.copyOf(watch.transferIds).size(), "six requests, each with its own transferId: " + watch.transferIds);
+                assertEquals(1, watch.receiverKeys.size(), "one receiver key for the run's requests: " + watch.receiverKeys);
+                assertEquals(1, watch.sharerKeys.size(), "one sharer key for that receiver key: " + watch.sharerKeys);
                 assertEquals(0, sending.awaitExit(30), "every receipt verified under the kept pairs: " + sending.stderrText());
             }
         }
