@@ -29,6 +29,13 @@ import javax.net.ssl.SSLSocketFactory;
  * fingerprint is pinned), the same failures.
  */
 final class BlockingPosts {
+    static {
+        // the JDK keeps 5 idle connections per server; downloads at once (6) and the reports' thread need one each
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", "8");
+        }
+    }
+
     private final ServerApi api;
     private final SSLSocketFactory tls;
 
@@ -48,11 +55,25 @@ final class BlockingPosts {
                 connection.disconnect();
                 throw ServerApi.error(status, text);
             }
-            // the stream ends when the server closes it; a stream closed early is not kept for reuse
+            // read to its end (a short stream's last HTTP chunk), the connection serves the next request;
+            // closed early (also from the watchdog's thread, while a read blocks), it is closed for good
             return new EventStream(new FilterInputStream(connection.getInputStream()) {
+                private volatile boolean ended;
+
                 @Override
-                public void close() {
-                    connection.disconnect();
+                public int read(byte[] b, int off, int len) throws IOException {
+                    int n = super.read(b, off, len);
+                    ended |= n < 0;
+                    return n;
+                }
+
+                @Override
+                public void close() throws IOException {
+                    if (ended) {
+                        super.close();
+                    } else {
+                        connection.disconnect();
+                    }
                 }
             }, maxLine);
         } catch (IOException e) {

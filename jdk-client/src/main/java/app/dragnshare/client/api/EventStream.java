@@ -279,6 +279,23 @@ public final class EventStream implements Closeable {
         return -1;
     }
 
+    /**
+     * After the last event: reads on to the end of the stream, dropping at most {@code maxBytes}
+     * (a server that sends on is not read for long); true if the stream ended, so its connection
+     * may serve the next request. No event is read after this.
+     */
+    public boolean finish(int maxBytes) throws IOException {
+        int read = 0;
+        while (read <= maxBytes) {
+            int n = in.read(buffer, 0, buffer.length);
+            if (n < 0) {
+                return true;
+            }
+            read += n;
+        }
+        return false;
+    }
+
     @Override
     public void close() throws IOException {
         in.close();

@@ -131,6 +131,7 @@ final class DownloadAttempt {
                     if (incoming == null || part.verifiedChunks() != incoming.chunks) {
                         throw new TamperingException("the stream ended before the last chunk");
                     }
+                    finish(events);
                     return new Completed(transferId, incoming.name, incoming.chunks, incoming.offerMac, incoming.receiptKey);
                 }
                 case "error" -> throw failure(event);
@@ -138,6 +139,15 @@ final class DownloadAttempt {
             }
         }
         throw new TransferFailedException("connection-lost", "the connection closed before the file was complete");
+    }
+
+    /** Reads the stream's end, so its connection can serve the next file (a short stream's does). */
+    private static void finish(EventStream events) {
+        try {
+            events.finish(64 * 1024);
+        } catch (IOException e) {
+            // the file is complete; the connection is just not reused
+        }
     }
 
     /** Tells the sharer (through the server) that a check failed; at most once, never failing itself. */

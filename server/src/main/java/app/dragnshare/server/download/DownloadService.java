@@ -1,6 +1,7 @@
 package app.dragnshare.server.download;
 
 import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -33,6 +34,12 @@ import app.dragnshare.server.relay.TransferSettings;
  * server-sent-event stream that carries the offer, the encrypted chunks and the end.
  */
 public final class DownloadService implements HttpService {
+    /**
+     * Streams of files up to this size keep their connection (see {@link EventStreamSink}); a
+     * larger file's stream closes it, as a connection costs nothing next to its bytes.
+     */
+    static final long KEEP_ALIVE_MAX_BYTES = 4L << 20;
+
     private final Authenticator auth;
     private final SessionStore store;
     private final Presence presence;
@@ -86,16 +93,20 @@ public final class DownloadService implements HttpService {
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, Failure.SERVER_BUSY.code(), Failure.SERVER_BUSY.message());
         }
         try {
-            admitted(res, sessionId, fileId, member, transferId, publicKey, hmac, start);
+            // a short stream keeps its connection for the receiver's next file (HTTP/1.1 chunks)
+            boolean keepsConnection = "1.1".equals(req.prologue().protocolVersion())
+                    && !req.headers().contains(HeaderValues.CONNECTION_CLOSE);
+            admitted(res, sessionId, fileId, member, transferId, publicKey, hmac, start, keepsConnection);
         } finally {
             active.leave();
         }
     }
 
     private void admitted(ServerResponse res, String sessionId, String fileId, Member member, String transferId,
-                          String publicKey, String hmac, long start) {
+                          String publicKey, String hmac, long start, boolean mayKeepConnection) {
         FileRecord file = store.file(sessionId, fileId)
                 .orElseThrow(() -> ApiException.notFound("file-not-found", "no such file in this session"));
+        boolean keepsConnection = mayKeepConnection && file.size() <= KEEP_ALIVE_MAX_BYTES;
         // the sharer picks the chunk size; no allowed one gives more chunks than the smallest
         long mostChunks = TransferSettings.chunkCount(file.size(), TransferSettings.MIN_CHUNK_SIZE);
         if (start >= mostChunks) {
@@ -127,7 +138,7 @@ public final class DownloadService implements HttpService {
         DownloadStream stream = new DownloadStream(channel, file, start,
                 () -> presence.isOnline(sessionId, file.ownerId()), settings, metrics, marks);
         active.add(stream);
-        try (EventStreamWriter events = new EventStreamWriter(res, encoders)) {
+        try (EventStreamWriter events = new EventStreamWriter(res, encoders, keepsConnection)) {
             stream.run(events);
         } finally {
             active.remove(stream);

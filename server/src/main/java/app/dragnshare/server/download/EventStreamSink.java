@@ -15,26 +15,35 @@ import io.helidon.webserver.http.spi.SinkProviderContext;
 
 /**
  * A download's response written straight to the connection, as Helidon's own SSE sink does: the
- * status and headers at once, then each buffer to the socket as it is, no chunked encoding. The
- * response ends by closing the connection ({@code Connection: close}, RFC 9112 §6.3). Through
- * {@code res.outputStream()} every write would instead be copied twice into a fresh array for its
- * HTTP chunk (Helidon 4.2 {@code Http1ServerResponse.BlockingOutputStream.writeChunked}).
+ * status and headers at once, then each buffer to the socket as it is. A long stream has no
+ * chunked encoding and ends by closing the connection ({@code Connection: close}, RFC 9112 §6.3):
+ * through {@code res.outputStream()} every write would instead be copied twice into a fresh array
+ * for its HTTP chunk (Helidon 4.2 {@code Http1ServerResponse.BlockingOutputStream.writeChunked}).
+ * A short stream (the response's headers already say {@code Transfer-Encoding: chunked}, see
+ * {@link EventStreamWriter}) is sent as HTTP chunks, one copy of each event, and keeps its
+ * connection for the receiver's next request: a tree of small files is then not a new connection
+ * (and over TLS a new handshake) per file.
  */
 final class EventStreamSink implements Sink<BufferData> {
     static final GenericType<EventStreamSink> TYPE = GenericType.create(EventStreamSink.class);
     private static final byte[] OK_200 = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATE = "Date: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final ConnectionContext connection;
     private final DataWriter writer;
     private final Runnable closeRunnable;
+    private final boolean chunked;
 
     EventStreamSink(SinkProviderContext context) {
         this.connection = context.connectionContext();
         this.writer = connection.dataWriter();
         this.closeRunnable = context.closeRunnable();
         var headers = context.serverResponse().headers();
-        headers.set(HeaderValues.CONNECTION_CLOSE);
+        chunked = headers.contains(HeaderValues.TRANSFER_ENCODING_CHUNKED);
+        if (!chunked) {
+            headers.set(HeaderValues.CONNECTION_CLOSE);
+        }
         headers.remove(HeaderNames.CONTENT_LENGTH);
         BufferData heading = BufferData.growing(512);
         heading.write(OK_200);
@@ -52,17 +61,51 @@ final class EventStreamSink implements Sink<BufferData> {
 
     @Override
     public EventStreamSink emit(BufferData data) {
-        writer.writeNow(data);
+        if (chunked) {
+            byte[] bytes = new byte[data.available()];
+            data.read(bytes);
+            write(bytes, bytes.length);
+        } else {
+            writer.writeNow(data);
+        }
         return this;
     }
 
-    /** Writes {@code length} bytes of {@code bytes} from index 0 as they are (Helidon's array buffers want offset 0). */
+    /** Writes {@code length} bytes of {@code bytes} from index 0 (Helidon's array buffers want offset 0). */
     void write(byte[] bytes, int length) {
-        writer.writeNow(BufferData.create(bytes, 0, length));
+        if (!chunked) {
+            writer.writeNow(BufferData.create(bytes, 0, length));
+            return;
+        }
+        if (length == 0) {
+            return; // an empty HTTP chunk would end the response
+        }
+        byte[] size = (Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] framed = new byte[size.length + length + 2]; // one write per event: the stream is short
+        System.arraycopy(size, 0, framed, 0, size.length);
+        System.arraycopy(bytes, 0, framed, size.length, length);
+        framed[framed.length - 2] = '\r';
+        framed[framed.length - 1] = '\n';
+        writer.writeNow(BufferData.create(framed));
     }
 
+    /**
+     * Ends the response: a long stream by closing the connection, a chunked one with its last
+     * (empty) chunk, leaving the connection to Helidon for the next request; if that write fails
+     * the connection is closed, so it is never reused half-written.
+     */
     @Override
     public void close() {
+        if (chunked) {
+            try {
+                writer.writeNow(BufferData.create(LAST_CHUNK));
+                closeRunnable.run();
+                return;
+            } catch (RuntimeException e) {
+                connection.serverSocket().close();
+                throw e;
+            }
+        }
         closeRunnable.run();
         connection.serverSocket().close();
     }

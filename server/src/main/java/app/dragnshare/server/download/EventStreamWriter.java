@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerResponse;
 
 /**
@@ -16,9 +17,16 @@ final class EventStreamWriter implements AutoCloseable {
     private final EventStreamSink sink;
     private final ChunkEventEncoders encoders;
 
-    /** Sends the status and headers at once: the receiver knows its request was taken. */
-    EventStreamWriter(ServerResponse res, ChunkEventEncoders encoders) {
+    /**
+     * Sends the status and headers at once: the receiver knows its request was taken. A
+     * {@code short} stream keeps its connection (HTTP chunks, see {@link EventStreamSink}); a long
+     * one closes it at the end.
+     */
+    EventStreamWriter(ServerResponse res, ChunkEventEncoders encoders, boolean shortStream) {
         this.encoders = encoders;
+        if (shortStream) {
+            res.headers().set(HeaderValues.TRANSFER_ENCODING_CHUNKED);
+        }
         res.headers().contentType(MediaTypes.TEXT_EVENT_STREAM);
         res.headers().set(HeaderNames.CACHE_CONTROL, "no-store");
         res.headers().set(HeaderNames.create("X-Accel-Buffering"), "no"); // nginx: pass events through unbuffered
