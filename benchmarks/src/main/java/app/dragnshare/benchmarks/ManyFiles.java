@@ -34,7 +34,8 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.ManyFiles [--to cli|page] [--files 1000]
  *      [--size 10k] [--folders 20] [--runs 3] [--server-heap 256m] [--dir DIR] [--quick]
  *      [--profile DIR]   (JFR recordings: the server for the whole run, each run's send and receive)
- *      [--warmup N]      (untimed runs first, so the server's JIT is warm, as EndToEnd's warm-up; default 0)
+ *      [--warmup N]      (untimed runs first, so the server's JIT is warm, as EndToEnd's warm-up; default 2:
+ *                         the server's JIT settles after about 2,000 transfers; none with --quick)
  * </pre>
  */
 public final class ManyFiles {
@@ -53,7 +54,7 @@ public final class ManyFiles {
             return new Settings(to.equals("page"), o.integer("files", quick ? 40 : 1000), o.bytes("size", 10L << 10),
                     o.integer("folders", quick ? 4 : 20), o.integer("runs", quick ? 1 : 3), o.text("server-heap", "256m"),
                     o.text("dir", null), o.flag("profile") ? Path.of(o.text("profile", "")) : null,
-                    o.integer("warmup", 0));
+                    o.integer("warmup", quick ? 0 : 2));
         }
     }
 
@@ -155,7 +156,9 @@ public final class ManyFiles {
             finish(sending);
             Cpu after = Cpu.of(meter, server, sending.process().toHandle());
             tree.checkFolder(out);
-            deleteTree(out);
+            // kept until the work folder goes: on this VM's ext4 (no journal) an inode freed less than
+            // 60–300 s ago is skipped one by one when a new file is made, so deleting 1,000 files here
+            // made the next run's receiver pay 1.5–2 CPU s in the kernel (perf: ext4 recently_deleted)
             return new Run(seconds, after.sender - before.sender, after.server - before.server, after.redis - before.redis,
                     receiver, load1);
         } finally {
@@ -206,14 +209,6 @@ public final class ManyFiles {
     private static void finish(CliProcesses.Sending sending) throws Exception {
         if (!sending.process().waitFor(30, TimeUnit.SECONDS) || sending.process().exitValue() != 0) {
             throw new IllegalStateException("send --once did not exit 0 after the tree was received:\n" + sending.stderrText());
-        }
-    }
-
-    private static void deleteTree(Path folder) throws Exception {
-        try (var all = Files.walk(folder)) {
-            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 
