@@ -10,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import app.dragnshare.client.api.RemoteFile;
+import app.dragnshare.client.transfer.DownloadThreads;
 import app.dragnshare.client.transfer.Progress;
 import app.dragnshare.client.transfer.Receiver;
 import app.dragnshare.client.transfer.TransferFailedException;
@@ -45,7 +46,7 @@ final class DownloadPool {
     /** Downloads every file; returns the first failure (tampering before any other), or null when all arrived. */
     CliException run(List<RemoteFile> files, Supplier<Progress> progress) throws InterruptedException {
         int threads = Math.min(PARALLEL, files.size());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofVirtual().name("download-", 0).factory());
+        ExecutorService pool = Executors.newFixedThreadPool(threads, DownloadThreads.factory("download-"));
         try {
             List<Future<?>> running = new ArrayList<>();
             for (RemoteFile file : files) {
