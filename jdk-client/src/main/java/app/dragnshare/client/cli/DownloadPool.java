@@ -10,7 +10,6 @@ import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 import app.dragnshare.client.api.RemoteFile;
-import app.dragnshare.client.transfer.DownloadThreads;
 import app.dragnshare.client.transfer.Progress;
 import app.dragnshare.client.transfer.Receiver;
 import app.dragnshare.client.transfer.TransferFailedException;
@@ -46,7 +45,7 @@ final class DownloadPool {
     /** Downloads every file; returns the first failure (tampering before any other), or null when all arrived. */
     CliException run(List<RemoteFile> files, Supplier<Progress> progress) throws InterruptedException {
         int threads = Math.min(PARALLEL, files.size());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, DownloadThreads.factory("download-"));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, Thread.ofVirtual().name("download-", 0).factory());
         try {
             List<Future<?>> running = new ArrayList<>();
             for (RemoteFile file : files) {

@@ -88,7 +88,6 @@ final class DownloadAttempt {
         byte[] mac = keys.requestMac(transferId, file.id(), own.publicKey(), start);
         try (EventStream events = api.download(me, file.id(), transferId, BASE64URL.encodeToString(own.publicKey()),
                 BASE64URL.encodeToString(mac), start, 4 * 1024 * 1024);
-             DownloadThreads.Registration stoppable = DownloadThreads.closeOnInterrupt(events);
              Watchdog watchdog = new Watchdog(events)) {
             try {
                 return receive(events, offered, progress);
