@@ -59,9 +59,22 @@ final class DownloadPool {
                 }
             }
         } finally {
-            pool.shutdownNow();
+            stop(pool);
         }
         return firstFailure;
+    }
+
+    /**
+     * Interrupts the running downloads (a virtual thread's interrupt closes the socket it reads)
+     * and cancels the queued ones: their futures would otherwise never complete, and run() would
+     * wait on them for ever.
+     */
+    private static void stop(ExecutorService pool) {
+        for (Runnable queued : pool.shutdownNow()) {
+            if (queued instanceof Future<?> future) {
+                future.cancel(false);
+            }
+        }
     }
 
     private void download(RemoteFile file, Progress progress, ExecutorService pool) {
@@ -85,7 +98,7 @@ final class DownloadPool {
                     tampered = true;
                     linkSuspect = e instanceof TransferFailedException t && "unverified".equals(t.code());
                     firstFailure = failure;
-                    pool.shutdownNow(); // a tampering relay is not to be trusted with the rest either
+                    stop(pool); // a tampering relay is not to be trusted with the rest either
                 } else if (firstFailure == null) {
                     firstFailure = failure;
                 }

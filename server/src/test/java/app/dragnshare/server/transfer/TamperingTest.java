@@ -149,4 +149,31 @@ class TamperingTest {
             }
         }
     }
+
+    /**
+     * The same for a tree of more files than run at once: the first refusal stops the running
+     * downloads and drops the queued ones, and receive ends (it used to wait for ever on the
+     * dropped ones).
+     */
+    @Test
+    void aMistypedSecretStopsEveryDownloadOfATree() throws Exception {
+        try (DragNShareServer server = TestServer.start(Map.of(), RelayTap.NONE)) {
+            Path tree = Files.createDirectories(dir.resolve("in/tree"));
+            for (int i = 0; i < 20; i++) {
+                TestFiles.random(tree, "file-" + i + ".txt", 5_000, 100 + i);
+            }
+            Path out = dir.resolve("mistyped-tree");
+            try (Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), tree.toString())) {
+                String link = sending.link();
+                int at = link.length() - 10;
+                String mistyped = link.substring(0, at) + (link.charAt(at) == 'A' ? 'g' : 'A') + link.substring(at + 1);
+                Cli.Result result = Cli.run(60, "receive", mistyped, "--out", out.toString());
+                assertEquals(6, result.exitCode(), result.stderr());
+                assertTrue(result.stderr().contains("the invite link may be incomplete or mistyped"), result.stderr());
+                try (var saved = Files.walk(out)) {
+                    assertEquals(0, saved.filter(Files::isRegularFile).count(), "nothing saved");
+                }
+            }
+        }
+    }
 }
