@@ -93,9 +93,9 @@ public final class DownloadService implements HttpService {
             throw new ApiException(Status.SERVICE_UNAVAILABLE_503, Failure.SERVER_BUSY.code(), Failure.SERVER_BUSY.message());
         }
         try {
-            // a short stream keeps its connection for the receiver's next file (HTTP/1.1 chunks)
-            boolean keepsConnection = "1.1".equals(req.prologue().protocolVersion())
-                    && !req.headers().contains(HeaderValues.CONNECTION_CLOSE);
+            // a short stream keeps its connection for the receiver's next file (HTTP/1.1 chunks;
+            // Helidon refuses HTTP/1.0 with 505)
+            boolean keepsConnection = !req.headers().contains(HeaderValues.CONNECTION_CLOSE);
             admitted(res, sessionId, fileId, member, transferId, publicKey, hmac, start, keepsConnection);
         } finally {
             active.leave();
@@ -139,7 +139,12 @@ public final class DownloadService implements HttpService {
                 () -> presence.isOnline(sessionId, file.ownerId()), settings, metrics, marks);
         active.add(stream);
         try (EventStreamWriter events = new EventStreamWriter(res, encoders, keepsConnection)) {
-            stream.run(events);
+            try {
+                stream.run(events);
+            } catch (RuntimeException | Error e) {
+                events.abort(); // a stream cut short must not end like a whole one
+                throw e;
+            }
         } finally {
             active.remove(stream);
         }

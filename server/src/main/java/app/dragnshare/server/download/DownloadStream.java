@@ -70,12 +70,14 @@ final class DownloadStream {
      * virtual thread blocked in socket I/O closes the socket, so the write fails and the stream ends.
      */
     void abortIfWriteStalled(long limitNanos) {
-        long since = writingSince;
-        Thread t = thread;
-        if (since != 0 && t != null && System.nanoTime() - since > limitNanos) {
-            LOG.info(() -> "download " + channel.transferId() + ": the receiver took no data for "
-                    + limitNanos / 1_000_000_000 + " s; ending it");
-            t.interrupt();
+        synchronized (this) { // never after run() ended: the thread may serve the connection's next request by then
+            long since = writingSince;
+            Thread t = thread;
+            if (since != 0 && t != null && System.nanoTime() - since > limitNanos) {
+                LOG.info(() -> "download " + channel.transferId() + ": the receiver took no data for "
+                        + limitNanos / 1_000_000_000 + " s; ending it");
+                t.interrupt();
+            }
         }
     }
 
@@ -106,6 +108,12 @@ final class DownloadStream {
                 channel.closeReceiverSide("completed".equals(outcome));
             } catch (JedisException e) {
                 LOG.fine(() -> "keys of " + channel.transferId() + " expire by TTL: " + e.getMessage());
+            }
+            synchronized (this) {
+                thread = null;
+            }
+            if (Thread.interrupted()) { // a stall abort that came late: the connection is not to be kept
+                events.abort();
             }
         }
     }
@@ -176,6 +184,7 @@ final class DownloadStream {
                     if (expected == chunks) {
                         String end = JSON.createObjectBuilder().add("chunks", chunks).add("size", file.size()).build().toString();
                         emit(() -> events.event("end", end));
+                        events.close(); // the receiver has its file now; the cleanup below need not hold it
                         channel.toSender(Messages.done());
                         outcome = "completed";
                         return;
@@ -257,6 +266,7 @@ final class DownloadStream {
         outcome = code;
         String data = JSON.createObjectBuilder().add("code", code).add("message", message).build().toString();
         emit(() -> events.event("error", data));
+        events.close(); // nothing follows an error
     }
 
     private static String withoutType(JsonObject message) {

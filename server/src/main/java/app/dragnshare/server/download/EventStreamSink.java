@@ -34,6 +34,7 @@ final class EventStreamSink implements Sink<BufferData> {
     private final DataWriter writer;
     private final Runnable closeRunnable;
     private final boolean chunked;
+    private boolean ended;
 
     EventStreamSink(SinkProviderContext context) {
         this.connection = context.connectionContext();
@@ -90,23 +91,44 @@ final class EventStreamSink implements Sink<BufferData> {
     }
 
     /**
-     * Ends the response: a long stream by closing the connection, a chunked one with its last
-     * (empty) chunk, leaving the connection to Helidon for the next request; if that write fails
-     * the connection is closed, so it is never reused half-written.
+     * Ends the response (once; later calls do nothing): a long stream by closing the connection, a
+     * chunked one with its last (empty) chunk, leaving the connection to Helidon for the next
+     * request; if that write fails the connection is closed, so it is never reused half-written.
+     * Helidon hears the response sent either way (else it would log a route that sent nothing and
+     * try to answer 500 on the dead connection).
      */
     @Override
     public void close() {
-        if (chunked) {
-            try {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        try {
+            if (chunked) {
                 writer.writeNow(BufferData.create(LAST_CHUNK));
-                closeRunnable.run();
-                return;
-            } catch (RuntimeException e) {
+            } else {
                 connection.serverSocket().close();
-                throw e;
+            }
+        } catch (RuntimeException e) {
+            connection.serverSocket().close();
+            throw e;
+        } finally {
+            closeRunnable.run();
+        }
+    }
+
+    /**
+     * Ends a response that broke off (the stream failed unexpectedly, or its write was aborted):
+     * closes the connection without a last chunk, so no client takes the cut stream for a whole one.
+     */
+    void abort() {
+        try {
+            connection.serverSocket().close();
+        } finally {
+            if (!ended) {
+                ended = true;
+                closeRunnable.run();
             }
         }
-        closeRunnable.run();
-        connection.serverSocket().close();
     }
 }

@@ -59,12 +59,22 @@ final class EventStreamWriter implements AutoCloseable {
         sink.write(bytes, bytes.length);
     }
 
+    /** Ends the response; called at once after the last event, so the client need not wait for the cleanup. */
     @Override
     public void close() {
         try {
             sink.close();
         } catch (RuntimeException e) {
             // the client is gone; nothing left to tell it
+        }
+    }
+
+    /** Breaks the response off: the connection closes without the stream's proper end. */
+    void abort() {
+        try {
+            sink.abort();
+        } catch (RuntimeException e) {
+            // closing a connection that is already gone
         }
     }
 }
