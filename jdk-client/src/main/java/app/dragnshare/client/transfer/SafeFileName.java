@@ -1,6 +1,8 @@
 package app.dragnshare.client.transfer;
 
 import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -9,7 +11,9 @@ import java.util.Set;
 /**
  * Turns a file name chosen by another member into one that is safe to create inside the output
  * folder on any operating system: no path, no separators, no control or direction characters,
- * no "." or "..", no names Windows reserves, at most 255 bytes of UTF-8.
+ * no "." or "..", no names Windows reserves, at most 255 bytes of UTF-8, and no character the
+ * JVM cannot put into a file name here (under the POSIX locale of many containers, anything beyond
+ * ASCII: Java would refuse the whole name).
  */
 public final class SafeFileName {
     private static final int MAX_BYTES = 255;
@@ -17,13 +21,16 @@ public final class SafeFileName {
             "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
             "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9");
     private static final String FALLBACK = "download";
+    /** How this JVM encodes file names: the locale's (sun.jnu.encoding), US-ASCII under LANG=C. */
+    private static final Charset FILE_NAMES = fileNameCharset();
 
     private SafeFileName() {
     }
 
     public static String of(String name) {
         StringBuilder out = new StringBuilder(name.length());
-        name.codePoints().forEach(c -> out.appendCodePoint(isUnsafe(c) ? '_' : c));
+        CharsetEncoder nameable = FILE_NAMES.equals(StandardCharsets.UTF_8) ? null : FILE_NAMES.newEncoder();
+        name.codePoints().forEach(c -> out.appendCodePoint(isUnsafe(c) || !canName(nameable, c) ? '_' : c));
         String safe = out.toString().strip();
         // trailing dots and spaces vanish on Windows; leading dots hide files or make "." and ".."
         safe = safe.replaceAll("[. ]+$", "").replaceAll("^\\.+", "");
@@ -53,6 +60,18 @@ public final class SafeFileName {
         String stem = dot > 0 ? name.substring(0, dot) : name;
         String extension = dot > 0 ? name.substring(dot) : "";
         return truncate(stem + " (" + n + ")" + extension);
+    }
+
+    private static boolean canName(CharsetEncoder nameable, int c) {
+        return nameable == null || nameable.canEncode(new String(Character.toChars(c)));
+    }
+
+    private static Charset fileNameCharset() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (RuntimeException e) {
+            return StandardCharsets.UTF_8;
+        }
     }
 
     private static boolean isUnsafe(int c) {

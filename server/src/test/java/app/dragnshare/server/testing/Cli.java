@@ -55,7 +55,14 @@ public final class Cli {
     }
 
     public static Result run(long timeoutSeconds, String... args) throws Exception {
-        Process process = start(args).redirectErrorStream(false).start();
+        return run(timeoutSeconds, java.util.Map.of(), args);
+    }
+
+    /** As {@link #run(long, String...)}, with {@code environment} added to the process's. */
+    public static Result run(long timeoutSeconds, java.util.Map<String, String> environment, String... args) throws Exception {
+        ProcessBuilder builder = start(args).redirectErrorStream(false);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(process.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

@@ -71,6 +71,25 @@ class FolderTransferTest {
         }
     }
 
+    /**
+     * A receiver under the POSIX locale (many containers have no other) cannot name a file with
+     * letters beyond ASCII; such letters become "_" instead of failing the file.
+     */
+    @Test
+    void namesBeyondAsciiArriveUnderThePosixLocale() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in/Café"));
+        Path file = TestFiles.random(in, "naïve résumé.txt", 3000, 31);
+        try (Cli.Sending sending = Cli.send("--server", TestServer.url(server).toString(), "--once", in.toString())) {
+            Path out = dir.resolve("out-posix");
+            Cli.Result received = Cli.run(60, Map.of("LANG", "C", "LC_ALL", "C"), "receive", sending.link(),
+                    "--out", out.toString());
+            assertEquals(0, received.exitCode(), received.stderr());
+            assertTrue(TestFiles.sameBytes(file, out.resolve("Caf_/na_ve r_sum_.txt")), "saved under an ASCII name: "
+                    + received.stdout());
+            assertEquals(0, sending.awaitExit(30), "send --once exits once the file was downloaded");
+        }
+    }
+
     @Test
     void aFolderCanBeAskedForByNameAndNothingIsOverwritten() throws Exception {
         Path in = Files.createDirectories(dir.resolve("in"));
