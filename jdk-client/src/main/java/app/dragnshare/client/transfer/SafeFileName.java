@@ -28,8 +28,13 @@ public final class SafeFileName {
     }
 
     public static String of(String name) {
+        return of(name, FILE_NAMES);
+    }
+
+    /** As {@link #of(String)} for a JVM that names files in {@code fileNames}. */
+    static String of(String name, Charset fileNames) {
         StringBuilder out = new StringBuilder(name.length());
-        CharsetEncoder nameable = FILE_NAMES.equals(StandardCharsets.UTF_8) ? null : FILE_NAMES.newEncoder();
+        CharsetEncoder nameable = fileNames.equals(StandardCharsets.UTF_8) ? null : fileNames.newEncoder();
         name.codePoints().forEach(c -> out.appendCodePoint(isUnsafe(c) || !canName(nameable, c) ? '_' : c));
         String safe = out.toString().strip();
         // trailing dots and spaces vanish on Windows; leading dots hide files or make "." and ".."
