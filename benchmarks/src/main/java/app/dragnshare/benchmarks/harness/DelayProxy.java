@@ -24,22 +24,32 @@ import java.util.concurrent.locks.LockSupport;
  * delay. Up to 256 reads may be held per direction (256 MiB, more than 5 GB/s at 50 ms); beyond
  * that the reader waits, as a full pipe would. Checked against a plain copy through it:
  * {@code EndToEnd --sharer-delay} prints the baseline both through it and without it.
+ * <p>
+ * With no delay it is a plain forwarding proxy that can drop its connections ({@link #cut}):
+ * then it holds one read of at most 256 KiB per direction, as a proxy without a queue of its own
+ * does (nginx with {@code proxy_buffering off}, as {@code server/deploy/nginx.conf} has it), so a
+ * cut loses what a real one would, not a read-ahead of up to 256 MiB.
  */
 public final class DelayProxy implements AutoCloseable {
     private static final int READ_SIZE = 1 << 20;
     private static final int MAX_HELD = 256;
+    private static final int FORWARD_READ_SIZE = 256 << 10;
     /** Reads shorter than this are copied out, so a trickle of small messages does not hold 1 MiB buffers. */
     private static final int SMALL = 64 << 10;
 
     private final ServerSocketChannel listener;
     private final InetSocketAddress target;
     private final long delayNanos;
+    private final int readSize;
+    private final int maxHeld;
     private final Set<SocketChannel> channels = ConcurrentHashMap.newKeySet();
 
     private DelayProxy(ServerSocketChannel listener, InetSocketAddress target, Duration delay) {
         this.listener = listener;
         this.target = target;
         this.delayNanos = delay.toNanos();
+        this.readSize = delay.isZero() ? FORWARD_READ_SIZE : READ_SIZE;
+        this.maxHeld = delay.isZero() ? 1 : MAX_HELD;
     }
 
     /** Listens on a free loopback port; each connection to it is forwarded to {@code target}, {@code oneWay} late each way. */
@@ -102,7 +112,7 @@ public final class DelayProxy implements AutoCloseable {
         private final String name;
         private final LinkedBlockingQueue<Piece> queue = new LinkedBlockingQueue<>();
         private final ConcurrentLinkedQueue<ByteBuffer> pool = new ConcurrentLinkedQueue<>();
-        private final Semaphore room = new Semaphore(MAX_HELD);
+        private final Semaphore room = new Semaphore(maxHeld);
 
         Direction(SocketChannel from, SocketChannel to, String name) {
             this.from = from;
@@ -121,7 +131,7 @@ public final class DelayProxy implements AutoCloseable {
                     room.acquire();
                     ByteBuffer buffer = pool.poll();
                     if (buffer == null) {
-                        buffer = ByteBuffer.allocateDirect(READ_SIZE);
+                        buffer = ByteBuffer.allocateDirect(readSize);
                     }
                     buffer.clear();
                     int n = from.read(buffer);
