@@ -66,6 +66,18 @@ public final class Inbox {
         return Optional.ofNullable(redis.lpop(Keys.inbox(sessionId, memberId))).map(SessionStore::parse);
     }
 
+    /**
+     * Puts a message that was taken but could not be handed on back at the head of the inbox, so
+     * the socket's next look (a wake-up, or the upkeep's re-check within a second) takes it again.
+     */
+    public void putBack(String sessionId, String memberId, JsonObject message) {
+        try (AbstractPipeline pipeline = redis.pipelined()) {
+            pipeline.lpush(Keys.inbox(sessionId, memberId), message.toString());
+            pipeline.pexpire(Keys.inbox(sessionId, memberId), ttl.toMillis()); // the pop may have emptied (deleted) it
+            pipeline.sync();
+        }
+    }
+
     /** Queues a look at how many messages wait (for the periodic re-check of all idle sockets in one round trip). */
     public Response<Long> waiting(AbstractPipeline pipeline, String sessionId, String memberId) {
         return pipeline.llen(Keys.inbox(sessionId, memberId));

@@ -76,7 +76,12 @@ final class SharerInbox implements SharerUpkeep.Sharer {
                     if (message.isEmpty()) {
                         return;
                     }
-                    started = socket.dispatch(member, message.get()); // a started transfer keeps its slot and permit
+                    try {
+                        started = socket.dispatch(member, message.get()); // a started transfer keeps its slot and permit
+                    } catch (SharerTransfers.NotTaken e) {
+                        putBack(message.get());
+                        throw e.redisFailure();
+                    }
                 } finally {
                     if (!started) {
                         transfers.releaseSlot();
@@ -98,6 +103,16 @@ final class SharerInbox implements SharerUpkeep.Sharer {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "inbox of sharer " + member.memberId() + " failed", e);
             socket.close(WsCloseCodes.UNEXPECTED_CONDITION, "server error; reconnect shortly");
+        }
+    }
+
+    /** A request Redis failed to start goes back to the inbox; if even that fails, its receiver times out. */
+    private void putBack(JsonObject message) {
+        try {
+            context.inbox().putBack(member.sessionId(), member.memberId(), message);
+        } catch (JedisException e) {
+            LOG.warning("a download request for sharer " + member.memberId() + " was lost: Redis failed twice ("
+                    + e.getMessage() + "); its receiver hears \"timeout\"");
         }
     }
 

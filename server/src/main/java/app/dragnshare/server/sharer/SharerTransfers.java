@@ -18,6 +18,8 @@ import app.dragnshare.server.relay.Failure;
 import app.dragnshare.server.relay.Messages;
 import app.dragnshare.server.relay.TransferChannel;
 
+import redis.clients.jedis.exceptions.JedisException;
+
 /**
  * The transfers one sharer connection serves: at most MAX_TRANSFERS_PER_SENDER at once (a slot
  * each), looked up by id for the sharer's messages and chunk frames. Ids of transfers that just
@@ -66,29 +68,52 @@ final class SharerTransfers implements ChunkAssembler.Target {
     boolean start(Member sharer, JsonObject request, int protocol) {
         String transferId = request.getString("transferId");
         TransferChannel channel = context.relay().channel(transferId);
-        if (!channel.isAlive(TransferChannel.Side.RECEIVER)) {
-            return false;
+        Optional<FileRecord> file;
+        JsonObject relayed;
+        try {
+            if (!channel.isAlive(TransferChannel.Side.RECEIVER)) {
+                return false;
+            }
+            if (start(request) > 0 && protocol < 2) {
+                channel.toReceiver(Messages.error(Failure.RESUME_UNSUPPORTED.code(), Failure.RESUME_UNSUPPORTED.message()));
+                return false;
+            }
+            file = context.store().file(sharer.sessionId(), request.getString("fileId"))
+                    .filter(f -> f.ownerId().equals(sharer.memberId()));
+            if (file.isEmpty()) {
+                channel.toReceiver(Messages.error(Failure.UNAVAILABLE.code(), Failure.UNAVAILABLE.message()));
+                return false;
+            }
+            relayed = context.tap().request(request);
+        } catch (JedisException e) {
+            throw new NotTaken(e); // nobody heard of the request yet: it can go back to the inbox
         }
-        long start = request.containsKey("start") ? request.getJsonNumber("start").longValue() : 0;
-        if (start > 0 && protocol < 2) {
-            channel.toReceiver(Messages.error(Failure.RESUME_UNSUPPORTED.code(), Failure.RESUME_UNSUPPORTED.message()));
-            return false;
-        }
-        Optional<FileRecord> file = context.store().file(sharer.sessionId(), request.getString("fileId"))
-                .filter(f -> f.ownerId().equals(sharer.memberId()));
-        if (file.isEmpty()) {
-            channel.toReceiver(Messages.error(Failure.UNAVAILABLE.code(), Failure.UNAVAILABLE.message()));
-            return false;
-        }
-        OutgoingTransfer transfer = new OutgoingTransfer(transferId, file.get(), start, channel, context.settings(),
+        OutgoingTransfer transfer = new OutgoingTransfer(transferId, file.get(), start(request), channel, context.settings(),
                 context.tap(), new Link(), context.marks());
         running.put(transferId, transfer);
-        JsonObject relayed = context.tap().request(request);
-        long relayedStart = relayed.containsKey("start") ? relayed.getJsonNumber("start").longValue() : 0; // a test's relay may alter it
         send.accept(Messages.request(transferId, file.get().id(), relayed.getString("receiverId", ""),
-                relayed.getString("publicKey"), relayed.getString("hmac"), relayedStart));
+                relayed.getString("publicKey"), relayed.getString("hmac"), start(relayed)));
         transfer.start();
         return true;
+    }
+
+    /** The request's first chunk (what the sharer hears may differ: a test's relay may alter it). */
+    private static long start(JsonObject request) {
+        return request.containsKey("start") ? request.getJsonNumber("start").longValue() : 0;
+    }
+
+    /**
+     * Redis failed before the sharer heard of a request: nothing of it started, so it may be
+     * queued again rather than lost (the receiver would wait for an offer that never comes).
+     */
+    static final class NotTaken extends RuntimeException {
+        NotTaken(JedisException cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+
+        JedisException redisFailure() {
+            return (JedisException) getCause();
+        }
     }
 
     /**
