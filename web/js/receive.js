@@ -12,6 +12,7 @@ import { chunkingAddsUp, plainLength, receiverTransferKeys, TAG_LENGTH, Tamperin
 import { serverEvents } from './events.js';
 import { Progress } from './progress.js';
 import { reportTampering, sendReceipt, VerifiedReports } from './reports.js';
+import { describe, gaveUp, pauseText, TAMPERED, TransferError } from './download-text.js';
 import { openSink } from './save.js';
 
 /** The server sends a heartbeat at least every 10 s; this much silence means the connection is dead. */
@@ -25,16 +26,6 @@ export const resumeGrace = { ms: 120000 };
 /** Failures another request may get past: the connection, the sharer's presence, the server's load. */
 const RESUMABLE = new Set(['connection-lost', 'silence', 'sender-gone', 'owner-offline', 'timeout', 'stalled',
   'server-error', 'server-busy', 'shutting-down', 'sharer-busy']);
-
-export const TAMPERED = 'The connection was tampered with: ';
-
-/** A transfer that ended without the file; code is the protocol's (owner-offline, cancelled, …). */
-class TransferError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.code = code;
-  }
-}
 
 /** One file coming to this tab: queued → requesting → receiving ⇄ paused → done | failed | cancelled. */
 export class Download {
@@ -97,9 +88,9 @@ export class Download {
             [pausedAt, verifiedAtPause, tries] = [performance.now(), this.#verified, 0];
           }
           // said again only when the cause changes (the sharer, or the server out of reach): it is a live region
-          const text = pauseText(e, this.progress.percent);
+          const text = pauseText(e, this.progress.percent, resumeGrace.ms);
           if (this.state !== 'paused' || this.message !== text) this.#set('paused', text);
-          if (performance.now() - pausedAt > resumeGrace.ms) throw gaveUp(e, this.progress.percent);
+          if (performance.now() - pausedAt > resumeGrace.ms) throw gaveUp(e, this.progress.percent, resumeGrace.ms);
           await this.#wait(RETRY_MS[Math.min(tries++, RETRY_MS.length - 1)]);
           if (!this.active) return; // cancelled while paused
         }
@@ -330,29 +321,6 @@ function resumable(e) {
   return e instanceof TransferError && RESUMABLE.has(e.code);
 }
 
-/** A pause the server is the cause of (out of reach, restarting), not the sharer. */
-function serverAway(e) {
-  return e instanceof ApiError && (e.unreachable || e.status >= 500);
-}
-
-/** What a paused download's row says (a live region, so a screen reader says it once). */
-function pauseText(e, percent) {
-  const giveUp = `it gives up after ${minutes(resumeGrace.ms)}`;
-  return serverAway(e)
-    ? `Paused at ${Math.floor(percent)}% — the server cannot be reached. The download goes on where it stopped once it answers (${giveUp}).`
-    : `Paused at ${Math.floor(percent)}% — waiting for the sharer to come back. The download then goes on where it stopped (${giveUp}).`;
-}
-
-function gaveUp(e, percent) {
-  const who = serverAway(e) ? 'The server could not be reached' : 'The sharer did not come back';
-  return new TransferError('gave-up', `${who} within ${minutes(resumeGrace.ms)}, so the download stopped at `
-    + `${Math.floor(percent)}% and nothing was saved. Download it again when they are online.`);
-}
-
-function minutes(ms) {
-  return ms >= 60000 ? `${Math.round(ms / 60000)} minute${ms >= 90000 ? 's' : ''}` : `${Math.round(ms / 1000)} seconds`;
-}
-
 function errorEvent(data) {
   let code = 'error';
   let message = '';
@@ -362,45 +330,4 @@ function errorEvent(data) {
     // keep the generic message
   }
   return new TransferError(code, message);
-}
-
-/** What a person reads when a download fails, by the protocol's error code. */
-function describe(e) {
-  switch (e?.code) {
-    case 'owner-offline':
-      return 'The sharer is offline: their files can be downloaded while their page (or CLI) is open.';
-    case 'sender-gone':
-      return 'The sharer left or lost the connection during the transfer. Try again when they are back.';
-    case 'unavailable':
-    case 'file-not-found':
-      return 'This file is no longer shared.';
-    case 'declined':
-      return 'The sharer declined this download.';
-    case 'unverified':
-      return 'The sharer could not verify this download request. The invite link you opened may be incomplete or '
-        + 'mistyped: check it with the sender (everything after “#” counts). If it is exactly right, something '
-        + 'altered the connection. Nothing was saved.';
-    case 'tampered':
-      return `${TAMPERED}the sharer saw the transfer altered on the way and stopped it. Nothing was saved.`;
-    case 'cancelled':
-      return 'The sharer cancelled this transfer.';
-    case 'timeout':
-      return 'The sharer did not answer in time. Try again.';
-    case 'stalled':
-      return 'The transfer stalled and was stopped. Try again.';
-    case 'shutting-down':
-      return 'The server is restarting. Try again in a moment.';
-    case 'unreachable':
-      return 'The server cannot be reached. Check your connection and try again.';
-    case 'session-ended':
-      return 'This session has ended.';
-    case 'resume-unsupported':
-      return 'The sharer’s app is an older version that cannot go on with an interrupted download. Download it again.';
-    case 'bad-start':
-      return 'The sharer cannot go on where this download stopped (the file is shorter now). Download it again.';
-    case 'connection-lost':
-      return 'The connection dropped before the file was complete.';
-    default:
-      return e?.message || 'The download failed.';
-  }
 }

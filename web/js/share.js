@@ -5,7 +5,7 @@
 
 import { fromBase64Url, toBase64Url } from './bytes.js';
 import { chunkCount, newTransferKeys, plainLength, TamperingError } from './crypto.js';
-import { TAMPERED } from './receive.js';
+import { TAMPERED } from './download-text.js';
 import { Upload } from './upload.js';
 
 /**

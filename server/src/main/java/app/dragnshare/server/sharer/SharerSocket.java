@@ -1,6 +1,5 @@
 package app.dragnshare.server.sharer;
 
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -14,9 +13,7 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 
 import jakarta.json.JsonException;
-import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 
 import app.dragnshare.server.auth.AuthException;
 import app.dragnshare.server.auth.Member;
@@ -197,7 +194,7 @@ public final class SharerSocket implements WsListener, BinaryIntake {
         } catch (JsonException e) {
             throw new ProtocolException("not a JSON object (" + StrictJson.RULES + ")");
         }
-        String type = string(json, "type");
+        String type = ClientMessages.string(json, "type");
         if (member == null) {
             if (!"auth".equals(type)) {
                 close(UNAUTHORIZED, "the first message must be {\"type\":\"auth\",\"token\":...}");
@@ -209,8 +206,8 @@ public final class SharerSocket implements WsListener, BinaryIntake {
                 timer.cancel(false);
                 authTimer = null; // a cancelled timer would hold ~100 bytes per socket for nothing
             }
-            String token = string(json, "token");
-            protocol = protocolOf(json);
+            String token = ClientMessages.string(json, "token");
+            protocol = ClientMessages.protocolOf(json);
             try {
                 if (!context.upkeep().authenticate(AUTH_QUEUE_LIMIT, () -> authenticate(token))) {
                     close(WsCloseCodes.TRY_AGAIN_LATER, "server busy; reconnect shortly");
@@ -225,9 +222,9 @@ public final class SharerSocket implements WsListener, BinaryIntake {
             throw new ProtocolException("already authenticated");
         }
         if (!type.equals("offer") && !type.equals("decline") && !type.equals("cancel")) {
-            throw new ProtocolException("unknown message type '" + shorten(type) + "'");
+            throw new ProtocolException("unknown message type '" + ClientMessages.shorten(type) + "'");
         }
-        OutgoingTransfer transfer = transfers.find(string(json, "transferId"));
+        OutgoingTransfer transfer = transfers.find(ClientMessages.string(json, "transferId"));
         if (transfer == null) {
             return; // it ended (it crossed our cancel, or belongs to an earlier connection); nothing to do
         }
@@ -330,7 +327,7 @@ public final class SharerSocket implements WsListener, BinaryIntake {
                     + ": " + code + " " + reason);
             sendLock.lock();
             try {
-                session.close(code, shorten(reason));
+                session.close(code, ClientMessages.shorten(reason));
             } catch (RuntimeException e) {
                 LOG.fine(() -> "close failed: " + e.getMessage());
             } finally {
@@ -372,31 +369,5 @@ public final class SharerSocket implements WsListener, BinaryIntake {
     private void announcePresence(Member who) {
         context.inbox().pushEvent(who.sessionId(), context.store().members(who.sessionId()).stream()
                 .filter(m -> !m.id().equals(who.memberId())).toList(), SessionEvents.MEMBERS_CHANGED);
-    }
-
-    private static int protocolOf(JsonObject auth) throws ProtocolException {
-        if (!auth.containsKey("protocol")) {
-            return 1;
-        }
-        if (!(auth.get("protocol") instanceof JsonNumber n) || !n.isIntegral() || n.bigIntegerValue().signum() <= 0) {
-            throw new ProtocolException("\"protocol\" must be a whole number, 1 or more");
-        }
-        return n.bigIntegerValue().min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue();
-    }
-
-    private static String string(JsonObject json, String name) throws ProtocolException {
-        if (json.get(name) instanceof JsonString s) {
-            return s.getString();
-        }
-        throw new ProtocolException("\"" + name + "\" must be a string");
-    }
-
-    /** Close reasons must fit in 123 bytes of UTF-8. */
-    private static String shorten(String reason) {
-        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= 120) {
-            return reason;
-        }
-        return new String(bytes, 0, 120, StandardCharsets.UTF_8).replaceAll("\uFFFD$", "");
     }
 }
