@@ -3,6 +3,7 @@ package app.dragnshare.client.cli;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +42,12 @@ final class ReceiveCommand {
         }
         Invite invite = Invite.parse(args.operands().getFirst());
         Set<String> wanted = new LinkedHashSet<>(args.operands().subList(1, args.operands().size()));
-        Path folder = Path.of(args.option("out", "."));
+        Path folder;
+        try {
+            folder = Path.of(args.option("out", "."));
+        } catch (InvalidPathException e) {
+            throw new CliException(ExitCode.USAGE, LocalNames.unnameable(args.option("out", ".")));
+        }
         Duration grace = grace(args);
 
         ServerApi api = new ServerApi(invite.server(), Main.trust(args, invite.server()));

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,13 +52,26 @@ final class SendCommand {
         this.err = err;
     }
 
+    /** A file or folder named on the command line; one this JVM cannot name is a usage error that says why. */
+    private static Path operand(String name) throws CliException {
+        try {
+            return Path.of(name);
+        } catch (InvalidPathException e) {
+            throw new CliException(ExitCode.USAGE, LocalNames.unnameable(name));
+        }
+    }
+
     void run(Arguments args) throws Exception {
         if (args.operands().isEmpty()) {
             throw new CliException(ExitCode.USAGE, "name at least one file or folder to send");
         }
         LocalFiles.Found found;
         try {
-            found = LocalFiles.collect(args.operands().stream().map(Path::of).toList());
+            List<Path> operands = new ArrayList<>();
+            for (String name : args.operands()) {
+                operands.add(operand(name));
+            }
+            found = LocalFiles.collect(operands);
         } catch (IOException e) {
             throw new CliException(ExitCode.LOCAL_IO, e.getMessage());
         }
@@ -161,6 +175,9 @@ final class SendCommand {
                     + " inside the folders (links are not followed)" : "") + (found.links() > 0 && found.special() > 0 ? " and " : "")
                     + (found.special() > 0 ? found.special() + " special file" + (found.special() == 1 ? "" : "s")
                     + " (sockets, pipes, devices)" : "") + ".");
+        }
+        if (found.renamed() > 0) {
+            err.println(LocalNames.renamed(found.renamed()));
         }
         trust.pinnedFingerprint().ifPresent(fingerprint -> err.println("The server's certificate is self-signed: a receiving "
                 + "CLI needs --trust-fingerprint " + fingerprint + ", and a browser warns once (go on only if the certificate "

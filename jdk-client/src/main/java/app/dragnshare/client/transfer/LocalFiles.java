@@ -24,8 +24,11 @@ public final class LocalFiles {
     public record Entry(Path path, String name, long size) {
     }
 
-    /** The files found, in name order, and what was passed over. */
-    public record Found(List<Entry> files, int links, int special) {
+    /**
+     * The files found, in name order, what was passed over, and how many names had bytes this JVM
+     * could not read as characters (they are shared with {@code _} in their place).
+     */
+    public record Found(List<Entry> files, int links, int special, int renamed) {
     }
 
     private LocalFiles() {
@@ -34,14 +37,14 @@ public final class LocalFiles {
     /** Collects the operands; a named file or folder that cannot be read is an IOException that names it. */
     public static Found collect(List<Path> operands) throws IOException {
         List<Entry> files = new ArrayList<>();
-        int[] skipped = new int[2]; // links, special files
+        int[] skipped = new int[3]; // links, special files, names with unreadable bytes
         for (Path operand : operands) {
             // an operand is followed if it is a link: the person named it
             if (Files.isRegularFile(operand)) {
                 if (!Files.isReadable(operand)) {
                     throw new IOException("cannot read " + operand + ": permission denied");
                 }
-                files.add(new Entry(operand, SafeFileName.of(nameOf(operand)), Files.size(operand)));
+                files.add(new Entry(operand, safe(nameOf(operand), skipped), Files.size(operand)));
             } else if (Files.isDirectory(operand)) {
                 walk(operand, files, skipped);
             } else {
@@ -49,11 +52,11 @@ public final class LocalFiles {
             }
         }
         files.sort(Comparator.comparing(Entry::name));
-        return new Found(List.copyOf(files), skipped[0], skipped[1]);
+        return new Found(List.copyOf(files), skipped[0], skipped[1], skipped[2]);
     }
 
     private static void walk(Path folder, List<Entry> files, int[] skipped) throws IOException {
-        String root = SafeFileName.of(nameOf(folder));
+        String root = safe(nameOf(folder), new int[3]); // counted with each file below it
         Files.walkFileTree(folder, new SimpleFileVisitor<>() { // no FOLLOW_LINKS: links are seen as links
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
@@ -66,8 +69,13 @@ public final class LocalFiles {
                         throw new IOException("cannot read " + file + ": permission denied");
                     }
                     StringBuilder name = new StringBuilder(root);
+                    boolean unreadable = unreadable(nameOf(folder));
                     for (Path component : folder.relativize(file)) {
+                        unreadable |= unreadable(component.toString());
                         name.append('/').append(SafeFileName.of(component.toString()));
+                    }
+                    if (unreadable) {
+                        skipped[2]++;
                     }
                     files.add(new Entry(file, name.toString(), attributes.size()));
                 }
@@ -80,6 +88,19 @@ public final class LocalFiles {
                         ? "permission denied" : e.getMessage()), e);
             }
         });
+    }
+
+    /** {@code name} made safe; counted in {@code skipped[2]} if it had bytes this JVM could not read. */
+    private static String safe(String name, int[] skipped) {
+        if (unreadable(name)) {
+            skipped[2]++;
+        }
+        return SafeFileName.of(name);
+    }
+
+    /** Java reads a file name byte it cannot decode (a letter beyond ASCII under the POSIX locale) as U+FFFD. */
+    private static boolean unreadable(String name) {
+        return name.indexOf('\uFFFD') >= 0;
     }
 
     /** The last component of a path as the person sees it ("." is the current folder's name). */

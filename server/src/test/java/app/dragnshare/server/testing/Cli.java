@@ -105,10 +105,17 @@ public final class Cli {
 
     /** Starts {@code send} and waits for the invite link on its first stdout line. */
     public static Sending send(String... args) throws Exception {
+        return send(java.util.Map.of(), args);
+    }
+
+    /** As {@link #send(String...)}, with {@code environment} added to the process's. */
+    public static Sending send(java.util.Map<String, String> environment, String... args) throws Exception {
         Path stderr = Files.createTempFile("dns-send-", ".err");
         List<String> command = new ArrayList<>(List.of("send"));
         command.addAll(List.of(args));
-        Process process = start(command.toArray(String[]::new)).redirectError(stderr.toFile()).start();
+        ProcessBuilder builder = start(command.toArray(String[]::new)).redirectError(stderr.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         CompletableFuture<String> firstLine = CompletableFuture.supplyAsync(() -> {
             try {

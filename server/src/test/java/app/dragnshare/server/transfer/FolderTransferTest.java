@@ -91,6 +91,31 @@ class FolderTransferTest {
     }
 
     @Test
+    void aSharerUnderThePosixLocaleSaysWhatItCannotName() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("in-posix/Café"));
+        Path file = TestFiles.random(in, "naïve.txt", 2000, 41);
+        Map<String, String> posix = Map.of("LANG", "C", "LC_ALL", "C");
+        String url = TestServer.url(server).toString();
+
+        Cli.Result named = Cli.run(30, posix, "send", "--server", url, "--once", file.toString());
+        assertEquals(2, named.exitCode(), "a name the JVM cannot open is a usage error: " + named.stderr());
+        assertTrue(named.stderr().contains("reads file names as US-ASCII") && named.stderr().contains("LANG=C.UTF-8"),
+                named.stderr());
+
+        try (Cli.Sending sending = Cli.send(posix, "--server", url, "--once", dir.resolve("in-posix").toString())) {
+            Path out = dir.resolve("out-from-posix");
+            Cli.Result received = Cli.run(60, "receive", sending.link(), "--out", out.toString());
+            assertEquals(0, received.exitCode(), received.stderr());
+            // each byte of é and ï the sharer's JVM could not read became one _
+            assertTrue(TestFiles.sameBytes(file, out.resolve("in-posix/Caf__/na__ve.txt")), received.stdout());
+            assertEquals(0, sending.awaitExit(30), "send --once exits once the file was downloaded");
+            String said = Files.readString(sending.stderr());
+            assertTrue(said.contains("1 name is shared with _ in place of letters beyond ASCII")
+                    && said.contains("LANG=C.UTF-8"), said);
+        }
+    }
+
+    @Test
     void aFolderCanBeAskedForByNameAndNothingIsOverwritten() throws Exception {
         Path in = Files.createDirectories(dir.resolve("in"));
         Path photos = tree(in.resolve("My Photos"));
