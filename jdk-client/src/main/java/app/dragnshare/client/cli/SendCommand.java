@@ -73,7 +73,7 @@ final class SendCommand {
             }
             found = LocalFiles.collect(operands);
         } catch (IOException e) {
-            throw new CliException(ExitCode.LOCAL_IO, e.getMessage());
+            throw new CliException(ExitCode.LOCAL_IO, TerminalText.visible(e.getMessage())); // it names local files
         }
         if (found.files().stream().mapToLong(LocalFiles.Entry::size).sum() >= ChunkCipher.WARM_UP_WORTH) {
             ChunkCipher.warmUpInBackground(); // while we talk to the server

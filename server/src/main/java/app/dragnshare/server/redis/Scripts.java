@@ -28,6 +28,17 @@ public final class Scripts {
             return n""");
 
     /**
+     * Puts message ARGV[2] back at the head of inbox KEYS[1] with TTL ARGV[1] ms (the pop that
+     * took it may have emptied, so deleted, the list), only while the member's session exists
+     * (KEYS[2]); returns the new length, or -1 when the session is gone.
+     */
+    public static final Script PUT_BACK = new Script("""
+            if redis.call('EXISTS', KEYS[2]) == 0 then return -1 end
+            local n = redis.call('LPUSH', KEYS[1], ARGV[2])
+            redis.call('PEXPIRE', KEYS[1], ARGV[1])
+            return n""");
+
+    /**
      * Queues the session event ARGV[2] in inbox KEYS[1] unless the same event is already waiting
      * there (the page refreshes everything on any one of them, so one pending copy says it all).
      * A new list gets the TTL ARGV[1] ms; an existing one is renewed only while its member is

@@ -67,15 +67,12 @@ public final class Inbox {
     }
 
     /**
-     * Puts a message that was taken but could not be handed on back at the head of the inbox, so
-     * the socket's next look (a wake-up, or the upkeep's re-check within a second) takes it again.
+     * Puts a message that was taken but could not be handed on back at the head of the inbox (while
+     * the session exists), so the member's next connection takes it again.
      */
     public void putBack(String sessionId, String memberId, JsonObject message) {
-        try (AbstractPipeline pipeline = redis.pipelined()) {
-            pipeline.lpush(Keys.inbox(sessionId, memberId), message.toString());
-            pipeline.pexpire(Keys.inbox(sessionId, memberId), ttl.toMillis()); // the pop may have emptied (deleted) it
-            pipeline.sync();
-        }
+        Scripts.PUT_BACK.run(redis, List.of(Keys.inbox(sessionId, memberId), Keys.session(sessionId)),
+                ttlMillis(), message.toString());
     }
 
     /** Queues a look at how many messages wait (for the periodic re-check of all idle sockets in one round trip). */

@@ -1,7 +1,6 @@
 package app.dragnshare.server.sharer;
 
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -13,6 +12,7 @@ import jakarta.json.JsonObject;
 import app.dragnshare.server.auth.Member;
 import app.dragnshare.server.redis.RedisErrors;
 import app.dragnshare.server.sharer.SharerUpkeep;
+import app.dragnshare.server.wakeup.Wakeups;
 
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -33,6 +33,8 @@ final class SharerInbox implements SharerUpkeep.Sharer {
     private final SharerTransfers transfers;
     private final Member member;
     private final String connectionId;
+    /** A request taken from the inbox that Redis failed to start; touched only by the taking thread. */
+    private volatile JsonObject heldBack;
     /** Whether a thread is taking (IDLE, TAKING) and whether it must look once more (AGAIN). */
     private final AtomicInteger taking = new AtomicInteger(IDLE);
 
@@ -65,6 +67,14 @@ final class SharerInbox implements SharerUpkeep.Sharer {
      */
     private void takeWaiting() {
         try {
+            takeWhileRoom();
+        } finally {
+            returnHeldBack();
+        }
+    }
+
+    private void takeWhileRoom() {
+        try {
             while (!socket.isClosed() && !socket.isDraining() && transfers.tryReserveSlot()) {
                 if (!context.outgoing().tryAcquire()) {
                     transfers.releaseSlot();
@@ -72,14 +82,18 @@ final class SharerInbox implements SharerUpkeep.Sharer {
                 }
                 boolean started = false;
                 try {
-                    Optional<JsonObject> message = context.inbox().poll(member.sessionId(), member.memberId());
-                    if (message.isEmpty()) {
+                    JsonObject message = heldBack;
+                    heldBack = null;
+                    if (message == null) {
+                        message = context.inbox().poll(member.sessionId(), member.memberId()).orElse(null);
+                    }
+                    if (message == null) {
                         return;
                     }
                     try {
-                        started = socket.dispatch(member, message.get()); // a started transfer keeps its slot and permit
+                        started = socket.dispatch(member, message); // a started transfer keeps its slot and permit
                     } catch (SharerTransfers.NotTaken e) {
-                        putBack(message.get());
+                        holdBack(message);
                         throw e.redisFailure();
                     }
                 } finally {
@@ -106,13 +120,27 @@ final class SharerInbox implements SharerUpkeep.Sharer {
         }
     }
 
-    /** A request Redis failed to start goes back to the inbox; if even that fails, its receiver times out. */
-    private void putBack(JsonObject message) {
+    /**
+     * A request Redis failed to start (nobody heard of it yet) is kept here, not lost, and tried
+     * first at the next look, in a second: a busy pool has no connection to put it back with.
+     */
+    private void holdBack(JsonObject message) {
+        heldBack = message;
+        context.upkeep().after(Wakeups.RECHECK, this::wake);
+    }
+
+    /** The socket is closing (or draining): a request held back goes to the inbox, for the member's next connection. */
+    private void returnHeldBack() {
+        JsonObject message = heldBack;
+        if (message == null || !socket.isClosed() && !socket.isDraining()) {
+            return;
+        }
+        heldBack = null;
         try {
             context.inbox().putBack(member.sessionId(), member.memberId(), message);
         } catch (JedisException e) {
-            LOG.warning("a download request for sharer " + member.memberId() + " was lost: Redis failed twice ("
-                    + e.getMessage() + "); its receiver hears \"timeout\"");
+            LOG.warning("a download request for sharer " + member.memberId() + " was lost with its connection ("
+                    + e.getMessage() + "); its receiver tries again or hears \"timeout\"");
         }
     }
 

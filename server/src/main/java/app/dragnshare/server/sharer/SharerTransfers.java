@@ -68,25 +68,26 @@ final class SharerTransfers implements ChunkAssembler.Target {
     boolean start(Member sharer, JsonObject request, int protocol) {
         String transferId = request.getString("transferId");
         TransferChannel channel = context.relay().channel(transferId);
+        boolean resumable = start(request) == 0 || protocol >= 2;
         Optional<FileRecord> file;
         JsonObject relayed;
-        try {
+        try { // reads only: if one fails, nobody heard of the request yet and it can be taken again
             if (!channel.isAlive(TransferChannel.Side.RECEIVER)) {
-                return false;
-            }
-            if (start(request) > 0 && protocol < 2) {
-                channel.toReceiver(Messages.error(Failure.RESUME_UNSUPPORTED.code(), Failure.RESUME_UNSUPPORTED.message()));
                 return false;
             }
             file = context.store().file(sharer.sessionId(), request.getString("fileId"))
                     .filter(f -> f.ownerId().equals(sharer.memberId()));
-            if (file.isEmpty()) {
-                channel.toReceiver(Messages.error(Failure.UNAVAILABLE.code(), Failure.UNAVAILABLE.message()));
-                return false;
-            }
-            relayed = context.tap().request(request);
+            relayed = resumable && file.isPresent() ? context.tap().request(request) : null;
         } catch (JedisException e) {
-            throw new NotTaken(e); // nobody heard of the request yet: it can go back to the inbox
+            throw new NotTaken(e);
+        }
+        if (!resumable) {
+            channel.toReceiver(Messages.error(Failure.RESUME_UNSUPPORTED.code(), Failure.RESUME_UNSUPPORTED.message()));
+            return false;
+        }
+        if (file.isEmpty()) {
+            channel.toReceiver(Messages.error(Failure.UNAVAILABLE.code(), Failure.UNAVAILABLE.message()));
+            return false;
         }
         OutgoingTransfer transfer = new OutgoingTransfer(transferId, file.get(), start(request), channel, context.settings(),
                 context.tap(), new Link(), context.marks());

@@ -99,7 +99,7 @@ class FolderTransferTest {
 
         Cli.Result named = Cli.run(30, posix, "send", "--server", url, "--once", file.toString());
         assertEquals(2, named.exitCode(), "a name the JVM cannot open is a usage error: " + named.stderr());
-        assertTrue(named.stderr().contains("reads file names as US-ASCII") && named.stderr().contains("LANG=C.UTF-8"),
+        assertTrue(named.stderr().contains("reads file names as US-ASCII") && named.stderr().contains("LC_ALL=C.UTF-8"),
                 named.stderr());
 
         try (Cli.Sending sending = Cli.send(posix, "--server", url, "--once", dir.resolve("in-posix").toString())) {
@@ -111,7 +111,7 @@ class FolderTransferTest {
             assertEquals(0, sending.awaitExit(30), "send --once exits once the file was downloaded");
             String said = Files.readString(sending.stderr());
             assertTrue(said.contains("1 name is shared with _ in place of letters beyond ASCII")
-                    && said.contains("LANG=C.UTF-8"), said);
+                    && said.contains("LC_ALL=C.UTF-8"), said);
         }
     }
 
