@@ -26,9 +26,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@code EndToEnd --sharer-delay} prints the baseline both through it and without it.
  * <p>
  * With no delay it is a plain forwarding proxy that can drop its connections ({@link #cut}):
- * then it holds one read of at most 256 KiB per direction, as a proxy without a queue of its own
- * does (nginx with {@code proxy_buffering off}, as {@code server/deploy/nginx.conf} has it), so a
- * cut loses what a real one would, not a read-ahead of up to 256 MiB.
+ * then it holds one read of at most 256 KiB per direction, like a proxy without a queue of its
+ * own (nginx with {@code proxy_buffering off}, as {@code server/deploy/nginx.conf} has it, holds
+ * its {@code proxy_buffer_size}, 4 – 8 KiB), so a cut loses about what a real one would, not a
+ * read-ahead of up to 256 MiB.
  */
 public final class DelayProxy implements AutoCloseable {
     private static final int READ_SIZE = 1 << 20;
