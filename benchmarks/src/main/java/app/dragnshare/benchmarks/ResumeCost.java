@@ -61,7 +61,9 @@ public final class ResumeCost {
              ServerUnderTest server = ServerUnderTest.start(jars, heap, dir.path(), ServerUnderTest.HARNESS_SETTINGS, List.of());
              DelayProxy line = DelayProxy.start(new InetSocketAddress("127.0.0.1", server.url().getPort()), Duration.ZERO)) {
             TestData data = TestData.create(dir.resolve("big.bin"), size, 12);
-            Path received = Files.createDirectories(dir.resolve("received"));
+            // a --dir folder is kept between runs: an earlier run's copy would make this one's "big (1).bin"
+            // (and 1 GiB more each time, in RAM on tmpfs, where it slowed every later measurement)
+            Path received = emptied(dir.resolve("received"));
             CliProcesses.Launch launch = new CliProcesses.Launch(List.of(), false);
             CliProcesses.Sending sending = CliProcesses.send(jars, server.url(), data.path(), launch, dir.path(), "resume");
             // only cuts need the proxy; its queue would add what it holds to a kill's cost
@@ -122,6 +124,17 @@ public final class ResumeCost {
             }
             Thread.sleep(5);
         }
+    }
+
+    private static Path emptied(Path folder) throws IOException {
+        if (Files.exists(folder)) {
+            try (var all = Files.walk(folder)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return Files.createDirectories(folder);
     }
 
     private static long size(Path p) {
