@@ -44,6 +44,17 @@ public final class Messages {
         return builder.build();
     }
 
+    /**
+     * The sharer's offer as the receiver's stream gets it (PROTOCOL.md §4.4): its key and HMAC, and
+     * the file's terms as the server lists them (the receiver checks the HMAC over them).
+     */
+    public static JsonObject offer(String publicKey, String hmac, String name, long size, String mediaType,
+                                   long chunkSize, long chunks) {
+        return JSON.createObjectBuilder().add("type", "offer").add("publicKey", publicKey).add("hmac", hmac)
+                .add("name", name).add("size", size).add("mediaType", mediaType)
+                .add("chunkSize", chunkSize).add("chunks", chunks).build();
+    }
+
     public static JsonObject verified(String transferId, long chunks) {
         return JSON.createObjectBuilder().add("type", "verified").add("transferId", transferId).add("chunks", chunks).build();
     }

@@ -1,7 +1,5 @@
 package app.dragnshare.server.sharer;
 
-import static app.dragnshare.server.http.JsonBuilders.JSON;
-
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -109,16 +107,8 @@ final class OutgoingTransfer {
         }
         chunkSize = message.getJsonNumber("chunkSize").longValue();
         chunks = message.getJsonNumber("chunks").longValue();
-        JsonObject offer = JSON.createObjectBuilder()
-                .add("type", "offer")
-                .add("publicKey", message.getString("publicKey"))
-                .add("hmac", message.getString("hmac"))
-                .add("name", file.name())
-                .add("size", file.size())
-                .add("mediaType", file.type())
-                .add("chunkSize", chunkSize)
-                .add("chunks", chunks)
-                .build();
+        JsonObject offer = Messages.offer(message.getString("publicKey"), message.getString("hmac"), file.name(), file.size(),
+                file.type(), chunkSize, chunks);
         marks.hold(channel, TransferChannel.Side.SENDER);
         if (state.compareAndSet(State.REQUESTED, State.STREAMING)) {
             channel.toReceiver(tap.offer(offer));
