@@ -69,7 +69,7 @@ final class SharerInbox implements SharerUpkeep.Sharer {
         try {
             takeWhileRoom();
         } finally {
-            returnHeldBack();
+            settleHeldBack();
         }
     }
 
@@ -122,17 +122,24 @@ final class SharerInbox implements SharerUpkeep.Sharer {
 
     /**
      * A request Redis failed to start (nobody heard of it yet) is kept here, not lost, and tried
-     * first at the next look, in a second: a busy pool has no connection to put it back with.
+     * first at the next look: a busy pool has no connection to put it back with.
      */
     private void holdBack(JsonObject message) {
         heldBack = message;
-        context.upkeep().after(Wakeups.RECHECK, this::wake);
     }
 
-    /** The socket is closing (or draining): a request held back goes to the inbox, for the member's next connection. */
-    private void returnHeldBack() {
+    /**
+     * After a look: a request still held back is tried again in a second (the upkeep's re-check
+     * only sees what waits in Redis), or goes back to the inbox, for the member's next connection,
+     * when the socket is closing or draining.
+     */
+    private void settleHeldBack() {
         JsonObject message = heldBack;
-        if (message == null || !socket.isClosed() && !socket.isDraining()) {
+        if (message == null) {
+            return;
+        }
+        if (!socket.isClosed() && !socket.isDraining()) {
+            context.upkeep().after(Wakeups.RECHECK, this::wake);
             return;
         }
         heldBack = null;
