@@ -28,6 +28,17 @@ public final class Scripts {
             return n""");
 
     /**
+     * Pops the head of inbox KEYS[1], unless it is a download request and ARGV[1] is "0" (its
+     * socket has no transfer slot free): then returns 0 and the request keeps waiting in Redis.
+     * Nil when the inbox is empty. (The server writes every inbox message: each is a JSON object.)
+     */
+    public static final Script TAKE_FROM_INBOX = new Script("""
+            local head = redis.call('LINDEX', KEYS[1], 0)
+            if not head then return false end
+            if ARGV[1] == '0' and cjson.decode(head).type == 'request' then return 0 end
+            return redis.call('LPOP', KEYS[1])""");
+
+    /**
      * Puts message ARGV[2] back at the head of inbox KEYS[1] with TTL ARGV[1] ms (the pop that
      * took it may have emptied, so deleted, the list), only while the member's session exists
      * (KEYS[2]); returns the new length, or -1 when the session is gone.

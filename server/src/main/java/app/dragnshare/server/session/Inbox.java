@@ -3,7 +3,6 @@ package app.dragnshare.server.session;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 import jakarta.json.JsonObject;
 
@@ -61,9 +60,25 @@ public final class Inbox {
         }
     }
 
-    /** The next message, if one waits; never blocks. */
-    public Optional<JsonObject> poll(String sessionId, String memberId) {
-        return Optional.ofNullable(redis.lpop(Keys.inbox(sessionId, memberId))).map(SessionStore::parse);
+    /** What {@link #take} found: a message, nothing ({@code message} null), or a request that must wait. */
+    public record Taken(JsonObject message, boolean requestWaits) {
+        static final Taken NOTHING = new Taken(null, false);
+        static final Taken REQUEST_WAITS = new Taken(null, true);
+    }
+
+    /**
+     * The next message, if one waits; never blocks. With {@code roomForRequest} false a download
+     * request at the head stays in the inbox (session events never wait for a transfer slot).
+     */
+    public Taken take(String sessionId, String memberId, boolean roomForRequest) {
+        Object reply = Scripts.TAKE_FROM_INBOX.run(redis, List.of(Keys.inbox(sessionId, memberId)), roomForRequest ? "1" : "0");
+        if (reply == null) {
+            return Taken.NOTHING;
+        }
+        if (reply instanceof Number) {
+            return Taken.REQUEST_WAITS;
+        }
+        return new Taken(SessionStore.parse(text(reply)), false);
     }
 
     /**

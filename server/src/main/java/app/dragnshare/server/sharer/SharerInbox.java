@@ -11,6 +11,7 @@ import jakarta.json.JsonObject;
 
 import app.dragnshare.server.auth.Member;
 import app.dragnshare.server.redis.RedisErrors;
+import app.dragnshare.server.session.Inbox;
 import app.dragnshare.server.sharer.SharerUpkeep;
 import app.dragnshare.server.wakeup.Wakeups;
 
@@ -33,8 +34,14 @@ final class SharerInbox implements SharerUpkeep.Sharer {
     private final SharerTransfers transfers;
     private final Member member;
     private final String connectionId;
-    /** A request taken from the inbox that Redis failed to start; touched only by the taking thread. */
+    /**
+     * A request taken from the inbox that could not start yet (no transfer slot free, or Redis
+     * failed before the sharer heard of it): tried first at the next look; touched only by the
+     * taking thread.
+     */
     private volatile JsonObject heldBack;
+    /** The last look found a request at the head of the inbox and no slot for it: the next look waits for one. */
+    private volatile boolean requestWaits;
     /** Whether a thread is taking (IDLE, TAKING) and whether it must look once more (AGAIN). */
     private final AtomicInteger taking = new AtomicInteger(IDLE);
 
@@ -62,8 +69,9 @@ final class SharerInbox implements SharerUpkeep.Sharer {
     }
 
     /**
-     * Pops inbox messages without blocking while a transfer slot is free (of this sharer and of
-     * the instance: requests beyond either wait in Redis) and hands each on.
+     * Takes inbox messages without blocking and hands each on: a session event at once, a download
+     * request only with a transfer slot free (of this sharer and of the instance). A request that
+     * has none stays in Redis, and the events behind it wait with it (in order).
      */
     private void takeWaiting() {
         try {
@@ -75,27 +83,38 @@ final class SharerInbox implements SharerUpkeep.Sharer {
 
     private void takeWhileRoom() {
         try {
-            while (!socket.isClosed() && !socket.isDraining() && transfers.tryReserveSlot()) {
+            while (!socket.isClosed() && !socket.isDraining()) {
+                JsonObject message = heldBack;
+                heldBack = null;
+                if (message == null) {
+                    // a request beyond our slots waits in Redis (where the inbox cap counts it); events never wait
+                    Inbox.Taken taken = context.inbox().take(member.sessionId(), member.memberId(), hasRoom());
+                    requestWaits = taken.requestWaits();
+                    message = taken.message();
+                }
+                if (message == null) {
+                    return;
+                }
+                if (!SharerSocket.isRequest(message)) {
+                    // never behind a transfer permit: at the instance's limit, pages must still hear of changes
+                    socket.dispatch(member, message);
+                    continue;
+                }
+                if (!transfers.tryReserveSlot()) {
+                    heldBack = message; // the room we saw was taken meanwhile: tried again every second
+                    return;
+                }
                 if (!context.outgoing().tryAcquire()) {
                     transfers.releaseSlot();
-                    return; // the instance serves its maximum: the upkeep's re-check looks again
+                    heldBack = message;
+                    return;
                 }
                 boolean started = false;
                 try {
-                    JsonObject message = heldBack;
-                    heldBack = null;
-                    if (message == null) {
-                        message = context.inbox().poll(member.sessionId(), member.memberId()).orElse(null);
-                    }
-                    if (message == null) {
-                        return;
-                    }
-                    try {
-                        started = socket.dispatch(member, message); // a started transfer keeps its slot and permit
-                    } catch (SharerTransfers.NotTaken e) {
-                        holdBack(message);
-                        throw e.redisFailure();
-                    }
+                    started = socket.dispatch(member, message); // a started transfer keeps its slot and permit
+                } catch (SharerTransfers.NotTaken e) {
+                    heldBack = message;
+                    throw e.redisFailure();
                 } finally {
                     if (!started) {
                         transfers.releaseSlot();
@@ -118,14 +137,6 @@ final class SharerInbox implements SharerUpkeep.Sharer {
             LOG.log(Level.SEVERE, "inbox of sharer " + member.memberId() + " failed", e);
             socket.close(WsCloseCodes.UNEXPECTED_CONDITION, "server error; reconnect shortly");
         }
-    }
-
-    /**
-     * A request Redis failed to start (nobody heard of it yet) is kept here, not lost, and tried
-     * first at the next look: a busy pool has no connection to put it back with.
-     */
-    private void holdBack(JsonObject message) {
-        heldBack = message;
     }
 
     /**
@@ -166,10 +177,15 @@ final class SharerInbox implements SharerUpkeep.Sharer {
         return connectionId;
     }
 
+    /** Whether a request could start now (a slot of ours and of the instance free); a hint, taken for real after. */
+    private boolean hasRoom() {
+        return transfers.count() < context.settings().maxTransfersPerSender() && context.outgoing().availablePermits() > 0;
+    }
+
     @Override
-    public boolean wantsRequests() {
-        return !socket.isClosed() && !socket.isDraining() && transfers.count() < context.settings().maxTransfersPerSender()
-                && context.outgoing().availablePermits() > 0;
+    public boolean wantsMessages() {
+        // a request at the head of the inbox (or held here) keeps everything behind it until a slot frees
+        return !socket.isClosed() && !socket.isDraining() && (heldBack == null && !requestWaits || hasRoom());
     }
 
     @Override

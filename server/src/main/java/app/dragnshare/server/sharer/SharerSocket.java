@@ -276,6 +276,11 @@ public final class SharerSocket implements WsListener, BinaryIntake {
         }
     }
 
+    /** Whether an inbox message is a download request (the rest are session events for the page). */
+    static boolean isRequest(JsonObject message) {
+        return "request".equals(message.getString("type", ""));
+    }
+
     /** Handles one inbox message; true when it started a transfer (which then owns a slot). */
     boolean dispatch(Member me, JsonObject message) {
         String type = message.getString("type", "");

@@ -46,8 +46,8 @@ public final class SharerUpkeep implements AutoCloseable {
 
         String connectionId();
 
-        /** True when it would take a request now (a free transfer slot, not draining). */
-        boolean wantsRequests();
+        /** True when it would take what waits now (events always; a request held back only with a transfer slot free). */
+        boolean wantsMessages();
 
         /** Takes what waits in its inbox; returns at once (the work runs elsewhere). */
         void wake();
@@ -156,7 +156,7 @@ public final class SharerUpkeep implements AutoCloseable {
 
     /** A wake-up that got lost costs at most one tick: wake whoever has something waiting and room to take it. */
     private void recheckInboxes(List<Entry> all) {
-        List<Entry> idle = all.stream().filter(e -> e.sharer.wantsRequests()).toList();
+        List<Entry> idle = all.stream().filter(e -> e.sharer.wantsMessages()).toList();
         forEachBatch(idle, (pipeline, entry) -> inbox.waiting(pipeline, entry.sharer.sessionId(), entry.sharer.memberId()),
                 (entry, waiting) -> {
                     if (waiting.get() > 0) {

@@ -47,12 +47,14 @@ class IdleSharersTest {
     @Test
     void thousandIdleSharersAndTwoHundredPendingDownloadsOnABoundedNumberOfConnections() throws Exception {
         AtomicInteger requests = new AtomicInteger();
+        java.util.Set<String> heard = java.util.concurrent.ConcurrentHashMap.newKeySet();
         try (DragNShareServer server = TestServer.start(Map.of(
                 // 32 + 24 + the two subscriptions: 58 at most; the 200 pending downloads hold none while they wait
                 "REDIS_POOL_SIZE", "32", "REDIS_TRANSFER_POOL_SIZE", "24", "MAX_TRANSFERS_PER_INSTANCE", Integer.toString(PENDING + 1)), RelayTap.NONE);
              SharerCrowd crowd = new SharerCrowd(text -> {
                  if (text.contains("\"type\":\"request\"")) {
                      requests.incrementAndGet();
+                     heard.add(text);
                  }
              });
              RedisClients.Sampler connections = RedisClients.sample("drag-n-share-" + server.redis().instanceId());
@@ -70,13 +72,17 @@ class IdleSharersTest {
 
             // member i of a session downloads a file of member i+1, who never answers: the download stays pending
             List<CompletableFuture<HttpResponse<Void>>> pending = new ArrayList<>();
+            List<String> transferIds = new ArrayList<>();
             for (int d = 0; d < PENDING; d++) {
-                pending.add(downloads.sendAsync(download(url, http, sessions, d), HttpResponse.BodyHandlers.discarding()));
+                String transferId = random(16);
+                transferIds.add(transferId);
+                pending.add(downloads.sendAsync(download(url, http, sessions, d, transferId), HttpResponse.BodyHandlers.discarding()));
             }
             awaitTrue(() -> requests.get() == PENDING, () -> "every sharer heard its request: " + requests.get()
                     + "; sockets closed: " + crowd.closes() + "; downloads already answered: " + answered(pending)
                     + "; downloads on the instance: " + server.runningDownloads()
-                    + "; inboxes still holding a message: " + app.dragnshare.server.testing.RedisKeys.keys("dns:s:*:inbox:*").size());
+                    + "; inboxes still holding a message: " + app.dragnshare.server.testing.RedisKeys.keys("dns:s:*:inbox:*").size()
+                    + "; not heard: " + notHeard(transferIds, heard));
             assertEquals(PENDING, server.runningDownloads(), "every download is pending on the instance");
 
             Path file = TestFiles.random(dir, "while-busy.bin", 3_000_000, 7);
@@ -88,9 +94,9 @@ class IdleSharersTest {
             assertEquals(PENDING, server.runningDownloads(), "the pending downloads are still waiting");
 
             // the instance admits MAX_TRANSFERS_PER_INSTANCE downloads, pending ones included: one more fits, the next is refused
-            pending.add(downloads.sendAsync(download(url, http, sessions, PENDING), HttpResponse.BodyHandlers.discarding()));
+            pending.add(downloads.sendAsync(download(url, http, sessions, PENDING, random(16)), HttpResponse.BodyHandlers.discarding()));
             awaitTrue(() -> requests.get() == PENDING + 1, () -> "the last admitted download reached its sharer: " + requests.get());
-            HttpResponse<String> refused = downloads.send(download(url, http, sessions, PENDING + 1), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> refused = downloads.send(download(url, http, sessions, PENDING + 1, random(16)), HttpResponse.BodyHandlers.ofString());
             assertEquals(503, refused.statusCode(), refused.body());
             assertTrue(refused.body().contains("\"server-busy\""), refused.body());
             assertEquals("5", refused.headers().firstValue("Retry-After").orElse("none"), "a refused download says when to retry");
@@ -110,7 +116,8 @@ class IdleSharersTest {
     }
 
     /** Member d/SESSIONS of session d%SESSIONS downloads a new file of the next member, who never answers. */
-    private static HttpRequest download(URI url, Http http, List<SharerCrowd.Members> sessions, int d) throws Exception {
+    private static HttpRequest download(URI url, Http http, List<SharerCrowd.Members> sessions, int d, String transferId)
+            throws Exception {
         SharerCrowd.Members session = sessions.get(d % SESSIONS);
         int member = d / SESSIONS;
         String fileId = http.post("/api/sessions/" + session.sessionId() + "/files", session.tokens().get(member + 1),
@@ -118,11 +125,30 @@ class IdleSharersTest {
         return HttpRequest.newBuilder(url.resolve("/api/sessions/" + session.sessionId() + "/files/" + fileId + "/transfers"))
                 .header("Authorization", "Bearer " + session.tokens().get(member))
                 .header("Accept", "text/event-stream").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(downloadBody())).build();
+                .POST(HttpRequest.BodyPublishers.ofString(downloadBody(transferId))).build();
     }
 
-    private static String downloadBody() {
-        return "{\"transferId\":\"" + random(16) + "\",\"publicKey\":\"" + random(65) + "\",\"hmac\":\"" + random(32) + "\"}";
+    private static String downloadBody(String transferId) {
+        return "{\"transferId\":\"" + transferId + "\",\"publicKey\":\"" + random(65) + "\",\"hmac\":\"" + random(32) + "\"}";
+    }
+
+    /** For a failure's message: each request no sharer heard, where it is (an inbox) and whether its receiver's mark lives. */
+    private static List<String> notHeard(List<String> transferIds, java.util.Set<String> heard) {
+        List<String> missing = new ArrayList<>();
+        for (String id : transferIds) {
+            if (heard.stream().noneMatch(text -> text.contains(id))) {
+                String where = "in no inbox";
+                for (String inbox : app.dragnshare.server.testing.RedisKeys.keys("dns:s:*:inbox:*")) {
+                    List<String> held = app.dragnshare.server.testing.TestRedis.client().lrange(inbox, 0, -1);
+                    if (held.stream().anyMatch(m -> m.contains(id))) {
+                        where = "in " + inbox + " (" + held.size() + " messages)";
+                    }
+                }
+                missing.add(id + " " + where + ", receiver-alive "
+                        + app.dragnshare.server.testing.TestRedis.client().exists("dns:t:{" + id + "}:receiver-alive"));
+            }
+        }
+        return missing;
     }
 
     private static String random(int length) {
