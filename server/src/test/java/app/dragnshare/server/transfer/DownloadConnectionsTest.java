@@ -7,8 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,20 +24,9 @@ import app.dragnshare.server.testing.Tunnel;
  */
 class DownloadConnectionsTest {
     private static final int FILES = 60;
-    private static DragNShareServer server;
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void startServer() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        server.close();
-    }
 
     @Test
     void smallFilesShareConnectionsAndALargeOneStillArrives() throws Exception {
@@ -49,7 +36,8 @@ class DownloadConnectionsTest {
         }
         Path large = TestFiles.random(tree, "large.bin", 5 << 20, 99);
         AtomicInteger connections = new AtomicInteger();
-        try (Tunnel line = new Tunnel(server.port(), () -> {
+        try (DragNShareServer server = TestServer.start();
+             Tunnel line = new Tunnel(server.port(), () -> {
                  connections.incrementAndGet();
                  return Tunnel.Filter.NONE;
              });
