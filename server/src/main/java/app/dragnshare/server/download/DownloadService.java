@@ -9,6 +9,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
 import jakarta.json.JsonNumber;
+import jakarta.json.JsonValue;
 
 
 import app.dragnshare.server.auth.Authenticator;
@@ -24,6 +25,7 @@ import app.dragnshare.server.session.SessionStore;
 import app.dragnshare.server.relay.Failure;
 import app.dragnshare.server.relay.LivenessMarks;
 import app.dragnshare.server.relay.Messages;
+import app.dragnshare.server.relay.PacedDownloads;
 import app.dragnshare.server.relay.Relay;
 import app.dragnshare.server.relay.RelayTap;
 import app.dragnshare.server.relay.TransferChannel;
@@ -81,6 +83,7 @@ public final class DownloadService implements HttpService {
         String publicKey = body.base64Url("publicKey", 65);
         String hmac = body.base64Url("hmac", 32);
         long start = body.json().containsKey("start") ? wholeStart(body) : 0;
+        boolean paced = paced(body);
         if (!req.headers().isAccepted(MediaTypes.TEXT_EVENT_STREAM)) {
             throw new ApiException(Status.NOT_ACCEPTABLE_406, "accept-event-stream",
                     "this endpoint answers with a stream: send Accept: text/event-stream");
@@ -96,14 +99,14 @@ public final class DownloadService implements HttpService {
             // a short stream keeps its connection for the receiver's next file (HTTP/1.1 chunks;
             // Helidon refuses HTTP/1.0 with 505)
             boolean keepsConnection = !req.headers().contains(HeaderValues.CONNECTION_CLOSE);
-            admitted(res, sessionId, fileId, member, transferId, publicKey, hmac, start, keepsConnection);
+            admitted(res, sessionId, fileId, member, transferId, publicKey, hmac, start, paced, keepsConnection);
         } finally {
             active.leave();
         }
     }
 
     private void admitted(ServerResponse res, String sessionId, String fileId, Member member, String transferId,
-                          String publicKey, String hmac, long start, boolean mayKeepConnection) {
+                          String publicKey, String hmac, long start, boolean paced, boolean mayKeepConnection) {
         FileRecord file = store.file(sessionId, fileId)
                 .orElseThrow(() -> ApiException.notFound("file-not-found", "no such file in this session"));
         boolean keepsConnection = mayKeepConnection && file.size() <= KEEP_ALIVE_MAX_BYTES;
@@ -135,7 +138,8 @@ public final class DownloadService implements HttpService {
                     + inbox.maxRequests() + " downloads waiting; try again in a minute");
         }
 
-        DownloadStream stream = new DownloadStream(channel, file, start,
+        PacedDownloads.Acks acks = paced ? relay.paced().open(transferId, sessionId + "/" + member.memberId(), start) : null;
+        DownloadStream stream = new DownloadStream(channel, file, start, acks,
                 () -> presence.isOnline(sessionId, file.ownerId()), settings, metrics, marks);
         active.add(stream);
         try (EventStreamWriter events = new EventStreamWriter(res, encoders, keepsConnection)) {
@@ -147,6 +151,9 @@ public final class DownloadService implements HttpService {
             }
         } finally {
             active.remove(stream);
+            if (acks != null) {
+                relay.paced().close(transferId);
+            }
         }
     }
 
@@ -157,6 +164,18 @@ public final class DownloadService implements HttpService {
         } catch (RuntimeException e) {
             // the keys expire by their TTL
         }
+    }
+
+    /** {@code "pace"}: true when the receiver acknowledges each chunk it verified (PROTOCOL.md §7); false if absent. */
+    private static boolean paced(Bodies body) {
+        JsonValue pace = body.json().get("pace");
+        if (pace == null || pace.getValueType() == JsonValue.ValueType.FALSE) {
+            return false;
+        }
+        if (pace.getValueType() == JsonValue.ValueType.TRUE) {
+            return true;
+        }
+        throw ApiException.badRequest("\"pace\" must be true or false");
     }
 
     /** The first chunk a resumed download asks for (PROTOCOL.md §4.8): a whole number, at least 0. */

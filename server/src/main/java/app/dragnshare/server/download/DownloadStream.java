@@ -17,6 +17,7 @@ import app.dragnshare.server.relay.CreditWindow;
 import app.dragnshare.server.relay.Failure;
 import app.dragnshare.server.relay.LivenessMarks;
 import app.dragnshare.server.relay.Messages;
+import app.dragnshare.server.relay.PacedDownloads;
 import app.dragnshare.server.relay.SameInstanceChunks;
 import app.dragnshare.server.relay.TransferChannel;
 import app.dragnshare.server.relay.TransferSettings;
@@ -30,6 +31,12 @@ import app.dragnshare.server.relay.TransferSettings;
  */
 final class DownloadStream {
     private static final Logger LOG = Logger.getLogger(DownloadStream.class.getName());
+    /** The largest window a paced stream grows to, in chunks (a long fat link). */
+    private static final int MAX_PACE_WINDOW = 1024;
+    /** How long a paced stream waits for an acknowledgement before it reads Redis for one anyway. */
+    private static final long ACK_RECHECK_NANOS = 1_000_000_000L;
+    /** How long a paced stream waits for its receiver's next acknowledgement before it stops pacing. */
+    private static final long PACE_PATIENCE_NANOS = 5_000_000_000L;
 
     private final TransferChannel channel;
     private final FileRecord file;
@@ -39,6 +46,13 @@ final class DownloadStream {
     private final TransferSettings settings;
     private final ServerMetrics metrics;
     private final LivenessMarks marks;
+    /** A paced download's acknowledgements (PROTOCOL.md §7); null for an unpaced one. */
+    private final PacedDownloads.Acks acks;
+    /** How far the stream may run ahead of them; null while unpaced. */
+    private ReceiverPace pace;
+    /** Ends this stream's wake-ups for acknowledgements through Redis; null until it first waits for one. */
+    private Runnable stopHearing;
+    private long lastProgress;
     private volatile boolean stopping;
     private volatile Thread thread;
     /** When the write in progress started (System.nanoTime), 0 when none is. */
@@ -48,9 +62,11 @@ final class DownloadStream {
     private EventStreamWriter events;
     private long lastWrite;
 
-    DownloadStream(TransferChannel channel, FileRecord file, long start, BooleanSupplier ownerOnline,
-                   TransferSettings settings, ServerMetrics metrics, LivenessMarks marks) {
+    /** @param acks what the receiver acknowledges, for a paced download; null for an unpaced one */
+    DownloadStream(TransferChannel channel, FileRecord file, long start, PacedDownloads.Acks acks,
+                   BooleanSupplier ownerOnline, TransferSettings settings, ServerMetrics metrics, LivenessMarks marks) {
         this.channel = channel;
+        this.acks = acks;
         this.file = file;
         this.start = start;
         this.ownerOnline = ownerOnline;
@@ -99,6 +115,9 @@ final class DownloadStream {
             sendError(RedisErrors.isFull(e) ? Failure.SERVER_BUSY : Failure.SERVER_ERROR);
         } finally {
             marks.release(channel);
+            if (stopHearing != null) {
+                stopHearing.run();
+            }
             if ("completed".equals(outcome)) {
                 metrics.transferCompleted();
             } else {
@@ -149,14 +168,18 @@ final class DownloadStream {
 
     /**
      * Hands back each chunk's credit with the take of the next one (one round trip per chunk), and
-     * blocks only when nothing waits: then the window may be too small for the link.
+     * blocks only when nothing waits: then the window may be too small for the link. A paced
+     * stream writes a chunk only once its receiver is less than a window behind.
      */
     private void stream(JsonObject offer) {
         long chunks = offer.getJsonNumber("chunks").longValue();
         long elementBytes = 4 + offer.getJsonNumber("chunkSize").longValue() + 16;
         CreditWindow window = new CreditWindow(settings.queueDepth(), settings.chunkWindowMax(), elementBytes);
+        if (acks != null) {
+            pace = new ReceiverPace(start, (int) Math.min(MAX_PACE_WINDOW, settings.chunkWindowMax() / elementBytes));
+        }
         long expected = start;
-        long lastProgress = System.nanoTime();
+        lastProgress = System.nanoTime();
         int credits = window.size();
         while (true) {
             TransferChannel.Signal signal = channel.grantAndTake(credits);
@@ -176,11 +199,17 @@ final class DownloadStream {
                         return;
                     }
                     credits = window.taken(waited, chunk.waiting());
+                    if (pace != null && !pace.hasRoom(index) && !awaitRoom(index)) {
+                        return;
+                    }
                     long chunkIndex = index;
                     emit(() -> events.chunk(chunkIndex, element, 4, element.length - 4));
                     metrics.bytesRelayed(element.length - 4);
                     expected++;
                     lastProgress = System.nanoTime();
+                    if (pace != null) {
+                        pace.written(index, lastProgress);
+                    }
                     if (expected == chunks) {
                         String end = JSON.createObjectBuilder().add("chunks", chunks).add("size", file.size()).build().toString();
                         emit(() -> events.event("end", end));
@@ -191,26 +220,11 @@ final class DownloadStream {
                     }
                 }
                 case TransferChannel.Control control -> {
-                    JsonObject message = control.message();
-                    emitError(message.getString("code", Failure.SENDER_GONE.code()),
-                            message.getString("message", Failure.SENDER_GONE.message()));
+                    emitError(control.message());
                     return;
                 }
                 case TransferChannel.Timeout timeout -> {
-                    idle();
-                    if (!channel.isAlive(TransferChannel.Side.SENDER)) {
-                        // its side may have left its last word (e.g. "tampered") and gone between our wait's end and this check
-                        if (channel.takeControl() instanceof TransferChannel.Control last) {
-                            emitError(last.message().getString("code", Failure.SENDER_GONE.code()),
-                                    last.message().getString("message", Failure.SENDER_GONE.message()));
-                            return;
-                        }
-                        sendError(Failure.SENDER_GONE);
-                        return;
-                    }
-                    if (System.nanoTime() - lastProgress > settings.stallTimeout().toNanos()) {
-                        tellSender(Failure.STALLED);
-                        sendError(Failure.STALLED);
+                    if (quietTooLong()) {
                         return;
                     }
                 }
@@ -223,6 +237,79 @@ final class DownloadStream {
                 return;
             }
         }
+    }
+
+    /**
+     * A paced stream whose receiver is a window behind: waits for its acknowledgements until chunk
+     * {@code next} may go; false when the stream ended meanwhile (an error was sent). A receiver
+     * that acknowledges nothing for {@link #PACE_PATIENCE_NANOS} (its socket broke, say) gets the
+     * rest unpaced: pacing only spares bytes on a resume, and must never stall a download.
+     */
+    private boolean awaitRoom(long next) {
+        if (stopHearing == null) { // the first wait: from now on acknowledgements through Redis wake us
+            stopHearing = channel.hearAcknowledgements(acks::wakeFromElsewhere);
+            acks.offer(channel.acknowledged()); // any that came before
+        }
+        long waitingSince = System.nanoTime();
+        while (!pace.hasRoom(next)) {
+            acks.await(next - pace.window() + 1, ACK_RECHECK_NANOS);
+            if (acks.takeElsewhere()) {
+                acks.offer(channel.acknowledged());
+            }
+            long now = System.nanoTime();
+            if (acks.count() > pace.verified()) {
+                pace.acknowledged(acks.count(), next, true, now);
+                lastProgress = now;
+                waitingSince = now;
+                continue;
+            }
+            if (acks.abandoned()) {
+                pace = null; // the receiver's socket closed: the next write tells whether the receiver is still there
+                return true;
+            }
+            acks.offer(channel.acknowledged()); // nothing here: a wake-up from another instance may have been lost
+            if (acks.count() > pace.verified()) {
+                continue;
+            }
+            if (now - waitingSince > PACE_PATIENCE_NANOS) {
+                LOG.fine(() -> "download " + channel.transferId() + ": no acknowledgement for "
+                        + PACE_PATIENCE_NANOS / 1_000_000_000 + " s; going on unpaced");
+                pace = null;
+                return true;
+            }
+            if (quietTooLong()) {
+                return false;
+            }
+            if (stopping) {
+                tellSender(Failure.SHUTTING_DOWN);
+                sendError(Failure.SHUTTING_DOWN);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * After a wait that timed out: a heartbeat if one is due, then whether the transfer must end
+     * (an error was sent) because the sharer's side is gone or nothing moved for the stall timeout.
+     */
+    private boolean quietTooLong() {
+        idle();
+        if (!channel.isAlive(TransferChannel.Side.SENDER)) {
+            // its side may have left its last word (e.g. "tampered") and gone between our wait's end and this check
+            if (channel.takeControl() instanceof TransferChannel.Control last) {
+                emitError(last.message());
+                return true;
+            }
+            sendError(Failure.SENDER_GONE);
+            return true;
+        }
+        if (System.nanoTime() - lastProgress > settings.stallTimeout().toNanos()) {
+            tellSender(Failure.STALLED);
+            sendError(Failure.STALLED);
+            return true;
+        }
+        return false;
     }
 
     /** Between messages: keep the connection (and proxies on the way) from calling the stream dead. */
@@ -260,6 +347,11 @@ final class DownloadStream {
         } finally {
             writingSince = 0;
         }
+    }
+
+    /** The sharer's side's word (an error or a cancel) as the receiver's error event. */
+    private void emitError(JsonObject message) {
+        emitError(message.getString("code", Failure.SENDER_GONE.code()), message.getString("message", Failure.SENDER_GONE.message()));
     }
 
     private void emitError(String code, String message) {

@@ -61,17 +61,18 @@ public final class Keys {
 
     /** The keys of one transfer. */
     public record Transfer(byte[] toReceiver, byte[] chunks, byte[] credits, byte[] toSender,
-                           byte[] senderAlive, byte[] receiverAlive, byte[] receiver) {
+                           byte[] senderAlive, byte[] receiverAlive, byte[] receiver, byte[] paceWake, byte[] acked) {
 
         public static Transfer of(String transferId) {
             String base = "dns:t:{" + transferId + "}:";
             return new Transfer(bytes(base + "to-receiver"), bytes(base + "chunks"),
                     bytes(base + "credits"), bytes(base + "to-sender"), bytes(base + "sender-alive"),
-                    bytes(base + "receiver-alive"), bytes(base + "receiver"));
+                    bytes(base + "receiver-alive"), bytes(base + "receiver"), bytes(base + "pace-wake"),
+                    bytes(base + "acked"));
         }
 
         public byte[][] all() {
-            return new byte[][] {toReceiver, chunks, credits, toSender, senderAlive, receiverAlive, receiver};
+            return new byte[][] {toReceiver, chunks, credits, toSender, senderAlive, receiverAlive, receiver, paceWake, acked};
         }
     }
 

@@ -28,6 +28,22 @@ public final class Scripts {
             return n""");
 
     /**
+     * A paced download's acknowledgement that reached another instance than its stream
+     * (PROTOCOL.md §6.2): when KEYS[1] (who may report on the transfer) is ARGV[2] and the
+     * receiver's stream runs (its mark KEYS[4] exists), raises the count KEYS[3] to ARGV[3] (TTL
+     * ARGV[1] ms) and returns KEYS[2], the wake-up id the stream registered (nil while it has none:
+     * the stream reads the count when it starts waiting). Nil for someone else's transfer, or one
+     * whose stream ended (a late acknowledgement must not leave a key behind).
+     */
+    public static final Script ACKNOWLEDGE = new Script("""
+            if redis.call('GET', KEYS[1]) ~= ARGV[2] or redis.call('EXISTS', KEYS[4]) == 0 then return false end
+            local count = tonumber(ARGV[3])
+            if count > tonumber(redis.call('GET', KEYS[3]) or '-1') then
+              redis.call('SET', KEYS[3], ARGV[3], 'PX', ARGV[1])
+            end
+            return redis.call('GET', KEYS[2])""");
+
+    /**
      * Pops the head of inbox KEYS[1], unless it is a download request and ARGV[1] is "0" (its
      * socket has no transfer slot free): then returns 0 and the request keeps waiting in Redis.
      * Nil when the inbox is empty. (The server writes every inbox message: each is a JSON object.)

@@ -21,7 +21,7 @@ public final class Messages {
     }
 
     /** The protocol version this server speaks (PROTOCOL.md §11). */
-    public static final int PROTOCOL = 2;
+    public static final int PROTOCOL = 3;
 
     public static JsonObject ready(String sessionId, String memberId) {
         return JSON.createObjectBuilder().add("type", "ready").add("sessionId", sessionId).add("memberId", memberId)

@@ -16,6 +16,7 @@ public final class Relay {
     private final Duration keyTtl;
     private final Duration aliveTtl;
     private final SameInstanceChunks sameInstance;
+    private final PacedDownloads paced = new PacedDownloads();
 
     /**
      * @param keyTtl   lifetime of a transfer's lists, renewed on every push
@@ -36,6 +37,11 @@ public final class Relay {
 
     public TransferChannel channel(String transferId) {
         return new TransferChannel(redis, wakeups, sameInstance, transferId, keyTtl, aliveTtl);
+    }
+
+    /** The paced downloads streaming from this instance, for their receivers' acknowledgements. */
+    public PacedDownloads paced() {
+        return paced;
     }
 
     public SameInstanceChunks sameInstance() {

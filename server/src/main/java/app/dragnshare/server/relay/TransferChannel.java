@@ -28,6 +28,8 @@ import redis.clients.jedis.util.KeyValue;
  *     (verified progress, the receipt; PROTOCOL.md §5.6);</li>
  * <li>{@code receiver}: who may report on the transfer; it outlives the receiver's stream until
  *     the sharer's side has waited for the receipt;</li>
+ * <li>{@code pace-wake}, {@code acked}: for a paced download (PROTOCOL.md §7) whose receiver
+ *     acknowledges on another instance, whom to wake and the highest count acknowledged;</li>
  * <li>{@code sender-alive}/{@code receiver-alive}: short-lived marks each side renews while it
  *     lives, so the other side notices a crashed instance.</li>
  * </ul>
@@ -127,6 +129,42 @@ public final class TransferChannel {
         Object n = Scripts.PUSH_CAPPED_WHILE_PRESENT.run(redis, List.of(keys.toSender(), keys.senderAlive()),
                 List.of(keyTtlMillis, Integer.toString(cap).getBytes(StandardCharsets.US_ASCII), json(message)));
         return !(n instanceof Number count) || count.longValue() != -2;
+    }
+
+    /**
+     * A paced download's acknowledgement that reached this instance while its stream runs
+     * elsewhere (or nowhere): recorded in Redis, and the stream woken, if {@code receiver}
+     * ("sessionId/memberId") is the transfer's receiver; else nothing happens.
+     */
+    public void acknowledge(String receiver, long verified) {
+        Object wake = Scripts.ACKNOWLEDGE.run(redis, List.of(keys.receiver(), keys.paceWake(), keys.acked(), keys.receiverAlive()),
+                List.of(keyTtlMillis, receiver.getBytes(StandardCharsets.UTF_8),
+                        Long.toString(verified).getBytes(StandardCharsets.US_ASCII)));
+        if (wake instanceof byte[] id) {
+            wakeups.wake(new String(id, StandardCharsets.US_ASCII));
+        }
+    }
+
+    /**
+     * The receiver's side of a paced download: from now on an acknowledgement that reaches Redis
+     * ({@link #acknowledge}) runs {@code wake} on this instance. Run the result when the stream ends.
+     */
+    public Runnable hearAcknowledgements(Runnable wake) {
+        String id = wakeups.newConnectionId();
+        wakeups.register(id, wake);
+        try {
+            redis.set(keys.paceWake(), id.getBytes(StandardCharsets.US_ASCII), SetParams.setParams().px(keyTtl.toMillis()));
+        } catch (RuntimeException e) {
+            wakeups.unregister(id);
+            throw e;
+        }
+        return () -> wakeups.unregister(id);
+    }
+
+    /** The highest count acknowledged through Redis, -1 for none. */
+    public long acknowledged() {
+        byte[] count = redis.get(keys.acked());
+        return count == null ? -1 : Long.parseLong(new String(count, StandardCharsets.US_ASCII));
     }
 
     /** The sharer's side, after the last chunk: waits for the receiver's report. */
@@ -233,6 +271,8 @@ public final class TransferChannel {
         pipeline.set(alive(side), ALIVE, SetParams.setParams().px(aliveTtlMillis).xx());
         if (side == Side.RECEIVER) {
             pipeline.pexpire(keys.receiver(), keyTtl.toMillis()); // a long download outlives the key's first TTL
+            pipeline.pexpire(keys.paceWake(), keyTtl.toMillis());
+            pipeline.pexpire(keys.acked(), keyTtl.toMillis());
         }
     }
 
@@ -249,9 +289,10 @@ public final class TransferChannel {
     public void closeReceiverSide(boolean lastChunkRelayed) {
         sameInstance.close(transferId);
         if (lastChunkRelayed) {
-            redis.del(keys.toReceiver(), keys.chunks(), keys.credits(), keys.receiverAlive());
+            redis.del(keys.toReceiver(), keys.chunks(), keys.credits(), keys.receiverAlive(), keys.paceWake(), keys.acked());
         } else {
-            redis.del(keys.toReceiver(), keys.chunks(), keys.credits(), keys.receiverAlive(), keys.receiver());
+            redis.del(keys.toReceiver(), keys.chunks(), keys.credits(), keys.receiverAlive(), keys.receiver(),
+                    keys.paceWake(), keys.acked());
         }
         redis.pexpire(keys.toSender(), aliveTtlMillis);
     }

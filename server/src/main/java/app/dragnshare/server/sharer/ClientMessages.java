@@ -7,6 +7,10 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 
+import app.dragnshare.server.auth.Member;
+import app.dragnshare.server.http.Ids;
+import app.dragnshare.server.relay.Relay;
+
 /** Reading the fields of a sharer's messages (PROTOCOL.md §6), and a close reason's length limit. */
 final class ClientMessages {
     private ClientMessages() {
@@ -29,6 +33,26 @@ final class ClientMessages {
             return s.getString();
         }
         throw new ProtocolException("\"" + name + "\" must be a string");
+    }
+
+    /**
+     * A receiver's {@code ack} of its paced download (PROTOCOL.md §6.2): to the stream in memory
+     * if it runs here, else through Redis. An acknowledgement of a transfer that is not the
+     * member's, not paced or already over changes nothing.
+     */
+    static void acknowledge(JsonObject ack, Member member, Relay relay) throws ProtocolException {
+        String transferId = string(ack, "transferId");
+        if (!(ack.get("verified") instanceof JsonNumber n) || !n.isIntegral() || n.bigIntegerValue().signum() < 0
+                || n.bigIntegerValue().bitLength() > 53) {
+            throw new ProtocolException("\"verified\" must be a chunk count: a whole number from 0");
+        }
+        if (!Ids.isValid(transferId)) {
+            return; // no transfer has such an id
+        }
+        String receiver = member.sessionId() + "/" + member.memberId();
+        if (!relay.paced().acknowledgeHere(transferId, receiver, n.longValue())) {
+            relay.channel(transferId).acknowledge(receiver, n.longValue());
+        }
     }
 
     /** Close reasons must fit in 123 bytes of UTF-8. */

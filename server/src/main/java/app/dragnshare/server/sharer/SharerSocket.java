@@ -221,6 +221,10 @@ public final class SharerSocket implements WsListener, BinaryIntake {
         if ("auth".equals(type)) {
             throw new ProtocolException("already authenticated");
         }
+        if (type.equals("ack")) {
+            ClientMessages.acknowledge(json, member, context.relay());
+            return;
+        }
         if (!type.equals("offer") && !type.equals("decline") && !type.equals("cancel")) {
             throw new ProtocolException("unknown message type '" + ClientMessages.shorten(type) + "'");
         }
@@ -361,6 +365,8 @@ public final class SharerSocket implements WsListener, BinaryIntake {
         transfers.sharerGone();
         Member me = member;
         if (me != null) {
+            // its paced downloads on this instance hear no more acknowledgements from it: they go on unpaced
+            context.relay().paced().receiverLeft(me.sessionId() + "/" + me.memberId());
             try {
                 context.presence().release(me.sessionId(), me.memberId(), connectionId);
                 announcePresence(me);

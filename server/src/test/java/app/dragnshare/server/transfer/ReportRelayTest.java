@@ -263,7 +263,7 @@ class ReportRelayTest {
             socket = new FrameSocket(server.port());
             socket.text("{\"type\":\"auth\",\"token\":\"" + token + "\"" + (protocol > 0 ? ",\"protocol\":" + protocol : "") + "}");
             JsonObject ready = next("ready");
-            assertEquals(2, ready.getInt("protocol"), "the server says which version it speaks: " + ready);
+            assertEquals(3, ready.getInt("protocol"), "the server says which version it speaks: " + ready);
         }
 
         void offer(String transferId) throws IOException {
