@@ -127,6 +127,7 @@ public final class SharerAndReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        receiver.close(); // the receiver's member socket, if a paced download opened one
         connection.close();
     }
 }

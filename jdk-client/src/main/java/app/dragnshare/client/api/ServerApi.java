@@ -159,16 +159,20 @@ public final class ServerApi {
 
     /**
      * Starts a download from chunk {@code start} (0: the whole file); the returned stream carries
-     * offer, chunk, end and error events.
+     * offer, chunk, end and error events. {@code paced}: the receiver acknowledges each verified
+     * chunk on its member socket, and the server runs at most a small window ahead (PROTOCOL.md §7).
      */
     public EventStream download(Membership me, String fileId, String transferId, String publicKey, String hmac,
-                                long start, int maxLine) throws ApiException, UnreachableException {
+                                long start, boolean paced, int maxLine) throws ApiException, UnreachableException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("transferId", transferId);
         body.put("publicKey", publicKey);
         body.put("hmac", hmac);
         if (start > 0) {
             body.put("start", start);
+        }
+        if (paced) {
+            body.put("pace", true);
         }
         // a stream: the server sends a heartbeat at least every 10 s, so this much silence means a dead connection
         return posts.stream("/api/sessions/" + me.sessionId() + "/files/" + fileId + "/transfers", me.token(),

@@ -63,7 +63,8 @@ public final class SharerConnection implements AutoCloseable {
             throw new UnreachableException("interrupted", e);
         }
         SharerConnection connection = new SharerConnection(socket);
-        connection.sendText(Map.of("type", "auth", "token", token, "protocol", 2L)); // 2: it can resume (PROTOCOL.md §6)
+        // 3: it can resume (2, PROTOCOL.md §4.8) and pace downloads (3, §7)
+        connection.sendText(Map.of("type", "auth", "token", token, "protocol", 3L));
         try {
             ready.get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -91,6 +92,15 @@ public final class SharerConnection implements AutoCloseable {
         } finally {
             sendLock.unlock();
         }
+    }
+
+    /**
+     * Starts sending a text message without waiting for it. The caller must not start another
+     * before the returned stage completes (the JDK allows one send at a time), nor mix this with
+     * the waiting sends.
+     */
+    public CompletableFuture<WebSocket> sendTextAsync(String text) {
+        return socket.sendText(text, true);
     }
 
     /**

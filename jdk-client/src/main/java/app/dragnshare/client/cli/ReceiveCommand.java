@@ -92,12 +92,14 @@ final class ReceiveCommand {
             }
         }, "say-part-kept"));
         CliException failure;
-        if (files.size() == 1) {
-            failure = pool.run(files, () -> new ProgressBar(err, terminal));
-        } else {
-            TotalProgress total = new TotalProgress(err, terminal, files.size(), files.stream().mapToLong(RemoteFile::size).sum());
-            failure = pool.run(files, total::forFile);
-            total.end();
+        try (receiver) { // its member socket, if paced downloads opened one
+            if (files.size() == 1) {
+                failure = pool.run(files, () -> new ProgressBar(err, terminal));
+            } else {
+                TotalProgress total = new TotalProgress(err, terminal, files.size(), files.stream().mapToLong(RemoteFile::size).sum());
+                failure = pool.run(files, total::forFile);
+                total.end();
+            }
         }
         if (failure != null && failure.exitCode() == ExitCode.TAMPERED && pool.linkSuspect()) {
             throw new CliException(ExitCode.TAMPERED, "stopped, nothing more was saved"); // the line above named the link

@@ -60,10 +60,17 @@ final class DownloadAttempt {
     private final TransferKeys own;
     private final ChunkDecoder base64 = new ChunkDecoder();
     private boolean toldTampered;
+    private final AckSocket acks;
 
-    /** {@code reuse} gives the key pair: the one of this run's earlier requests while it may serve more (§4.10). */
-    DownloadAttempt(ServerApi api, Membership me, SessionKeys keys, KeyReuse reuse, RemoteFile file, PartialDownload part) {
+    /**
+     * {@code reuse} gives the key pair: the one of this run's earlier requests while it may serve
+     * more (§4.10). {@code acks}: where to acknowledge each verified chunk, for a paced download
+     * (§7); null for an unpaced one.
+     */
+    DownloadAttempt(ServerApi api, Membership me, SessionKeys keys, KeyReuse reuse, RemoteFile file, PartialDownload part,
+                    AckSocket acks) {
         this.api = api;
+        this.acks = acks;
         this.me = me;
         this.keys = keys;
         this.file = file;
@@ -87,7 +94,7 @@ final class DownloadAttempt {
             throws TamperingException, TransferFailedException, IOException, ApiException, UnreachableException, Mismatch {
         byte[] mac = keys.requestMac(transferId, file.id(), own.publicKey(), start);
         try (EventStream events = api.download(me, file.id(), transferId, BASE64URL.encodeToString(own.publicKey()),
-                BASE64URL.encodeToString(mac), start, 4 * 1024 * 1024);
+                BASE64URL.encodeToString(mac), start, acks != null, 4 * 1024 * 1024);
              Watchdog watchdog = new Watchdog(events)) {
             try {
                 return receive(events, offered, progress);
@@ -257,6 +264,10 @@ final class DownloadAttempt {
             }
             int n = cipher.open(next, next == chunks - 1, ciphertext, 0, length, plain, 0);
             part.write(next, plain, n);
+            if (acks != null && next + 1 < chunks) {
+                // after the write: a run killed now resumes after this chunk, so at most the window is lost
+                acks.ack(transferId, next + 1);
+            }
             return n;
         }
 

@@ -23,7 +23,7 @@ import app.dragnshare.client.crypto.TamperingException;
  * partial ever looks complete: the part stays hidden, and is deleted when the transfer was
  * tampered with or the file is no longer shared.
  */
-public final class Receiver {
+public final class Receiver implements AutoCloseable {
     /** The grace period when none is given: how long a dropped download waits for the sharer. */
     public static final Duration DEFAULT_GRACE = Duration.ofMinutes(2);
     /** Failures a new request may get past: the connection, the sharer's presence, the server's load. */
@@ -41,7 +41,11 @@ public final class Receiver {
     private final SessionKeys keys;
     private final Path folder;
     private final Duration grace;
-    private volatile Boolean serverResumes; // several downloads may share one Receiver at once
+    private volatile Long serverProtocol; // several downloads may share one Receiver at once
+    /** The run's socket for acknowledgements of paced downloads (PROTOCOL.md §7), opened at the first. */
+    private AckSocket acks;
+    /** The socket could not be opened: this run's downloads go unpaced. */
+    private boolean acksFailed;
     /** One key pair for this run's requests, renewed after its share (PROTOCOL.md §4.10). */
     private final KeyReuse keyReuse = new KeyReuse();
 
@@ -88,7 +92,7 @@ public final class Receiver {
                     part.restart();
                     progress.notice("the server cannot resume downloads; starting over");
                 }
-                DownloadAttempt current = new DownloadAttempt(api, me, keys, keyReuse, file, part);
+                DownloadAttempt current = new DownloadAttempt(api, me, keys, keyReuse, file, part, ackSocket(file));
                 attempt = current;
                 DownloadAttempt.Completed done;
                 try (ProgressReports reports = new ProgressReports(api, me)) {
@@ -166,10 +170,45 @@ public final class Receiver {
     }
 
     private boolean serverResumes() throws ApiException, UnreachableException {
-        if (serverResumes == null) {
-            serverResumes = api.protocol() >= 2;
+        return serverProtocol() >= 2;
+    }
+
+    private long serverProtocol() throws ApiException, UnreachableException {
+        if (serverProtocol == null) {
+            serverProtocol = api.protocol();
         }
-        return serverResumes;
+        return serverProtocol;
+    }
+
+    /**
+     * Where a download of {@code file} acknowledges its chunks: the run's socket, opened (again)
+     * if need be; null when the download goes unpaced — a file of one chunk, a server older than
+     * protocol 3, or a socket that cannot be opened (a proxy without WebSockets, say).
+     */
+    private AckSocket ackSocket(RemoteFile file) throws ApiException, UnreachableException {
+        if (file.size() <= 2L * Chunking.DEFAULT_CHUNK_SIZE || serverProtocol() < 3) { // the window holds two chunks
+            return null;
+        }
+        synchronized (this) {
+            if (!acksFailed && (acks == null || acks.broken())) {
+                try {
+                    acks = AckSocket.open(api, me);
+                } catch (ApiException | UnreachableException e) {
+                    acksFailed = true; // it is an optimisation: not worth a failed attempt per file
+                    acks = null;
+                }
+            }
+            return acks;
+        }
+    }
+
+    /** Closes the socket of paced downloads, if one was opened. */
+    @Override
+    public synchronized void close() {
+        if (acks != null) {
+            acks.close();
+            acks = null;
+        }
     }
 
     private static TransferFailedException gaveUp(Exception failure, PartialDownload part) {

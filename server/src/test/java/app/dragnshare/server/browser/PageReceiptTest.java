@@ -189,7 +189,7 @@ class PageReceiptTest {
                 byte[] key = new TransferKeys().publicKey();
                 String hmac = B64URL.encodeToString(invite.keys().requestMac(transferId, file.id(), key, 0));
                 List<String> events = new ArrayList<>();
-                try (EventStream stream = api.download(me, file.id(), transferId, B64URL.encodeToString(key), hmac, 0, 4 << 20)) {
+                try (EventStream stream = api.download(me, file.id(), transferId, B64URL.encodeToString(key), hmac, 0, false, 4 << 20)) {
                     for (ServerEvent event = stream.next(); event != null; event = stream.next()) {
                         events.add(event.name());
                     }

@@ -103,7 +103,7 @@ class KeyReuseTest {
         EventStream stream;
         while (true) {
             try {
-                stream = api.download(me, file.id(), transferId, BASE64URL.encodeToString(receiverKey), mac, 0, 1 << 20);
+                stream = api.download(me, file.id(), transferId, BASE64URL.encodeToString(receiverKey), mac, 0, false, 1 << 20);
                 break;
             } catch (ApiException e) { // the id of an ended transfer is free again once the server has cleared it
                 if (!"transfer-exists".equals(e.code()) || System.nanoTime() > deadline) {

@@ -124,7 +124,13 @@ class LoadTest {
             RemoteFile remote = api.listFiles(guest).stream().filter(f -> f.id().equals(file.id())).findFirst().orElseThrow();
             Path out = Files.createDirectories(dir.resolve("out-" + file.id()));
             go.await();
-            return new Receiver(api, guest, invite.keys(), out).download(remote, new Progress() {
+            try (Receiver receiver = new Receiver(api, guest, invite.keys(), out)) { // its member socket for paced downloads closes
+                return download(receiver, remote, allOffered);
+            }
+        }
+
+        private Path download(Receiver receiver, RemoteFile remote, CountDownLatch allOffered) throws Exception {
+            return receiver.download(remote, new Progress() {
                 @Override
                 public void started(String name, long size, long done) {
                     allOffered.countDown();
