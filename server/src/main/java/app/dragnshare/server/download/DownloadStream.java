@@ -263,9 +263,11 @@ final class DownloadStream {
                 waitingSince = now;
                 continue;
             }
-            if (acks.abandoned()) {
-                pace = null; // the receiver's socket closed: the next write tells whether the receiver is still there
-                return true;
+            if (acks.socketClosed()) {
+                // The receiver may have died with its socket: a few bytes on the stream tell (a write to a
+                // connection the peer reset fails). Not the next chunk: a live receiver would lose it if cut.
+                acks.takeSocketClosed();
+                emit(() -> events.comment("keep-alive"));
             }
             acks.offer(channel.acknowledged()); // nothing here: a wake-up from another instance may have been lost
             if (acks.count() > pace.verified()) {

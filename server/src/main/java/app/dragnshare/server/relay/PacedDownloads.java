@@ -44,14 +44,13 @@ public final class PacedDownloads {
     }
 
     /**
-     * {@code receiver}'s socket on this instance closed: its streams here stop waiting for
-     * acknowledgements (they go on unpaced), so a receiver that died is noticed by the next write,
-     * not after the stream's patience.
+     * {@code receiver}'s socket on this instance closed. It may have died (killed, its connection
+     * cut), taking its download with it: its streams here wake to look ({@link Acks#socketClosed}).
      */
     public void receiverLeft(String receiver) {
         for (Acks acks : streams.values()) {
             if (acks.receiver.equals(receiver)) {
-                acks.abandon();
+                acks.closeSocket();
             }
         }
     }
@@ -62,7 +61,8 @@ public final class PacedDownloads {
         private final AtomicLong count;
         private volatile Thread waiter;
         private volatile boolean elsewhere;
-        private volatile boolean abandoned;
+        private volatile boolean socketClosed;
+        private volatile boolean closeUnseen;
 
         private Acks(String receiver, long start) {
             this.receiver = receiver;
@@ -82,14 +82,24 @@ public final class PacedDownloads {
             LockSupport.unpark(waiter);
         }
 
-        private void abandon() {
-            abandoned = true;
+        private void closeSocket() {
+            socketClosed = true;
+            closeUnseen = true;
             LockSupport.unpark(waiter);
         }
 
-        /** Whether the receiver's socket closed: no acknowledgement will come (on this instance). */
-        public boolean abandoned() {
-            return abandoned;
+        /** Whether the receiver's socket on this instance closed: no acknowledgement comes from it any more. */
+        public boolean socketClosed() {
+            return socketClosed;
+        }
+
+        /** Whether the socket closed since the last call (a wake-up the stream has not acted on). */
+        public boolean takeSocketClosed() {
+            if (!closeUnseen) {
+                return false;
+            }
+            closeUnseen = false;
+            return true;
         }
 
         /** Whether an acknowledgement went to Redis since the last call. */
@@ -111,7 +121,7 @@ public final class PacedDownloads {
             waiter = Thread.currentThread();
             try {
                 long left;
-                while (count.get() < needed && !elsewhere && !abandoned && (left = deadline - System.nanoTime()) > 0) {
+                while (count.get() < needed && !elsewhere && !closeUnseen && (left = deadline - System.nanoTime()) > 0) {
                     LockSupport.parkNanos(this, left);
                 }
             } finally {
