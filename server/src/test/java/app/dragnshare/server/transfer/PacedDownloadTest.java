@@ -86,13 +86,7 @@ class PacedDownloadTest {
             download.expectChunks(2);
             download.expectNothingMore("one acknowledged: chunks 1 and 2 are on their way");
 
-            for (int verified = 2; verified < CHUNKS; verified++) {
-                ack(acks, download.transferId, verified);
-                if (verified + 1 < CHUNKS) {
-                    download.expectChunks(verified + 1);
-                }
-            }
-            assertEquals("end", download.next().name(), "the stream ends after the last chunk");
+            download.ackEachChunkToTheEnd(acks, 2);
         }
     }
 
@@ -107,13 +101,7 @@ class PacedDownloadTest {
             download.expectChunks(2);
             // still paced: the acknowledgement moved the stream, not its patience running out
             download.expectNothingMore("after the first acknowledgement");
-            for (int verified = 2; verified < CHUNKS; verified++) {
-                ack(acks, download.transferId, verified);
-                if (verified + 1 < CHUNKS) {
-                    download.expectChunks(verified + 1);
-                }
-            }
-            assertEquals("end", download.next().name());
+            download.ackEachChunkToTheEnd(acks, 2);
         }
     }
 
@@ -287,6 +275,17 @@ class PacedDownloadTest {
                 assertEquals("chunk", event.name(), "chunk " + index + " comes next");
                 assertEquals(Integer.toString(index), event.id());
             }
+        }
+
+        /** Acknowledges chunks from {@code verified} on, one by one as each next one arrives, and expects the end. */
+        void ackEachChunkToTheEnd(SharerConnection acks, int verified) throws InterruptedException {
+            for (; verified < CHUNKS; verified++) {
+                ack(acks, transferId, verified);
+                if (verified + 1 < CHUNKS) {
+                    expectChunks(verified + 1);
+                }
+            }
+            assertEquals("end", next().name(), "the stream ends after the last chunk");
         }
 
         void expectNothingMore(String when) throws InterruptedException {
