@@ -20,40 +20,68 @@ import app.dragnshare.client.json.JsonFields;
  * newest count of each transfer waits and follows it. What the server sends on it is ignored.
  */
 final class AckSocket implements AutoCloseable {
-    private final SharerConnection connection;
     /** Counts not yet sent, by transfer: several downloads of one run share the socket. */
     private final Map<String, Long> pending = new LinkedHashMap<>();
+    /** Null while it connects. */
+    private SharerConnection connection;
     private volatile boolean broken;
+    private volatile boolean neverOpened;
     private boolean sending;
+    private boolean closed;
 
-    private AckSocket(SharerConnection connection) {
-        this.connection = connection;
+    private AckSocket() {
     }
 
-    /** Opens the socket for {@code me}; it authenticates as any member's socket does. */
-    static AckSocket open(ServerApi api, Membership me) throws ApiException, UnreachableException {
-        AckSocket[] self = new AckSocket[1];
-        SharerConnection connection = SharerConnection.open(api, me.token(), new SharerConnection.Handler() {
-            @Override
-            public void onMessage(JsonFields message) {
-                // session events and the like: a receiver reads the session by request
-            }
+    /**
+     * Starts opening the socket for {@code me} on a thread of its own (it authenticates as any
+     * member's socket does), so the download it is for need not wait for it: acknowledgements
+     * made meanwhile wait, and the stream only waits for them after its first two chunks.
+     */
+    static AckSocket connect(ServerApi api, Membership me) {
+        AckSocket socket = new AckSocket();
+        Thread.ofVirtual().name("ack-socket").start(() -> socket.open(api, me));
+        return socket;
+    }
 
-            @Override
-            public void onClosed(int code, String reason) {
-                AckSocket socket = self[0];
-                if (socket != null) {
-                    socket.broken = true;
+    private void open(ServerApi api, Membership me) {
+        SharerConnection opened;
+        try {
+            opened = SharerConnection.open(api, me.token(), new SharerConnection.Handler() {
+                @Override
+                public void onMessage(JsonFields message) {
+                    // session events and the like: a receiver reads the session by request
                 }
+
+                @Override
+                public void onClosed(int code, String reason) {
+                    broken = true;
+                }
+            });
+        } catch (ApiException | UnreachableException | RuntimeException e) {
+            neverOpened = true;
+            broken = true;
+            return;
+        }
+        synchronized (this) {
+            if (closed) {
+                opened.close();
+                return;
             }
-        });
-        self[0] = new AckSocket(connection);
-        return self[0];
+            connection = opened;
+            if (!sending) {
+                sendNext();
+            }
+        }
     }
 
-    /** Whether the socket closed: its downloads go on unpaced (the server stops waiting), the next opens a new one. */
+    /** Whether the socket closed, or never opened: its downloads go on unpaced (the server stops waiting). */
     boolean broken() {
         return broken;
+    }
+
+    /** Whether it could not be opened at all (a proxy without WebSockets, say). */
+    boolean neverOpened() {
+        return neverOpened;
     }
 
     /** Acknowledges chunks {@code 0 … verified-1} of {@code transferId}. */
@@ -62,7 +90,7 @@ final class AckSocket implements AutoCloseable {
             return;
         }
         pending.merge(transferId, verified, Math::max);
-        if (!sending) {
+        if (connection != null && !sending) {
             sendNext();
         }
     }
@@ -92,8 +120,11 @@ final class AckSocket implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         broken = true;
-        connection.close();
+        if (connection != null) {
+            connection.close();
+        }
     }
 }

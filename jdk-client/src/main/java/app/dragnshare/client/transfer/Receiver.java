@@ -44,7 +44,7 @@ public final class Receiver implements AutoCloseable {
     private volatile Long serverProtocol; // several downloads may share one Receiver at once
     /** The run's socket for acknowledgements of paced downloads (PROTOCOL.md §7), opened at the first. */
     private AckSocket acks;
-    /** The socket could not be opened: this run's downloads go unpaced. */
+    /** A socket could not be opened: this run's later downloads go unpaced. */
     private boolean acksFailed;
     /** One key pair for this run's requests, renewed after its share (PROTOCOL.md §4.10). */
     private final KeyReuse keyReuse = new KeyReuse();
@@ -181,22 +181,24 @@ public final class Receiver implements AutoCloseable {
     }
 
     /**
-     * Where a download of {@code file} acknowledges its chunks: the run's socket, opened (again)
-     * if need be; null when the download goes unpaced — a file of one chunk, a server older than
-     * protocol 3, or a socket that cannot be opened (a proxy without WebSockets, say).
+     * Where a download of {@code file} acknowledges its chunks: the run's socket, opened (again,
+     * in the background) if need be; null when the download goes unpaced — a file of at most two
+     * chunks, a server older than protocol 3, or a run whose socket could not be opened (a proxy
+     * without WebSockets, say: its first paced download waited out the server's patience, 5 s).
      */
     private AckSocket ackSocket(RemoteFile file) throws ApiException, UnreachableException {
         if (file.size() <= 2L * Chunking.DEFAULT_CHUNK_SIZE || serverProtocol() < 3) { // the window holds two chunks
             return null;
         }
         synchronized (this) {
-            if (!acksFailed && (acks == null || acks.broken())) {
-                try {
-                    acks = AckSocket.open(api, me);
-                } catch (ApiException | UnreachableException e) {
-                    acksFailed = true; // it is an optimisation: not worth a failed attempt per file
-                    acks = null;
-                }
+            if (acks != null && acks.neverOpened()) {
+                acksFailed = true; // pacing is an optimisation: not worth a download waiting for acknowledgements per file
+            }
+            if (acksFailed) {
+                return null;
+            }
+            if (acks == null || acks.broken()) {
+                acks = AckSocket.connect(api, me);
             }
             return acks;
         }
