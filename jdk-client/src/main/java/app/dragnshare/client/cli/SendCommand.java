@@ -35,7 +35,7 @@ import app.dragnshare.client.transfer.SharedFile;
  * below it, with its path; links inside are not followed), prints the invite link alone on stdout
  * and serves downloads until interrupted (or, with --once, until the receiver's verified receipt
  * came for every file once; a download that ends without one ends the command with
- * {@link ExitCode#NOT_DELIVERED}). Reconnects when the server restarts.
+ * {@link ExitCode#NOT_DELIVERED}). Reconnects when the server restarts or the connection drops or falls silent.
  */
 final class SendCommand {
     private static final int[] BACKOFF_SECONDS = {1, 2, 4, 8, 15};
@@ -159,7 +159,9 @@ final class SendCommand {
 
             @Override
             public void disconnected(int code, String reason) {
-                signals.add(new Signal(code, reason));
+                if (!stopping) { // our own goodbye on Ctrl-C is no reason to reconnect
+                    signals.add(new Signal(code, reason));
+                }
             }
         });
 

@@ -178,7 +178,12 @@ public final class Sender implements SharerConnection.Handler {
             offer.put("size", file.size());
             offer.put("chunkSize", (long) chunkSize);
             offer.put("chunks", chunks);
-            connection.sendText(offer);
+            try {
+                connection.sendText(offer);
+            } catch (IllegalStateException closed) {
+                transfers.remove(transferId, transfer); // the connection ended: nothing to stop or report later
+                throw closed;
+            }
             transfer.start();
         } catch (TamperingException e) {
             events.refused("refused a download request: " + e.getMessage());

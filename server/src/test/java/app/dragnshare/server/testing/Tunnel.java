@@ -13,8 +13,9 @@ import java.util.function.Supplier;
 
 /**
  * A TCP tunnel to a local server that a test can break: {@link #cut()} drops every connection
- * it carries (as a lost Wi-Fi or a restarted proxy would), {@link #refuse} closes new ones at
- * once, and a {@link Filter} may alter the server's bytes on their way to the client.
+ * it carries (as a lost Wi-Fi or a restarted proxy would), {@link #stall()} makes them pass
+ * nothing without closing them (a network gone silent: no FIN, no RST), {@link #refuse} closes
+ * new ones at once, and a {@link Filter} may alter the server's bytes on their way to the client.
  */
 public final class Tunnel implements AutoCloseable {
     /** Sees (and may change in place) each read of the server's bytes on one connection. */
@@ -29,6 +30,7 @@ public final class Tunnel implements AutoCloseable {
     private final int serverPort;
     private final Supplier<Filter> filters;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> stalled = ConcurrentHashMap.newKeySet();
     private volatile boolean refusing;
 
     public Tunnel(int serverPort) {
@@ -56,6 +58,11 @@ public final class Tunnel implements AutoCloseable {
         for (Socket socket : open) {
             closeQuietly(socket);
         }
+    }
+
+    /** The connections it carries now pass no more bytes either way, and stay open (until {@link #cut()}); new ones work. */
+    public void stall() {
+        stalled.addAll(open);
     }
 
     /** While true, connections are closed as soon as they arrive. */
@@ -87,16 +94,21 @@ public final class Tunnel implements AutoCloseable {
         byte[] buffer = new byte[64 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             for (int n; (n = in.read(buffer)) > 0; ) {
+                while (stalled.contains(from) && !from.isClosed()) {
+                    Thread.sleep(20); // held: neither passed on nor read further, so the sender's buffers fill
+                }
                 filter.apply(buffer, n);
                 out.write(buffer, 0, n);
             }
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             // one side closed; close the other
         } finally {
             closeQuietly(from);
             closeQuietly(to);
             open.remove(from);
             open.remove(to);
+            stalled.remove(from);
+            stalled.remove(to);
         }
     }
 
