@@ -41,11 +41,12 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  *      [--server-heap 128m] [--warmup 512m] [--dir DIR] [--profile DIR] [--quick]
  *      [--client-jvm "OPTIONS"] [--prime-client-crypto]     (experiments on the clients, see README)
  *      [--sharer-delay 25ms]   (a long link: the sender reaches the server through a {@link DelayProxy})
+ *      [--receiver-delay 25ms] (the same for the receiver: how a paced download, PROTOCOL.md §7, fills a long link)
  * </pre>
  */
 public final class EndToEnd {
     private static final Set<String> VALUED = Set.of("size", "runs", "server-heap", "warmup", "dir", "profile",
-            "client-jvm", "sharer-delay");
+            "client-jvm", "sharer-delay", "receiver-delay");
     private static final Set<String> FLAGS = Set.of("quick", "prime-client-crypto");
 
     /**
@@ -60,14 +61,14 @@ public final class EndToEnd {
      *                    bytes this long each way (25 ms: a 50 ms round trip), and the baseline runs through it too
      */
     public record Settings(long size, int runs, String serverHeap, long warmup, String dir, Path profile,
-                           List<String> clientJvm, boolean primeClientCrypto, Duration sharerDelay) {
+                           List<String> clientJvm, boolean primeClientCrypto, Duration sharerDelay, Duration receiverDelay) {
         public static Settings from(Options o) {
             boolean quick = o.flag("quick");
             return new Settings(o.bytes("size", quick ? 4L << 20 : 1L << 30), o.integer("runs", quick ? 1 : 3),
                     o.text("server-heap", "128m"), o.bytes("warmup", quick ? 0 : 512L << 20), o.text("dir", null),
                     o.flag("profile") ? Path.of(o.text("profile", "")) : null,
                     o.text("client-jvm", "").isBlank() ? List.of() : List.of(o.text("client-jvm", "").trim().split("\\s+")),
-                    o.flag("prime-client-crypto"), o.duration("sharer-delay", null));
+                    o.flag("prime-client-crypto"), o.duration("sharer-delay", null), o.duration("receiver-delay", null));
         }
     }
 
@@ -112,6 +113,10 @@ public final class EndToEnd {
             out.println("LONG LINK: the sender reaches the server through a proxy holding bytes "
                     + settings.sharerDelay().toMillis() + " ms each way; the baseline is copied without and through it");
         }
+        if (settings.receiverDelay() != null) {
+            out.println("LONG LINK: the receiver reaches the server through a proxy holding bytes "
+                    + settings.receiverDelay().toMillis() + " ms each way");
+        }
         if (settings.profile() != null) {
             Files.createDirectories(settings.profile());
         }
@@ -124,6 +129,9 @@ public final class EndToEnd {
                 DelayProxy proxy = settings.sharerDelay() == null ? null : DelayProxy.start(
                         new InetSocketAddress(server.url().getHost(), server.url().getPort()), settings.sharerDelay());
                 URI sharerServer = proxy == null ? server.url() : URI.create("http://127.0.0.1:" + proxy.port());
+                DelayProxy receiverProxy = settings.receiverDelay() == null ? null : DelayProxy.start(
+                        new InetSocketAddress(server.url().getHost(), server.url().getPort()), settings.receiverDelay());
+                URI receiverServer = receiverProxy == null ? server.url() : URI.create("http://127.0.0.1:" + receiverProxy.port());
                 int transfers = 0;
                 if (settings.warmup() > 0) {
                     TestData warm = TestData.create(dir.resolve("warmup.bin"), Math.min(settings.warmup(), settings.size()), 7);
@@ -143,7 +151,7 @@ public final class EndToEnd {
                     CliTransfer.ClientOptions clients = i == 1
                             ? clients(settings, recording(settings.profile(), "send"), recording(settings.profile(), "receive"))
                             : clients(settings, List.of(), List.of());
-                    CliTransfer ours = CliTransfer.run(jars, server, sharerServer, data, dir, "run" + i, clients, meter);
+                    CliTransfer ours = CliTransfer.run(jars, server, sharerServer, receiverServer, data, dir, "run" + i, clients, meter);
                     transfers++;
                     Baseline baseline = Baseline.copy(data, dir.resolve("baseline-copy.bin"), CliTransfer.limitFor(data.size()), meter);
                     Baseline throughProxy = proxy == null ? null : Baseline.copy(data, dir.resolve("baseline-copy.bin"),
@@ -162,6 +170,9 @@ public final class EndToEnd {
                 }
                 if (proxy != null) {
                     proxy.close();
+                }
+                if (receiverProxy != null) {
+                    receiverProxy.close();
                 }
 
                 MetricsReading metrics = server.metrics();

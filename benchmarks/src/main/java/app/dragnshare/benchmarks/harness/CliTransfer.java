@@ -40,9 +40,15 @@ public record CliTransfer(double seconds, Cpu cpu, double machineBusy, double lo
      */
     public static CliTransfer run(ProjectJars jars, ServerUnderTest server, URI sharerServer, TestData data, WorkDir dir,
                                   String tag, ClientOptions options, CpuMeter meter) throws IOException, InterruptedException {
+        return run(jars, server, sharerServer, server.url(), data, dir, tag, options, meter);
+    }
+
+    /** @param receiverServer where the receiver reaches the server (a {@link DelayProxy} for its long link) */
+    public static CliTransfer run(ProjectJars jars, ServerUnderTest server, URI sharerServer, URI receiverServer, TestData data,
+                                  WorkDir dir, String tag, ClientOptions options, CpuMeter meter) throws IOException, InterruptedException {
         Path out = Files.createDirectories(dir.resolve("received-" + tag));
         CliProcesses.Sending sending = CliProcesses.send(jars, sharerServer, data.path(), options.send(), dir.path(), tag);
-        String link = sending.link().replace(sharerServer.toString(), server.url().toString());
+        String link = sending.link().replace(sharerServer.toString(), receiverServer.toString());
         ProcessHandle sender = sending.process().toHandle();
         java.util.List<ProcessHandle> redis = server.embeddedRedis();
         meter.watch(sender);

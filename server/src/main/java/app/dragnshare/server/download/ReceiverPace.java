@@ -8,16 +8,20 @@ package app.dragnshare.server.download;
  * Why: unpaced, the server writes as fast as the socket takes it, and when the receiver is the
  * slower end (it decrypts and writes to disk) the kernel's buffers on both ends fill — 4 to 27 MB
  * measured on loopback ({@code ss -tmn}), all of it lost when the connection drops or the receiver
- * is killed, so a resumed download fetched it again (7 to 15 chunks per interruption). Paced, at
+ * is killed, so a resumed download fetched it again (7 to 17 chunks per interruption). Paced, at
  * most the window is on its way.
  * <p>
- * The window starts at {@link #MIN} — one chunk the receiver is working on, one arriving — and is
- * sized from the link the way TCP Vegas sizes its window: {@code minDelay} (the shortest time from a
- * chunk's write to its acknowledgement) is the path without queueing, so {@code window × (1 −
- * minDelay / delay)} chunks wait in some buffer. While less than half a chunk waits and the stream
- * had to wait for room, the link, not the receiver, is what limits: the window grows by one; when
- * more than one and a half wait, it shrinks by one. On loopback it stays at two; across a long
- * round trip it grows to what the link holds. Not thread-safe: the stream's thread owns it.
+ * The window is what the path holds plus one chunk: {@code round(rate × baseDelay) + 1}, where
+ * {@code baseDelay} is the shortest time seen from a chunk's write to its acknowledgement (the
+ * round trip and one chunk's processing, nothing queued) and {@code rate} the chunks acknowledged
+ * per second, the most of the last eight rounds (a round: until every chunk written when it began
+ * is acknowledged). On loopback the receiver's processing is most of {@code baseDelay}, and the window
+ * is 2: the chunk being verified and the next on its way. Across a 50 ms round trip it is what the
+ * link holds, two dozen chunks. It starts at {@link #MIN} and doubles each round while no chunk of
+ * the round waited in a queue (its shortest delay is within a quarter of {@code baseDelay}) and the
+ * stream had to wait for room, as TCP's slow start does; a per-acknowledgement estimate stopped
+ * growing at about six chunks on a 50 ms link, because a window's chunks arrive together and the
+ * last of them waits behind the others. Not thread-safe: the stream's thread owns it.
  */
 final class ReceiverPace {
     /** The smallest window: the chunk the receiver verifies, and the next on its way. */
@@ -28,13 +32,29 @@ final class ReceiverPace {
     private int window = MIN;
     /** Chunks 0 … verified-1 are verified (a resumed download's earlier ones included). */
     private long verified;
-    private long minDelay = Long.MAX_VALUE;
+    private long baseDelay = Long.MAX_VALUE;
+    private long roundMin = Long.MAX_VALUE;
+    /** The round ends when this many chunks are acknowledged. */
+    private long roundEnd;
+    private long roundStartCount;
+    private long roundStartNanos;
+    private boolean roundWaited;
+    private boolean slowStart = true;
+    /**
+     * The rates of the last rounds: the window follows their maximum, as BBR does its bandwidth,
+     * since one round's rate depends on the window of the round before (sizing each round from the
+     * last one alone swung the window between 12 and 31 chunks on a 50 ms link).
+     */
+    private final double[] roundRates = new double[8];
+    private int rounds;
 
     /** {@code start}: the first chunk of the download (all before it are the receiver's already). */
     ReceiverPace(long start, int max) {
         this.max = Math.max(MIN, max);
         this.writtenAt = new long[this.max];
         this.verified = start;
+        this.roundEnd = start + MIN; // the first round: the first window
+        this.roundStartCount = start;
     }
 
     int window() {
@@ -53,6 +73,9 @@ final class ReceiverPace {
     /** Chunk {@code index} was written at {@code nanos}. */
     void written(long index, long nanos) {
         writtenAt[(int) (index % max)] = nanos;
+        if (index == roundStartCount && roundStartNanos == 0) {
+            roundStartNanos = nanos; // the first round starts with the first write
+        }
     }
 
     /**
@@ -67,16 +90,30 @@ final class ReceiverPace {
         }
         verified = n;
         long delay = Math.max(1, nanos - writtenAt[(int) ((n - 1) % max)]);
-        boolean first = minDelay == Long.MAX_VALUE; // one sample is its own minimum: it says nothing about queueing
-        minDelay = Math.min(minDelay, delay);
-        double queued = window * (1.0 - (double) minDelay / delay);
-        if (first) {
+        baseDelay = Math.min(baseDelay, delay);
+        roundMin = Math.min(roundMin, delay);
+        roundWaited |= waited;
+        if (n < roundEnd) {
             return;
         }
-        if (queued < 0.5 && waited && window < max) {
-            window++;
-        } else if (queued > 1.5 && window > MIN) {
-            window--;
+        boolean queued = roundMin > baseDelay + baseDelay / 4;
+        if (slowStart && !queued && roundWaited) {
+            window = Math.min(max, 2 * window);
+        } else {
+            slowStart = false;
+            roundRates[rounds++ % roundRates.length] = (n - roundStartCount) * 1e9 / Math.max(1, nanos - roundStartNanos);
+            double rate = 0;
+            for (double r : roundRates) {
+                rate = Math.max(rate, r);
+            }
+            // a window-limited round measures rate ≈ window / baseDelay, so this grows it by one a round;
+            // a receiver-limited one measures the receiver, whose processing is most of baseDelay on loopback
+            window = Math.max(MIN, Math.min(max, (int) Math.round(rate * baseDelay / 1e9) + 1));
         }
+        roundEnd = written;
+        roundStartCount = n;
+        roundStartNanos = nanos;
+        roundMin = Long.MAX_VALUE;
+        roundWaited = false;
     }
 }

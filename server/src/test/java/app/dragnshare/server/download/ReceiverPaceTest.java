@@ -35,30 +35,73 @@ class ReceiverPaceTest {
     }
 
     @Test
-    void aLongRoundTripWithoutQueueingWidensTheWindowAndQueueingNarrowsItToTwo() {
-        ReceiverPace pace = new ReceiverPace(0, 8);
-        long now = 0;
-        long next = 0;
-        // every acknowledgement comes 50 ms after its chunk's write, and the stream always waited:
-        // the link is the limit, so the window grows (not on the first sample: it is its own minimum)
-        for (int i = 0; i < 20; i++) {
-            while (pace.hasRoom(next)) {
-                pace.written(next++, now);
-            }
-            now += 50 * MS;
-            pace.acknowledged(next, next, true, now);
-        }
-        assertEquals(8, pace.window(), "grown to its largest");
-        // now each acknowledgement takes four times as long: chunks queue somewhere, so it narrows
-        for (int i = 0; i < 20; i++) {
-            while (pace.hasRoom(next)) {
-                pace.written(next++, now);
-            }
-            now += 200 * MS;
-            pace.acknowledged(next, next, true, now);
-        }
-        assertEquals(ReceiverPace.MIN, pace.window(), "back to the smallest window");
+    void onLoopbackTheWindowStaysAtTwoAndTheReceiverNeverRunsDry() {
+        ReceiverPace pace = new ReceiverPace(0, 256);
+        double rate = simulate(pace, 50_000, MS, 4_000); // 50 µs each way, 1 ms to verify and store a chunk
+        assertEquals(2, pace.window());
+        assertTrue(rate > 0.97 * 1_000, "the receiver's full speed, 1,000 chunks a second: " + rate);
     }
+
+    @Test
+    void acrossALongRoundTripTheWindowGrowsToWhatTheLinkHolds() {
+        ReceiverPace pace = new ReceiverPace(0, 256);
+        double rate = simulate(pace, 25 * MS, 2 * MS, 4_000); // 25 ms each way, 2 ms a chunk: 26 chunks on their way
+        assertTrue(pace.window() >= 24 && pace.window() <= 40, "window " + pace.window());
+        assertTrue(rate > 0.9 * 500, "near the receiver's 500 chunks a second: " + rate);
+    }
+
+    @Test
+    void whenTheReceiverSlowsDownTheWindowNarrows() {
+        ReceiverPace pace = new ReceiverPace(0, 256);
+        simulate(pace, 25 * MS, 2 * MS, 2_000);
+        int wide = pace.window();
+        simulate(pace, 25 * MS, 20 * MS, 400); // a receiver ten times slower (a slow disk)
+        assertTrue(pace.window() < wide / 3, "from " + wide + " to " + pace.window());
+    }
+
+    /**
+     * A paced stream against a receiver {@code oneWay} ns away that takes {@code perChunk} ns to
+     * verify and store each chunk; the server writes as soon as the window allows. Returns the
+     * chunks a second over the second half of {@code chunks} chunks (after the window settled).
+     */
+    private static double simulate(ReceiverPace pace, long oneWay, long perChunk, int chunks) {
+        long start = pace.verified();
+        long end = start + chunks;
+        java.util.ArrayDeque<long[]> acks = new java.util.ArrayDeque<>(); // {arrives at the server, count}
+        long now = clock;
+        long receiverFree = now;
+        long next = start;
+        long halfAt = 0;
+        while (next < end) {
+            if (pace.hasRoom(next)) {
+                pace.written(next, now);
+                long processed = Math.max(now + oneWay, receiverFree) + perChunk;
+                receiverFree = processed;
+                acks.add(new long[] {processed + oneWay, next + 1});
+                if (++next == start + chunks / 2) {
+                    halfAt = now;
+                }
+                continue;
+            }
+            long[] ack = acks.poll();
+            boolean waited = ack[0] > now;
+            now = Math.max(now, ack[0]);
+            long count = ack[1];
+            while (!acks.isEmpty() && acks.peek()[0] <= now) {
+                count = acks.poll()[1];
+            }
+            pace.acknowledged(count, next, waited, now);
+        }
+        clock = receiverFree + oneWay;
+        while (!acks.isEmpty()) {
+            long[] ack = acks.poll();
+            pace.acknowledged(ack[1], next, false, ack[0]);
+        }
+        return (chunks / 2) * 1e9 / (receiverFree - halfAt);
+    }
+
+    /** Simulated time goes on across the simulations of one test. */
+    private static long clock = 1;
 
     @Test
     void theFirstAcknowledgementAloneDoesNotWidenTheWindow() {
