@@ -34,7 +34,12 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar app.dragnshare.benchmarks.ResumeCost [--size 1g] [--cuts 3] [--kills 2]
- *      [--server-heap 256m] [--dir DIR]
+ *      [--server-heap 256m] [--dir DIR] [--pace]
+ * </pre>
+ * By default {@code receive} paces a download only once it was interrupted (PROTOCOL.md §7), so
+ * the first interruption costs what the sockets held and the later ones about a chunk each;
+ * {@code --pace} runs {@code receive --pace}, paced from the start.
+ * <pre>
  * </pre>
  */
 public final class ResumeCost {
@@ -45,17 +50,19 @@ public final class ResumeCost {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o = Options.parse(args, VALUED, Set.of());
+        Options o = Options.parse(args, VALUED, Set.of("pace"));
         run(o.bytes("size", 1L << 30), o.integer("cuts", 3), o.integer("kills", 2), o.text("server-heap", "256m"),
-                o.text("dir", null), System.out);
+                o.text("dir", null), o.flag("pace"), System.out);
         System.exit(0);
     }
 
-    static void run(long size, int cuts, int kills, String heap, String given, PrintStream out) throws Exception {
+    static void run(long size, int cuts, int kills, String heap, String given, boolean pace, PrintStream out) throws Exception {
+        List<String> receiveOptions = pace ? List.of("--pace") : List.of();
         ProjectJars jars = ProjectJars.find();
         int interruptions = cuts + kills;
         out.println("Drag-n-Share resume cost: one receive of " + Stats.size(size) + ", its connection cut " + cuts
-                + " times (resumed within the run) and its process killed " + kills + " times (resumed by a new run)");
+                + " times (resumed within the run) and its process killed " + kills + " times (resumed by a new run)"
+                + (pace ? "; receive --pace" : "; paced once resumed (receive's default)"));
         out.println("machine: " + Machine.describe());
         try (WorkDir dir = WorkDir.create(given, "dns-resume-", out);
              ServerUnderTest server = ServerUnderTest.start(jars, heap, dir.path(), ServerUnderTest.HARNESS_SETTINGS, List.of());
@@ -71,7 +78,7 @@ public final class ResumeCost {
                     : sending.link().replace(":" + server.url().getPort() + "/", ":" + line.port() + "/");
             double relayedBefore = MetricsReading.read(server.url()).sum("dns_relay_bytes_total");
             long started = System.nanoTime();
-            Process receiving = CliProcesses.receive(jars, viaLine, received, launch, dir.path(), "0");
+            Process receiving = CliProcesses.receive(jars, viaLine, received, launch, dir.path(), "0", receiveOptions);
             int cutsLeft = cuts;
             int killsLeft = kills;
             for (int i = 1; i <= interruptions; i++) {
@@ -82,7 +89,7 @@ public final class ResumeCost {
                     killsLeft--;
                     ChildProcesses.stop(receiving, Duration.ZERO);
                     receiving.waitFor(10, TimeUnit.SECONDS);
-                    receiving = CliProcesses.receive(jars, viaLine, received, launch, dir.path(), Integer.toString(i));
+                    receiving = CliProcesses.receive(jars, viaLine, received, launch, dir.path(), Integer.toString(i), receiveOptions);
                     out.println(format("  %d: killed receive at %s of the part, ran it again", i, Stats.size(at)));
                 } else {
                     cutsLeft--;

@@ -17,7 +17,7 @@ public final class Main {
     static final String TRUST = "trust-fingerprint";
     private static final String USAGE = """
             usage: drag-n-share send [--server URL] [--join LINK] [--once] [--trust-fingerprint SHA256] FILE|DIR...
-                   drag-n-share receive LINK [--out DIR] [--wait SECONDS] [--trust-fingerprint SHA256] [NAME...]
+                   drag-n-share receive LINK [--out DIR] [--wait SECONDS] [--pace] [--trust-fingerprint SHA256] [NAME...]
 
               send     shares FILEs, and every file below each DIR with its path (symbolic
                        links inside a DIR are not followed): prints the invite link on stdout
@@ -31,6 +31,9 @@ public final class Main {
                        folders inside DIR, verified; never overwrites, never follows a link.
                        A dropped download waits up to --wait seconds (default 120) for the
                        sharer and goes on where it stopped; run again after a stop to resume.
+                       A resumed download is paced, so a further stop costs about one chunk
+                       again, not what the sockets held; --pace: every download, from the
+                       start (for slow or flaky links: it costs a fast link some speed).
               --trust-fingerprint  for an https:// server with a self-signed certificate: accept
                        exactly the certificate with this SHA-256 (the server prints it at
                        startup) instead of the ones this Java trusts.
@@ -60,7 +63,7 @@ public final class Main {
             switch (list.getFirst()) {
                 case "send" -> new SendCommand(out, err).run(Arguments.parse(rest, Set.of("server", "join", TRUST), Set.of("once")));
                 case "receive" -> new ReceiveCommand(out, err, isTerminal())
-                        .run(Arguments.parse(rest, Set.of("out", "wait", TRUST), Set.of()));
+                        .run(Arguments.parse(rest, Set.of("out", "wait", TRUST), Set.of("pace")));
                 default -> throw new CliException(ExitCode.USAGE, "unknown command '" + list.getFirst() + "'\n" + usage());
             }
             return ExitCode.OK.status();

@@ -82,7 +82,7 @@ final class ReceiveCommand {
         if (!Files.isWritable(folder)) {
             throw new CliException(ExitCode.LOCAL_IO, "cannot write into " + folder);
         }
-        Receiver receiver = new Receiver(api, me, keys, folder, grace);
+        Receiver receiver = new Receiver(api, me, keys, folder, grace, args.flag("pace"));
         DownloadPool pool = new DownloadPool(receiver, out, err);
         // Ctrl-C: the parts stay for the next run; say so (the JVM runs this hook on SIGINT and SIGTERM)
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

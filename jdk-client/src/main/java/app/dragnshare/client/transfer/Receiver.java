@@ -41,6 +41,7 @@ public final class Receiver implements AutoCloseable {
     private final SessionKeys keys;
     private final Path folder;
     private final Duration grace;
+    private final boolean paceFromStart;
     private volatile Long serverProtocol; // several downloads may share one Receiver at once
     /** The run's socket for acknowledgements of paced downloads (PROTOCOL.md §7), opened at the first. */
     private AckSocket acks;
@@ -54,6 +55,15 @@ public final class Receiver implements AutoCloseable {
     }
 
     public Receiver(ServerApi api, Membership me, SessionKeys keys, Path folder, Duration grace) {
+        this(api, me, keys, folder, grace, false);
+    }
+
+    /**
+     * @param paceFromStart pace every download from its first chunk ({@code receive --pace}); else
+     *                      only a resumed one (PROTOCOL.md §7)
+     */
+    public Receiver(ServerApi api, Membership me, SessionKeys keys, Path folder, Duration grace, boolean paceFromStart) {
+        this.paceFromStart = paceFromStart;
         this.api = api;
         this.me = me;
         this.keys = keys;
@@ -92,7 +102,7 @@ public final class Receiver implements AutoCloseable {
                     part.restart();
                     progress.notice("the server cannot resume downloads; starting over");
                 }
-                DownloadAttempt current = new DownloadAttempt(api, me, keys, keyReuse, file, part, ackSocket(file));
+                DownloadAttempt current = new DownloadAttempt(api, me, keys, keyReuse, file, part, ackSocket(file, part));
                 attempt = current;
                 DownloadAttempt.Completed done;
                 try (ProgressReports reports = new ProgressReports(api, me)) {
@@ -181,12 +191,23 @@ public final class Receiver implements AutoCloseable {
     }
 
     /**
-     * Where a download of {@code file} acknowledges its chunks: the run's socket, opened (again,
-     * in the background) if need be; null when the download goes unpaced — a file of at most two
-     * chunks, a server older than protocol 3, or a run whose socket could not be opened (a proxy
-     * without WebSockets, say: its first paced download waited out the server's patience, 5 s).
+     * Where a download of {@code file} acknowledges its chunks, so that the server paces it
+     * (PROTOCOL.md §7): the run's socket, opened (again, in the background) if need be. Null when
+     * the download goes unpaced: one that has not been interrupted yet (unless --pace), a file of
+     * at most two chunks, a server older than protocol 3, or a run whose socket could not be
+     * opened (a proxy without WebSockets, say: its first paced download waited out the server's
+     * patience, 5 s).
+     * <p>
+     * Why only a resumed download: pacing bounds what an interruption re-sends to about a chunk,
+     * but costs a fast link 10 – 25 % of its throughput (benchmarks/README.md, "Issue 12's
+     * re-send, round 2"), while what it saves there is a few megabytes, hundredths of a second.
+     * A download that was interrupted once is on a link that drops: from then on every
+     * interruption costs about a chunk.
      */
-    private AckSocket ackSocket(RemoteFile file) throws ApiException, UnreachableException {
+    private AckSocket ackSocket(RemoteFile file, PartialDownload part) throws ApiException, UnreachableException {
+        if (!paceFromStart && part.verifiedChunks() == 0) {
+            return null;
+        }
         if (file.size() <= 2L * Chunking.DEFAULT_CHUNK_SIZE || serverProtocol() < 3) { // the window holds two chunks
             return null;
         }

@@ -11,21 +11,25 @@ package app.dragnshare.server.download;
  * is killed, so a resumed download fetched it again (7 to 17 chunks per interruption). Paced, at
  * most the window is on its way.
  * <p>
- * The window is what the path holds plus one chunk: {@code round(rate × baseDelay) + 1}, where
- * {@code baseDelay} is the shortest time seen from a chunk's write to its acknowledgement (the
- * round trip and one chunk's processing, nothing queued) and {@code rate} the chunks acknowledged
- * per second, the most of the last eight rounds (a round: until every chunk written when it began
- * is acknowledged). On loopback the receiver's processing is most of {@code baseDelay}, and the window
- * is 2: the chunk being verified and the next on its way. Across a 50 ms round trip it is what the
- * link holds, two dozen chunks. It starts at {@link #MIN} and doubles each round while no chunk of
- * the round waited in a queue (its shortest delay is within a quarter of {@code baseDelay}) and the
- * stream had to wait for room, as TCP's slow start does; a per-acknowledgement estimate stopped
- * growing at about six chunks on a 50 ms link, because a window's chunks arrive together and the
- * last of them waits behind the others. Not thread-safe: the stream's thread owns it.
+ * The window is what the path holds plus the chunk being verified: {@code round(rate × baseDelay)
+ * + 1}, where {@code baseDelay} is the shortest time seen from a chunk's write to its
+ * acknowledgement (the round trip and one chunk's processing, nothing queued) and {@code rate} the
+ * most chunks acknowledged per second in one of the last eight rounds (a round: until every chunk
+ * written when it began, and at least eight, are acknowledged; one round's rate depends on the
+ * window of the round before, so the maximum, as BBR keeps its bandwidth). On loopback the
+ * receiver's processing is most of {@code baseDelay}, {@code rate × baseDelay} is about 1.1, and the
+ * window is 2: the chunk being verified and the next on its way. A round that kept its whole window
+ * on its way ({@code rate × baseDelay} within half a chunk of it) was limited by the window, not
+ * by the receiver: then the window doubles, as TCP's slow start does, until the receiver limits.
+ * Across a 50 ms round trip it settles at what the link holds, two dozen chunks (a per-chunk TCP
+ * Vegas estimate, tried first, stopped at about six: a window's chunks arrive together and the
+ * last of them waits behind the others). Not thread-safe: the stream's thread owns it.
  */
 final class ReceiverPace {
     /** The smallest window: the chunk the receiver verifies, and the next on its way. */
     static final int MIN = 2;
+    /** The fewest chunks a round covers: fewer make a noisy rate. */
+    private static final int ROUND_MIN = 8;
 
     private final int max;
     private final long[] writtenAt;
@@ -33,18 +37,11 @@ final class ReceiverPace {
     /** Chunks 0 … verified-1 are verified (a resumed download's earlier ones included). */
     private long verified;
     private long baseDelay = Long.MAX_VALUE;
-    private long roundMin = Long.MAX_VALUE;
     /** The round ends when this many chunks are acknowledged. */
     private long roundEnd;
     private long roundStartCount;
     private long roundStartNanos;
     private boolean roundWaited;
-    private boolean slowStart = true;
-    /**
-     * The rates of the last rounds: the window follows their maximum, as BBR does its bandwidth,
-     * since one round's rate depends on the window of the round before (sizing each round from the
-     * last one alone swung the window between 12 and 31 chunks on a 50 ms link).
-     */
     private final double[] roundRates = new double[8];
     private int rounds;
 
@@ -53,7 +50,7 @@ final class ReceiverPace {
         this.max = Math.max(MIN, max);
         this.writtenAt = new long[this.max];
         this.verified = start;
-        this.roundEnd = start + MIN; // the first round: the first window
+        this.roundEnd = start + ROUND_MIN;
         this.roundStartCount = start;
     }
 
@@ -89,31 +86,25 @@ final class ReceiverPace {
             return;
         }
         verified = n;
-        long delay = Math.max(1, nanos - writtenAt[(int) ((n - 1) % max)]);
-        baseDelay = Math.min(baseDelay, delay);
-        roundMin = Math.min(roundMin, delay);
+        baseDelay = Math.min(baseDelay, Math.max(1, nanos - writtenAt[(int) ((n - 1) % max)]));
         roundWaited |= waited;
         if (n < roundEnd) {
             return;
         }
-        boolean queued = roundMin > baseDelay + baseDelay / 4;
-        if (slowStart && !queued && roundWaited) {
-            window = Math.min(max, 2 * window);
-        } else {
-            slowStart = false;
-            roundRates[rounds++ % roundRates.length] = (n - roundStartCount) * 1e9 / Math.max(1, nanos - roundStartNanos);
-            double rate = 0;
-            for (double r : roundRates) {
-                rate = Math.max(rate, r);
-            }
-            // a window-limited round measures rate ≈ window / baseDelay, so this grows it by one a round;
-            // a receiver-limited one measures the receiver, whose processing is most of baseDelay on loopback
-            window = Math.max(MIN, Math.min(max, (int) Math.round(rate * baseDelay / 1e9) + 1));
+        double rate = (n - roundStartCount) * 1e9 / Math.max(1, nanos - roundStartNanos);
+        roundRates[rounds++ % roundRates.length] = rate;
+        double mostRate = 0;
+        for (double r : roundRates) {
+            mostRate = Math.max(mostRate, r);
         }
-        roundEnd = written;
+        if (roundWaited && rate * baseDelay / 1e9 >= window - 0.5) {
+            window = Math.min(max, 2 * window); // the window, not the receiver, was the limit
+        } else {
+            window = Math.max(MIN, Math.min(max, (int) Math.round(mostRate * baseDelay / 1e9) + 1));
+        }
+        roundEnd = Math.max(written, n + ROUND_MIN);
         roundStartCount = n;
         roundStartNanos = nanos;
-        roundMin = Long.MAX_VALUE;
         roundWaited = false;
     }
 }
