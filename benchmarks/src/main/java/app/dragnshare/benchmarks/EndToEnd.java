@@ -42,12 +42,13 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  *      [--client-jvm "OPTIONS"] [--prime-client-crypto]     (experiments on the clients, see README)
  *      [--sharer-delay 25ms]   (a long link: the sender reaches the server through a {@link DelayProxy})
  *      [--receiver-delay 25ms] (the same for the receiver: how a paced download, PROTOCOL.md §7, fills a long link)
+ *      [--pace]                (receive --pace: every download paced from its start)
  * </pre>
  */
 public final class EndToEnd {
     private static final Set<String> VALUED = Set.of("size", "runs", "server-heap", "warmup", "dir", "profile",
             "client-jvm", "sharer-delay", "receiver-delay");
-    private static final Set<String> FLAGS = Set.of("quick", "prime-client-crypto");
+    private static final Set<String> FLAGS = Set.of("quick", "prime-client-crypto", "pace");
 
     /**
      * @param warmup  size of one untimed transfer first, so the server's JIT is warm (a server runs
@@ -61,14 +62,16 @@ public final class EndToEnd {
      *                    bytes this long each way (25 ms: a 50 ms round trip), and the baseline runs through it too
      */
     public record Settings(long size, int runs, String serverHeap, long warmup, String dir, Path profile,
-                           List<String> clientJvm, boolean primeClientCrypto, Duration sharerDelay, Duration receiverDelay) {
+                           List<String> clientJvm, boolean primeClientCrypto, Duration sharerDelay, Duration receiverDelay,
+                           boolean pace) {
         public static Settings from(Options o) {
             boolean quick = o.flag("quick");
             return new Settings(o.bytes("size", quick ? 4L << 20 : 1L << 30), o.integer("runs", quick ? 1 : 3),
                     o.text("server-heap", "128m"), o.bytes("warmup", quick ? 0 : 512L << 20), o.text("dir", null),
                     o.flag("profile") ? Path.of(o.text("profile", "")) : null,
                     o.text("client-jvm", "").isBlank() ? List.of() : List.of(o.text("client-jvm", "").trim().split("\\s+")),
-                    o.flag("prime-client-crypto"), o.duration("sharer-delay", null), o.duration("receiver-delay", null));
+                    o.flag("prime-client-crypto"), o.duration("sharer-delay", null), o.duration("receiver-delay", null),
+                    o.flag("pace"));
         }
     }
 
@@ -112,6 +115,9 @@ public final class EndToEnd {
         if (settings.sharerDelay() != null) {
             out.println("LONG LINK: the sender reaches the server through a proxy holding bytes "
                     + settings.sharerDelay().toMillis() + " ms each way; the baseline is copied without and through it");
+        }
+        if (settings.pace()) {
+            out.println("PACED: receive --pace (PROTOCOL.md §7)");
         }
         if (settings.receiverDelay() != null) {
             out.println("LONG LINK: the receiver reaches the server through a proxy holding bytes "
@@ -241,7 +247,7 @@ public final class EndToEnd {
         List<String> receive = new ArrayList<>(settings.clientJvm());
         receive.addAll(receiveExtra);
         return new CliTransfer.ClientOptions(new CliProcesses.Launch(send, settings.primeClientCrypto()),
-                new CliProcesses.Launch(receive, settings.primeClientCrypto()));
+                new CliProcesses.Launch(receive, settings.primeClientCrypto()), settings.pace() ? List.of("--pace") : List.of());
     }
 
     /** JVM options that record {@code name}.jfr into {@code profile} (none when it is null). */

@@ -25,8 +25,11 @@ public record CliTransfer(double seconds, Cpu cpu, double machineBusy, double lo
         }
     }
 
-    /** How the two CLI processes of one transfer start. */
-    public record ClientOptions(CliProcesses.Launch send, CliProcesses.Launch receive) {
+    /** How the two CLI processes of one transfer start; {@code receiveArgs} go after {@code receive}'s own. */
+    public record ClientOptions(CliProcesses.Launch send, CliProcesses.Launch receive, java.util.List<String> receiveArgs) {
+        public ClientOptions(CliProcesses.Launch send, CliProcesses.Launch receive) {
+            this(send, receive, java.util.List.of());
+        }
     }
 
     public static CliTransfer run(ProjectJars jars, ServerUnderTest server, TestData data, WorkDir dir, String tag,
@@ -61,7 +64,7 @@ public record CliTransfer(double seconds, Cpu cpu, double machineBusy, double lo
         double load1 = Machine.load1();
 
         long start = System.nanoTime();
-        Process receive = CliProcesses.receive(jars, link, out, options.receive(), dir.path(), tag);
+        Process receive = CliProcesses.receive(jars, link, out, options.receive(), dir.path(), tag, options.receiveArgs());
         meter.watch(receive.toHandle());
         Duration limit = limitFor(data.size());
         if (!receive.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -18,12 +18,13 @@ package app.dragnshare.server.download;
  * written when it began, and at least eight, are acknowledged; one round's rate depends on the
  * window of the round before, so the maximum, as BBR keeps its bandwidth). On loopback the
  * receiver's processing is most of {@code baseDelay}, {@code rate × baseDelay} is about 1.1, and the
- * window is 2: the chunk being verified and the next on its way. A round that kept its whole window
- * on its way ({@code rate × baseDelay} within half a chunk of it) was limited by the window, not
- * by the receiver: then the window doubles, as TCP's slow start does, until the receiver limits.
- * Across a 50 ms round trip it settles at what the link holds, two dozen chunks (a per-chunk TCP
- * Vegas estimate, tried first, stopped at about six: a window's chunks arrive together and the
- * last of them waits behind the others). Not thread-safe: the stream's thread owns it.
+ * window is 2: the chunk being verified and the next on its way. At first the window doubles each
+ * round in which the stream waited for room and no chunk waited in a queue (the round's shortest
+ * delay within a quarter of {@code baseDelay}), as TCP's slow start does; the first round that
+ * saw a queue ends that. Across a 50 ms round trip it settles at what the link holds, about thirty
+ * chunks (a per-chunk TCP Vegas estimate, tried first, stopped at about six: a window's chunks
+ * arrive together and the last of them waits behind the others). Not thread-safe: the stream's
+ * thread owns it.
  */
 final class ReceiverPace {
     /** The smallest window: the chunk the receiver verifies, and the next on its way. */
@@ -42,6 +43,9 @@ final class ReceiverPace {
     private long roundStartCount;
     private long roundStartNanos;
     private boolean roundWaited;
+    /** The shortest delay in this round. */
+    private long roundMin = Long.MAX_VALUE;
+    private boolean slowStart = true;
     private final double[] roundRates = new double[8];
     private int rounds;
 
@@ -86,7 +90,9 @@ final class ReceiverPace {
             return;
         }
         verified = n;
-        baseDelay = Math.min(baseDelay, Math.max(1, nanos - writtenAt[(int) ((n - 1) % max)]));
+        long delay = Math.max(1, nanos - writtenAt[(int) ((n - 1) % max)]);
+        baseDelay = Math.min(baseDelay, delay);
+        roundMin = Math.min(roundMin, delay);
         roundWaited |= waited;
         if (n < roundEnd) {
             return;
@@ -97,14 +103,16 @@ final class ReceiverPace {
         for (double r : roundRates) {
             mostRate = Math.max(mostRate, r);
         }
-        if (roundWaited && rate * baseDelay / 1e9 >= window - 0.5) {
-            window = Math.min(max, 2 * window); // the window, not the receiver, was the limit
+        if (slowStart && roundWaited && roundMin <= baseDelay + baseDelay / 4) {
+            window = Math.min(max, 2 * window); // nothing queued anywhere: the window, not the receiver, was the limit
         } else {
+            slowStart = false;
             window = Math.max(MIN, Math.min(max, (int) Math.round(mostRate * baseDelay / 1e9) + 1));
         }
         roundEnd = Math.max(written, n + ROUND_MIN);
         roundStartCount = n;
         roundStartNanos = nanos;
         roundWaited = false;
+        roundMin = Long.MAX_VALUE;
     }
 }
