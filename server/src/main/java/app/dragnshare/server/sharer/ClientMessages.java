@@ -2,6 +2,7 @@ package app.dragnshare.server.sharer;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.logging.Logger;
 
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -11,8 +12,12 @@ import app.dragnshare.server.auth.Member;
 import app.dragnshare.server.http.Ids;
 import app.dragnshare.server.relay.Relay;
 
+import redis.clients.jedis.exceptions.JedisException;
+
 /** Reading the fields of a sharer's messages (PROTOCOL.md §6), and a close reason's length limit. */
 final class ClientMessages {
+    private static final Logger LOG = Logger.getLogger(ClientMessages.class.getName());
+
     private ClientMessages() {
     }
 
@@ -37,10 +42,11 @@ final class ClientMessages {
 
     /**
      * A receiver's {@code ack} of its paced download (PROTOCOL.md §6.2): to the stream in memory
-     * if it runs here, else through Redis. An acknowledgement of a transfer that is not the
-     * member's, not paced or already over changes nothing.
+     * if it runs here, else through Redis, as far as {@code forwarding} admits it. An
+     * acknowledgement of a transfer that is not the member's, not paced or already over changes
+     * nothing; a Redis failure drops it rather than the socket.
      */
-    static void acknowledge(JsonObject ack, Member member, Relay relay) throws ProtocolException {
+    static void acknowledge(JsonObject ack, Member member, Relay relay, AckForwarding forwarding) throws ProtocolException {
         String transferId = string(ack, "transferId");
         if (!(ack.get("verified") instanceof JsonNumber n) || !n.isIntegral() || n.bigIntegerValue().signum() < 0
                 || n.bigIntegerValue().bitLength() > 53) {
@@ -50,8 +56,15 @@ final class ClientMessages {
             return; // no transfer has such an id
         }
         String receiver = member.sessionId() + "/" + member.memberId();
-        if (!relay.paced().acknowledgeHere(transferId, receiver, n.longValue())) {
+        if (relay.paced().acknowledgeHere(transferId, receiver, n.longValue())
+                || !forwarding.admits(transferId, n.longValue(), System.nanoTime())) {
+            return;
+        }
+        try {
             relay.channel(transferId).acknowledge(receiver, n.longValue());
+        } catch (JedisException e) {
+            // best-effort: the stream reads Redis again within a second, and never waits more than its patience
+            LOG.fine(() -> "an acknowledgement of " + transferId + " was dropped: " + e.getMessage());
         }
     }
 

@@ -59,6 +59,8 @@ public final class SharerSocket implements WsListener, BinaryIntake {
     private volatile WsSession ws;
     private volatile Member member;
     private volatile boolean closed;
+    /** Which of this socket's acknowledgements go on to Redis (their stream runs elsewhere). */
+    private final AckForwarding ackForwarding = new AckForwarding();
     /** Set when the server stops: take no new requests, let running transfers finish. */
     private volatile boolean draining;
     /** Set when the first message arrives: the auth timeout is about sending it, not about how long we take to check it. */
@@ -222,7 +224,7 @@ public final class SharerSocket implements WsListener, BinaryIntake {
             throw new ProtocolException("already authenticated");
         }
         if (type.equals("ack")) {
-            ClientMessages.acknowledge(json, member, context.relay());
+            ClientMessages.acknowledge(json, member, context.relay(), ackForwarding);
             return;
         }
         if (!type.equals("offer") && !type.equals("decline") && !type.equals("cancel")) {
