@@ -101,6 +101,10 @@ final class AckSocket implements AutoCloseable {
             sending = false;
             return;
         }
+        if (connection == null) { // closed
+            sending = false;
+            return;
+        }
         Map.Entry<String, Long> ack = next.next();
         next.remove();
         // the id is base64url and the count a number: nothing in them needs escaping
@@ -119,12 +123,18 @@ final class AckSocket implements AutoCloseable {
         }
     }
 
+    /** Says goodbye outside the lock: a send completing meanwhile must not wait behind the close (up to 5 s). */
     @Override
-    public synchronized void close() {
-        closed = true;
-        broken = true;
-        if (connection != null) {
-            connection.close();
+    public void close() {
+        SharerConnection open;
+        synchronized (this) {
+            closed = true;
+            broken = true;
+            open = connection;
+            connection = null;
+        }
+        if (open != null) {
+            open.close();
         }
     }
 }

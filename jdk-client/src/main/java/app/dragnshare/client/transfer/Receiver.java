@@ -199,8 +199,8 @@ public final class Receiver implements AutoCloseable {
      * patience, 5 s).
      * <p>
      * Why only a resumed download: pacing bounds what an interruption re-sends to about a chunk,
-     * but costs a fast link 10 – 25 % of its throughput (benchmarks/README.md, "Issue 12's
-     * re-send, round 2"), while what it saves there is a few megabytes, hundredths of a second.
+     * but costs a fast link 10 – 20 % of its throughput, a 50 ms link about 25 % (benchmarks/README.md,
+     * "Issue 12's re-send, round 2"), while what it saves there is a few megabytes, hundredths of a second.
      * A download that was interrupted once is on a link that drops: from then on every
      * interruption costs about a chunk.
      */
@@ -219,6 +219,9 @@ public final class Receiver implements AutoCloseable {
                 return null;
             }
             if (acks == null || acks.broken()) {
+                if (acks != null) {
+                    acks.close(); // a send that failed leaves the connection open
+                }
                 acks = AckSocket.connect(api, me);
             }
             return acks;

@@ -152,7 +152,7 @@ public final class DownloadService implements HttpService {
         } finally {
             active.remove(stream);
             if (acks != null) {
-                relay.paced().close(transferId);
+                relay.paced().close(transferId, acks);
             }
         }
     }

@@ -2,6 +2,7 @@ package app.dragnshare.server.download;
 
 import static app.dragnshare.server.http.JsonBuilders.JSON;
 
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Logger;
 
@@ -78,6 +79,7 @@ final class DownloadStream {
     /** Asks the stream to end with "shutting-down" at its next wake-up. */
     void stop() {
         stopping = true;
+        LockSupport.unpark(thread); // a paced stream waiting for an acknowledgement hears it now, not at its next recheck
     }
 
     /**

@@ -24,8 +24,9 @@ public final class PacedDownloads {
         return acks;
     }
 
-    public void close(String transferId) {
-        streams.remove(transferId);
+    /** The stream of {@code acks} ended (a newer stream that reuses the id keeps its own entry). */
+    public void close(String transferId, Acks acks) {
+        streams.remove(transferId, acks);
     }
 
     /**

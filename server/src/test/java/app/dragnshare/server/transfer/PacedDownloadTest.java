@@ -37,6 +37,7 @@ import app.dragnshare.server.DragNShareServer;
 import app.dragnshare.server.testing.Cli;
 import app.dragnshare.server.testing.Http;
 import app.dragnshare.server.testing.TestFiles;
+import app.dragnshare.server.testing.RedisKeys;
 import app.dragnshare.server.testing.TestServer;
 
 /**
@@ -73,9 +74,10 @@ class PacedDownloadTest {
     @Test
     void theStreamRunsTwoChunksAheadOfTheReceiversAcknowledgementsAndOfNoOneElses() throws Exception {
         try (Cli.Sending sending = share("ahead.bin", 71);
-             Download download = Download.start(sending.link(), first);
+             Download download = Download.join(sending.link(), first);
              SharerConnection acks = download.socket(first);
              SharerConnection stranger = Download.join(sending.link(), first).socket(first)) {
+            download.request(first); // after the joins: the stream's patience (5 s) starts with its first wait
             download.expectChunks(0, 1);
             download.expectNothingMore("before any acknowledgement");
 
@@ -93,15 +95,21 @@ class PacedDownloadTest {
     @Test
     void anAcknowledgementOnAnotherInstanceReachesTheStream() throws Exception {
         try (Cli.Sending sending = share("across.bin", 72);
-             Download download = Download.start(sending.link(), first);
-             SharerConnection acks = download.socket(second)) {
+             Download download = Download.join(sending.link(), first);
+             SharerConnection acks = download.socket(second);
+             SharerConnection stranger = Download.join(sending.link(), second).socket(second)) {
+            download.request(first);
             download.expectChunks(0, 1);
-            download.expectNothingMore("before any acknowledgement");
+            ack(stranger, download.transferId, 2); // through Redis too: the script checks who acknowledges
+            download.expectNothingMore("after another member's acknowledgement");
             ack(acks, download.transferId, 1);
             download.expectChunks(2);
             // still paced: the acknowledgement moved the stream, not its patience running out
             download.expectNothingMore("after the first acknowledgement");
             download.ackEachChunkToTheEnd(acks, 2);
+            assertEventually(() -> RedisKeys.keys("dns:t:{" + download.transferId + "}:pace-wake").isEmpty()
+                    && RedisKeys.keys("dns:t:{" + download.transferId + "}:acked").isEmpty(),
+                    "the stream's pacing keys are gone with it");
         }
     }
 
@@ -224,7 +232,7 @@ class PacedDownloadTest {
             return Base64.getUrlEncoder().withoutPadding().encodeToString(new TransferKeys().publicKey());
         }
 
-        private void request(DragNShareServer via) throws Exception {
+        void request(DragNShareServer via) throws Exception {
             byte[] key = new TransferKeys().publicKey();
             String hmac = Base64.getUrlEncoder().withoutPadding().encodeToString(
                     Invite.parse(link).keys().requestMac(transferId, file.id(), key, 0));

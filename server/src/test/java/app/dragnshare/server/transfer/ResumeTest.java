@@ -75,8 +75,9 @@ class ResumeTest {
 
     /**
      * Runs {@code receive} until its part holds {@code at} bytes, kills it (as kill -9 or a crash:
-     * nothing of its own runs) and checks that the server wrote at most two chunks (the paced
-     * window) beyond what the run had verified and stored. Returns the part's size.
+     * nothing of its own runs) and checks that the server wrote at most a few chunks (the paced
+     * window: 2 on loopback, 3 or 4 for a round while it measures on a loaded machine) beyond what
+     * the run had verified and stored; unpaced, a kill loses 7 to 27 MB. Returns the part's size.
      */
     private long killAt(DragNShareServer server, Http http, Cli.Sending sending, Path out, long at, String... options)
             throws Exception {
@@ -92,7 +93,7 @@ class ResumeTest {
         assertEventually(() -> server.runningDownloads() == 0 && server.activeTransfers() == 0,
                 "the killed run's transfer ended on the server");
         double lost = metric(http, "dns_relay_bytes_total") - before - (kept / CHUNK - keptBefore / CHUNK) * (CHUNK + 16.0);
-        assertTrue(lost >= 0 && lost <= 2 * (CHUNK + 16), "the kill lost " + lost / (CHUNK + 16) + " chunks");
+        assertTrue(lost >= 0 && lost <= 4 * (CHUNK + 16), "the kill lost " + lost / (CHUNK + 16) + " chunks");
         return kept;
     }
 
