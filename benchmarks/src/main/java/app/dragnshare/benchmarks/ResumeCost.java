@@ -39,8 +39,6 @@ import app.dragnshare.benchmarks.harness.WorkDir;
  * By default {@code receive} paces a download only once it was interrupted (PROTOCOL.md §7), so
  * the first interruption costs what the sockets held and the later ones about a chunk each;
  * {@code --pace} runs {@code receive --pace}, paced from the start.
- * <pre>
- * </pre>
  */
 public final class ResumeCost {
     private static final Set<String> VALUED = Set.of("size", "cuts", "kills", "server-heap", "dir");
