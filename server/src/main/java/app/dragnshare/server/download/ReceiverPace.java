@@ -103,8 +103,9 @@ final class ReceiverPace {
         for (double r : roundRates) {
             mostRate = Math.max(mostRate, r);
         }
-        // not on the first round: its shortest delay is the base itself, so it would always look unqueued
-        if (slowStart && rounds > 1 && roundWaited && roundMin <= baseDelay + baseDelay / 4) {
+        if (rounds == 1) {
+            // no decision on the first round: its shortest delay is the base itself, so it would always look unqueued
+        } else if (slowStart && roundWaited && roundMin <= baseDelay + baseDelay / 4) {
             window = Math.min(max, 2 * window); // nothing queued anywhere: the window, not the receiver, was the limit
         } else {
             slowStart = false;

@@ -51,6 +51,14 @@ class ReceiverPaceTest {
     }
 
     @Test
+    void theWindowFillsALongLinkWithinAFewRoundTrips() {
+        ReceiverPace pace = new ReceiverPace(0, 256);
+        long before = clock;
+        simulate(pace, 25 * MS, 2 * MS, 100); // 100 chunks: slow start, not one chunk more a round
+        assertTrue(pace.window() >= 16, "window " + pace.window() + " after " + (clock - before) / MS + " ms");
+    }
+
+    @Test
     void whenTheReceiverSlowsDownTheWindowNarrows() {
         ReceiverPace pace = new ReceiverPace(0, 256);
         simulate(pace, 25 * MS, 2 * MS, 2_000);
